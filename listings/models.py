@@ -1,0 +1,1 @@
+"""Models of the Sunshine listing channel (DOMAIN.md)."""

@@ -1,0 +1,1 @@
+"""Models of the Hospital negotiation channel (DOMAIN.md)."""

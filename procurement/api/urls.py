@@ -1,0 +1,25 @@
+"""The REST API, version 1: every app's viewsets on one router, the schema and its docs (served locally)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from procurement.catalogue.api.views import NationalPriceImportViewSet, NationalPriceViewSet, ProductViewSet
+from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
+from procurement.workdays.api.views import DeadlineView
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("products", ProductViewSet, basename="product")
+router.register("national-prices/imports", NationalPriceImportViewSet, basename="national-price-import")
+router.register("national-prices", NationalPriceViewSet, basename="national-price")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("working-days/deadline/", DeadlineView.as_view(), name="working-days-deadline"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,117 @@
+"""Writes to the catalogue and the national price feed."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from procurement.catalogue import feed
+from procurement.catalogue.choices import ImportStatus
+from procurement.catalogue.models import NationalPriceImport, NationalPriceImportError
+from procurement.core.audit import audit_reason
+from procurement.core.errors import DomainError, PermissionDenied
+from procurement.organisations.choices import Role
+from procurement.organisations.models import User
+
+FEED_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+def can_import_national_prices(user: User) -> bool:
+    """Only the provincial bureau loads the national feed."""
+    return user.is_superuser or (
+        user.is_provincial_bureau and user.has_role(Role.ORG_ADMIN, Role.BUREAU_REVIEWER, Role.BUREAU_SUPERVISOR)
+    )
+
+
+def national_price_import_create(*, user: User, uploaded_file: UploadedFile) -> NationalPriceImport:
+    """Keep the file, record the batch and load it in the background (Celery)."""
+    if not can_import_national_prices(user):
+        raise PermissionDenied(
+            _("Only the provincial bureau may load the national price feed."), code="forbidden", field="file"
+        )
+    name = uploaded_file.name or "feed.csv"
+    if not name.lower().endswith(FEED_EXTENSIONS):
+        raise DomainError(
+            _("The feed must be a CSV or Excel (.xlsx) file."),
+            code="file_type",
+            field="file",
+            params={"name": name},
+        )
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    with transaction.atomic(), audit_reason("national price feed uploaded"):
+        batch = NationalPriceImport(original_name=name, sha256=digest.hexdigest(), uploaded_by=user)
+        batch.file.save(name, uploaded_file, save=False)
+        batch.save()
+        language = translation.get_language()
+        transaction.on_commit(lambda: _schedule_import(batch.pk, language))
+    return batch
+
+
+def _schedule_import(batch_id: int, language: str) -> None:
+    from procurement.catalogue.tasks import run_national_price_import
+
+    run_national_price_import.delay(batch_id, language)
+
+
+def national_price_import_run(*, batch_id: int, language: str | None = None) -> NationalPriceImport:
+    """Load a waiting batch: all rows or none; the batch records the counts or every bad row."""
+    with transaction.atomic():
+        batch = NationalPriceImport.objects.select_for_update().get(pk=batch_id)
+        if batch.status != ImportStatus.PENDING:
+            return batch  # already loaded (a redelivered task): loading twice would be harmless but wasteful
+        batch.status = ImportStatus.RUNNING
+        batch.started_at = timezone.now()
+        batch.save(update_fields=["status", "started_at"])
+    with (
+        translation.override(language or settings.LANGUAGE_CODE),
+        transaction.atomic(),
+        audit_reason("national price feed loaded"),
+    ):
+        batch = NationalPriceImport.objects.select_for_update().get(pk=batch_id)
+        with batch.file.open("rb") as stream:
+            try:
+                result = feed.load_feed(stream, file_name=batch.original_name, batch_id=batch.pk)
+            except feed.FeedFileError as error:
+                result = feed.LoadResult(problems=error.problems)
+        _record(batch, result)
+    return batch
+
+
+def _record(batch: NationalPriceImport, result: feed.LoadResult) -> None:
+    batch.finished_at = timezone.now()
+    batch.rows_total = result.rows_total
+    batch.error_count = len({problem.row for problem in result.problems})
+    if result.ok:
+        batch.status = ImportStatus.SUCCEEDED
+        batch.rows_inserted = result.rows_inserted
+        batch.rows_updated = result.rows_updated
+        batch.rows_unchanged = result.rows_unchanged
+        batch.message = _("%(total)d rows: %(new)d new prices, %(changed)d changed, %(same)d unchanged.") % {
+            "total": result.rows_total,
+            "new": result.rows_inserted,
+            "changed": result.rows_updated,
+            "same": result.rows_unchanged,
+        }
+    else:
+        batch.status = ImportStatus.FAILED
+        batch.message = _("Refused: %(rows)d rows have problems. No price was changed.") % {"rows": batch.error_count}
+        NationalPriceImportError.objects.bulk_create(
+            [
+                NationalPriceImportError(
+                    batch=batch,
+                    row=problem.row,
+                    column=problem.column[:50],
+                    value=problem.value[:200],
+                    reason=problem.reason[:300],
+                )
+                for problem in result.problems
+            ],
+            batch_size=5000,
+        )
+    batch.save()

@@ -1,0 +1,54 @@
+"""The audit trail: who changed what, when and why (DOMAIN.md §3 "every transition is recorded").
+
+Every tracked model (``@pghistory.track()``) has an event table filled by database triggers, so
+bulk and queryset updates are recorded as surely as ``save()``. The event tables are append-only:
+a trigger refuses UPDATE and DELETE (``PGHISTORY_APPEND_ONLY``), whatever the application does.
+
+The context of an event is stored in the event row itself (``PGHISTORY_CONTEXT_FIELD``):
+
+- ``user`` / ``username`` / ``organisation``: who; set for every web and API write by
+  ``AuditContextMiddleware``, for HIS tokens too (DRF sets ``request.user`` later, and pghistory's
+  request class follows it);
+- ``actor``: what acted when no person did (``job:national_price_linkage``, ``command:seed_demo``);
+- ``reason``: why, given by the service that made the change (``audit_reason``).
+"""
+
+from contextlib import contextmanager
+
+import pghistory
+from pghistory.middleware import HistoryMiddleware
+
+
+class AuditContextMiddleware(HistoryMiddleware):
+    """pghistory's middleware, also naming the user's organisation and the client address."""
+
+    def get_context(self, request):
+        context = super().get_context(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            context["username"] = user.get_username()
+            context["organisation"] = user.organisation_id
+        context["method"] = request.method
+        context["ip"] = request.META.get("REMOTE_ADDR")
+        return context
+
+
+@contextmanager
+def audit_reason(reason: str, **extra):
+    """Attach a reason (and any other facts) to every change made inside the block."""
+    with pghistory.context(reason=reason, **extra):
+        yield
+
+
+@contextmanager
+def audit_actor(actor: str, **extra):
+    """Name a non-human actor (a nightly job, a management command) for changes inside the block."""
+    with pghistory.context(actor=actor, **extra):
+        yield
+
+
+def tracked_models() -> list[type]:
+    """Every model whose changes the audit trail records."""
+    from pghistory.core import event_models
+
+    return list({event_model.pgh_tracked_model for event_model in event_models()})

@@ -1,0 +1,310 @@
+"""Seed a realistic demo province: ``manage.py seed_demo``.
+
+宁夏回族自治区 with its cities and counties; bureaus at three levels; about 60 medical institutions
+of every ownership and level; 21 manufacturers and 5 distributors; hospital groups; an expert
+pool; several hundred products of real generic names; a national price feed loaded through the
+real import; one login per role, printed at the end. Running it again changes nothing and prints
+the logins again.
+"""
+
+import csv
+import io
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from procurement.catalogue import services as catalogue_services
+from procurement.catalogue.models import Product
+from procurement.catalogue.pricing import parse_specification
+from procurement.core.audit import audit_actor
+from procurement.core.demo import medicines, organisations, regions
+from procurement.core.money import round_money
+from procurement.organisations import services as organisation_services
+from procurement.organisations.choices import (
+    PROVINCES,
+    ExpertSpeciality,
+    HospitalGroupKind,
+    OrganisationKind,
+    RegionLevel,
+    Role,
+)
+from procurement.organisations.models import (
+    Expert,
+    HospitalGroup,
+    HospitalGroupMembership,
+    Organisation,
+    Region,
+    User,
+)
+from procurement.organisations.validators import CREDIT_CODE_CHARS, credit_code_check_char
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed for the demo; never a production account
+
+# username, full name, organisation name, roles, superuser
+DEMO_USERS = [
+    ("admin", "平台管理员", "宁夏回族自治区医疗保障局", [Role.ORG_ADMIN], True),
+    ("bureau.reviewer", "马晓东（省医保局审核员）", "宁夏回族自治区医疗保障局", [Role.BUREAU_REVIEWER], False),
+    ("bureau.supervisor", "李文静（省医保局监管员）", "宁夏回族自治区医疗保障局",
+     [Role.BUREAU_SUPERVISOR, Role.ORG_ADMIN], False),
+    ("city.bureau", "王建国（银川市医保局）", "银川市医疗保障局", [Role.BUREAU_SUPERVISOR], False),
+    ("county.bureau", "张丽（永宁县医保局）", "永宁县医疗保障局", [Role.BUREAU_SUPERVISOR], False),
+    ("hospital.admin", "刘强（医院信息科）", "宁夏医科大学总医院", [Role.ORG_ADMIN], False),
+    ("hospital.buyer", "陈红（医院采购员）", "宁夏医科大学总医院", [Role.HOSPITAL_BUYER], False),
+    ("hospital.keeper", "赵磊（药库验收员）", "宁夏医科大学总医院", [Role.HOSPITAL_STOREKEEPER], False),
+    ("hospital.finance", "孙梅（医院财务）", "宁夏医科大学总医院", [Role.HOSPITAL_FINANCE], False),
+    ("county.hospital.buyer", "周杰（县医院采购员）", "永宁县人民医院", [Role.HOSPITAL_BUYER, Role.ORG_ADMIN], False),
+    ("maker.clerk", "吴芳（企业申报员）", "北京嘉林药业股份有限公司", [Role.MANUFACTURER_CLERK], False),
+    ("maker.admin", "郑伟（企业管理员）", "北京嘉林药业股份有限公司", [Role.ORG_ADMIN, Role.MANUFACTURER_CLERK], False),
+    ("distributor.clerk", "黄涛（配送企业）", "国药控股宁夏有限公司", [Role.DISTRIBUTOR_CLERK], False),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Seed a realistic demo province (idempotent) and print one login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="random seed for the invented figures")
+
+    def handle(self, *args, **options):
+        self.random = random.Random(options["seed"])
+        if Organisation.objects.filter(name=f"{regions.PROVINCE[1]}医疗保障局").exists():
+            self.stdout.write("The demo province is already seeded.")
+        else:
+            with audit_actor("command:seed_demo"):
+                self.seed()
+        self.print_logins()
+
+    # -- organisations -----------------------------------------------------------------------
+
+    def credit_code(self, prefix: str, region_code: str) -> str:
+        body = prefix + region_code + "".join(self.random.choice(CREDIT_CODE_CHARS) for _ in range(9))
+        return body + credit_code_check_char(body)
+
+    @transaction.atomic
+    def seed(self):
+        self.stdout.write("Seeding regions and organisations …")
+        province = Region.objects.create(code=regions.PROVINCE[0], name=regions.PROVINCE[1], level=RegionLevel.PROVINCE)
+        region_by_code = {province.code: province}
+        for (city_code, city_name), counties in regions.CITIES.items():
+            city = Region.objects.create(code=city_code, name=city_name, level=RegionLevel.CITY, parent=province)
+            region_by_code[city_code] = city
+            for county_code, county_name in counties:
+                region_by_code[county_code] = Region.objects.create(
+                    code=county_code, name=county_name, level=RegionLevel.COUNTY, parent=city
+                )
+        self.region_by_code = region_by_code
+
+        def organisation(name, kind, region_code, prefix, **extra):
+            return Organisation.objects.create(
+                name=name,
+                kind=kind,
+                region=region_by_code[region_code],
+                credit_code=self.credit_code(prefix, region_code),
+                **extra,
+            )
+
+        organisation(f"{province.name}医疗保障局", OrganisationKind.BUREAU, province.code, "11")
+        for (city_code, city_name), _counties in regions.CITIES.items():
+            organisation(f"{city_name}医疗保障局", OrganisationKind.BUREAU, city_code, "11")
+        for county_code in organisations.BUREAU_COUNTIES:
+            organisation(f"{region_by_code[county_code].name}医疗保障局", OrganisationKind.BUREAU, county_code, "11")
+        hospitals = []
+        for name, region_code, ownership, level in organisations.HOSPITALS:
+            prefix = {"public": "12", "military": "12", "private": "52", "pharmacy": "92"}[ownership]
+            hospitals.append(
+                organisation(
+                    name, OrganisationKind.HOSPITAL, region_code, prefix, ownership=ownership, hospital_level=level
+                )
+            )
+        self.manufacturers = {
+            name: organisation(name, OrganisationKind.MANUFACTURER, region_code, "91")
+            for name, region_code in organisations.MANUFACTURERS
+        }
+        for name, region_code in organisations.DISTRIBUTORS:
+            organisation(name, OrganisationKind.DISTRIBUTOR, region_code, "91")
+        self.seed_groups(hospitals)
+        self.seed_experts()
+        self.seed_users()
+        self.stdout.write("Seeding products …")
+        products = self.seed_products()
+        self.stdout.write(f"  {len(products)} products")
+        self.stdout.write("Loading the national price feed through the import …")
+        self.seed_feed(products)
+
+    def seed_groups(self, hospitals):
+        by_name = {hospital.name: hospital for hospital in hospitals}
+        groups = [
+            ("银川市第一人民医院医联体", HospitalGroupKind.MEDICAL_ALLIANCE, "银川市第一人民医院",
+             ["银川市第一人民医院", "兴庆区胜利街社区卫生服务中心", "金凤区长城中路街道社区卫生服务中心",
+              "西夏区文昌路街道社区卫生服务中心"]),
+            ("永宁县县域医共体", HospitalGroupKind.MEDICAL_ALLIANCE, "永宁县人民医院",
+             ["永宁县人民医院", "永宁县望远镇卫生院", "永宁县杨和镇卫生院"]),
+            ("固原中卫县级医院采购组团", HospitalGroupKind.PURCHASING_TEAM, "固原市人民医院",
+             ["固原市人民医院", "西吉县人民医院", "隆德县人民医院", "中卫市人民医院", "海原县人民医院"]),
+        ]  # fmt: skip
+        for name, kind, lead, members in groups:
+            group = HospitalGroup.objects.create(name=name, kind=kind, lead=by_name[lead])
+            HospitalGroupMembership.objects.bulk_create(
+                HospitalGroupMembership(group=group, hospital=by_name[member]) for member in members
+            )
+
+    def seed_experts(self):
+        for name, speciality, employer, title in organisations.EXPERTS:
+            expert = Expert.objects.create(
+                name=name,
+                speciality=ExpertSpeciality(speciality),
+                employer=employer,
+                title=title,
+                phone=f"139{self.random.randint(10_000_000, 99_999_999)}",
+            )
+            if employer in self.manufacturers:
+                expert.ties.add(self.manufacturers[employer])
+
+    def seed_users(self):
+        for username, full_name, organisation_name, roles, superuser in DEMO_USERS:
+            user = User(
+                username=username,
+                full_name=full_name,
+                organisation=Organisation.objects.get(name=organisation_name),
+                roles=list(roles),
+                is_superuser=superuser,
+                is_staff=superuser,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        hospital = Organisation.objects.get(name="宁夏医科大学总医院")
+        _token, self.his_key = organisation_services.api_token_create(
+            actor=User.objects.get(username="hospital.admin"), hospital=hospital, name="演示 HIS"
+        )
+
+    # -- products and prices ----------------------------------------------------------------
+
+    def seed_products(self) -> list[tuple[Product, Decimal]]:
+        """Products with an indicative pack price each (the base of the invented feed prices)."""
+        rng = self.random
+        western_makers = [name for name in self.manufacturers if name not in medicines.CHINESE_MEDICINE_MAKERS[:3]]
+        products, seen_codes = [], set()
+        special = {
+            "硫酸吗啡缓释片": {"controlled_category": "narcotic"},
+            "盐酸曲马多缓释片": {"controlled_category": "psychotropic"},
+            "地西泮片": {"controlled_category": "psychotropic"},
+            "艾司唑仑片": {"controlled_category": "psychotropic"},
+            "甲巯咪唑片": {"is_designated_production": True},
+            "氯化钾缓释片": {"is_provincial_reserve": True},
+            "硝酸甘油片": {"is_shortage": True},
+            "替格瑞洛片": {"is_national_negotiated": True},
+            "利伐沙班片": {"is_national_negotiated": True},
+            "注射用紫杉醇(白蛋白结合型)": {"is_national_negotiated": True, "is_innovative": True},
+        }
+        catalogue = [("X", entry) for entry in medicines.WESTERN] + [("Z", entry) for entry in medicines.CHINESE_PATENT]
+        for generic_index, (letter, entry) in enumerate(catalogue, start=1):
+            name, atc, form, route, specs, packs, unit, unit_price, originator = entry
+            pool = medicines.CHINESE_MEDICINE_MAKERS if letter == "Z" else western_makers
+            makers = rng.sample(
+                [maker for maker in pool if not originator or maker != originator[0]],
+                k=min(len(pool), rng.randint(1, 3)),
+            )
+            if originator:
+                makers = [originator[0], *makers]
+            base_content = parse_specification(specs[0])
+            for maker_index, maker_name in enumerate(makers):
+                maker = self.manufacturers[maker_name]
+                is_originator = bool(originator) and maker_name == originator[0]
+                maker_factor = (
+                    Decimal(rng.choice(["4.5", "6", "8"]))
+                    if is_originator
+                    else Decimal(rng.choice(["0.8", "1", "1.15", "1.3"]))
+                )
+                for spec_index, spec in enumerate(specs, start=1):
+                    content = parse_specification(spec)
+                    spec_factor = (
+                        Decimal("1.7") ** ((content.amount / base_content.amount).ln() / Decimal(2).ln())
+                        if content and base_content and content.unit == base_content.unit
+                        else Decimal(1)
+                    )
+                    for pack_index, pack in enumerate(rng.sample(packs, k=min(len(packs), rng.randint(1, 2))), 1):
+                        code = (
+                            f"{letter}{atc}{generic_index:04d}{form_code(form)}{spec_index:03d}{pack_index:03d}"
+                            f"{list(self.manufacturers).index(maker_name) + 1:05d}"
+                        )
+                        if code in seen_codes:
+                            continue
+                        seen_codes.add(code)
+                        attributes = dict(special.get(name, {}))
+                        if attributes.get("is_national_negotiated"):
+                            attributes.update(
+                                agreement_valid_from=date(2025, 1, 1), agreement_valid_until=date(2026, 12, 31)
+                            )
+                        pack_price = round_money(Decimal(unit_price) * spec_factor * maker_factor * pack)
+                        if attributes.get("is_national_negotiated"):
+                            attributes["payment_standard"] = round_money(pack_price * Decimal("0.9"))
+                        product = Product(
+                            code=code,
+                            generic_name=name,
+                            trade_name=originator[1]
+                            if is_originator
+                            else (f"{maker.name[:2]}{name[:2]}" if rng.random() < 0.5 else ""),
+                            dosage_form=form,
+                            specification=spec,
+                            route=route,
+                            pack_quantity=pack,
+                            minimum_unit=unit,
+                            pack_unit="瓶" if unit in ("瓶", "吸", "揿") else "盒",
+                            manufacturer=maker,
+                            holder=maker,
+                            approval_number=f"国药准字{'H' if letter == 'X' else 'Z'}{rng.randint(19990001, 20259999)}",
+                            is_originator=is_originator,
+                            is_reference=is_originator,
+                            is_consistency_evaluated=letter == "X" and not is_originator and rng.random() < 0.7,
+                            registration_date=date(2024, 12, 1) + timedelta(days=rng.randint(0, 700))
+                            if maker_index == len(makers) - 1 and rng.random() < 0.05
+                            else date(2005, 1, 1) + timedelta(days=rng.randint(0, 6500)),
+                            **attributes,
+                        )
+                        product.refresh_search_initials()
+                        products.append((product, pack_price))
+        Product.objects.bulk_create([product for product, _price in products], batch_size=1000)
+        return products
+
+    def seed_feed(self, products):
+        rng = self.random
+        rows = io.StringIO()
+        writer = csv.writer(rows)
+        writer.writerow(["医保药品代码", "省份", "挂网价格", "执行日期"])
+        provinces = list(PROVINCES.values())
+        for product, pack_price in products:
+            for province in rng.sample(provinces, k=rng.randint(8, 26)):
+                price = round_money(pack_price * Decimal(rng.uniform(0.82, 1.25)).quantize(Decimal("0.001")))
+                effective = date(2025, 1, 1) + timedelta(days=rng.randint(0, 690))
+                writer.writerow([product.code, province, f"{max(price, Decimal('0.01'))}", effective.isoformat()])
+        upload = SimpleUploadedFile("全国各省挂网价格-演示.csv", rows.getvalue().encode("utf-8"), "text/csv")
+        batch = catalogue_services.national_price_import_create(
+            user=User.objects.get(username="bureau.supervisor"), uploaded_file=upload
+        )
+        # With a Celery worker the task loads it; without one (the embedded demo) load it here.
+        transaction.on_commit(lambda: catalogue_services.national_price_import_run(batch_id=batch.pk))
+
+    def print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, _full_name, organisation_name, roles, superuser in DEMO_USERS:
+            role = "platform administrator" if superuser else ", ".join(str(Role(r).label) for r in roles)
+            self.stdout.write(f"  {username:<24} {organisation_name} · {role}")
+        key = getattr(self, "his_key", None)
+        if key:
+            self.stdout.write(f"HIS API key of 宁夏医科大学总医院 (shown once): {key}")
+        else:
+            self.stdout.write("HIS API keys: log in as hospital.admin and issue one under “HIS API keys”.")
+
+
+def form_code(form: str) -> str:
+    """Two characters of the dosage form in the demo drug codes."""
+    codes = {"片剂": "A0", "缓释片": "A1", "控释片": "A2", "肠溶片": "A3", "咀嚼片": "A4", "舌下片": "A5",
+             "胶囊剂": "B0", "缓释胶囊": "B1", "肠溶胶囊": "B2", "软胶囊": "B3", "注射剂": "C0", "散剂": "D0",
+             "颗粒剂": "D1", "口服溶液剂": "E0", "合剂": "E1", "吸入粉雾剂": "F0", "吸入混悬液": "F1",
+             "气雾剂": "F2", "滴丸剂": "G0", "丸剂": "G1"}  # fmt: skip
+    return codes.get(form, "Z9")

@@ -1,0 +1,72 @@
+"""Pages of the organisation directory and of a hospital's HIS API keys."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from procurement.core.errors import DomainError
+from procurement.core.scoping import visible_to
+from procurement.organisations import services
+from procurement.organisations.filters import OrganisationFilter
+from procurement.organisations.forms import ApiTokenForm, RevokeForm
+from procurement.organisations.models import ApiToken, Organisation, User
+from procurement.web.views import ScopedListView, apply_domain_error
+
+
+class OrganisationListView(LoginRequiredMixin, ScopedListView):
+    model = Organisation
+    filterset_class = OrganisationFilter
+    template_name = "organisations/organisation_list.html"
+
+    def base_queryset(self):
+        return Organisation.objects.select_related("region")
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(visible_to(request.user, Organisation).select_related("region"), pk=pk)
+    users = visible_to(request.user, User).filter(organisation=organisation, is_active=True)
+    return render(request, "organisations/organisation_detail.html", {"organisation": organisation, "users": users})
+
+
+def _own_hospital(request):
+    user = request.user
+    if user.organisation is None or not services.can_manage_api_tokens(user, user.organisation):
+        raise DjangoPermissionDenied
+    return user.organisation
+
+
+@login_required
+def token_list(request):
+    hospital = _own_hospital(request)
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = services.api_token_create(
+                actor=request.user, hospital=hospital, name=form.cleaned_data["name"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return render(request, "organisations/token_created.html", {"token": token, "key": key})
+    tokens = visible_to(request.user, ApiToken).filter(hospital=hospital).select_related("created_by", "revoked_by")
+    return render(request, "organisations/token_list.html", {"tokens": tokens, "form": form, "hospital": hospital})
+
+
+@login_required
+def token_revoke(request, pk):
+    _own_hospital(request)
+    token = get_object_or_404(visible_to(request.user, ApiToken, for_write=True), pk=pk)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.api_token_revoke(actor=request.user, token_id=token.pk, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The key “%(name)s” is revoked.") % {"name": token.name})
+        return redirect("organisations:token-list")
+    return render(request, "organisations/token_confirm_revoke.html", {"token": token, "form": form})

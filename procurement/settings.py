@@ -1,0 +1,302 @@
+"""Settings for the provincial drug procurement platform.
+
+Everything that differs between machines comes from the environment (twelve-factor). The defaults
+are the safe production ones: ``DEBUG`` off, secure cookies, HTTPS redirects, no default secret.
+``DEBUG=true`` (the demo and the tests set it) relaxes only what a developer machine needs.
+
+Policy values that DOMAIN.md marks "our choice" live in ``PROCUREMENT_POLICY`` below, each one
+overridable by an environment variable ``POLICY_<NAME>``; read them through
+``procurement.core.policy.policy``.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote
+
+import environ
+import pghistory
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+TESTING = env.bool("TESTING", default=False)
+
+if DEBUG:
+    SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-never-use-in-production-0123456789")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+else:
+    # No default: a production deployment that forgets its secret must not start.
+    SECRET_KEY = env.str("SECRET_KEY")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    # The shared core
+    "procurement.core",
+    "procurement.organisations",
+    "procurement.catalogue",
+    "procurement.workdays",
+    "procurement.web",
+    # One app per procurement channel
+    "listings",
+    "negotiation",
+    "vbp",
+    "filings",
+    "settlement",
+    "supervision",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "procurement.core.audit.AuditContextMiddleware",
+]
+
+ROOT_URLCONF = "procurement.urls"
+WSGI_APPLICATION = "procurement.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "procurement.web.context_processors.navigation",
+            ],
+            "builtins": ["procurement.web.templatetags.platform"],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL",
+        default="postgres://postgres@127.0.0.1:5432/procurement" if DEBUG else environ.Env.NOTSET,
+    )
+}
+# A Unix socket directory is written percent-encoded in the URL (postgres://user@%2Fpath%2Fto/db).
+DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
+# Persistent connections: opening one per request costs the database about half its CPU
+# (ECOSYSTEM.md, measured on these machines).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "organisations.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Internationalisation: Chinese by default, English available (DOMAIN.md, issue 2).
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Feed files of a province run to hundreds of megabytes; they are streamed to disk, never memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Security: safe by default, relaxed only with DEBUG.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# Redis: cache and Celery broker. Without REDIS_URL (the embedded demo) the cache is in memory
+# and Celery runs tasks in-process.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_TIME_LIMIT = 4 * 3600
+CELERY_TASK_SOFT_TIME_LIMIT = 3 * 3600
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+NIGHTLY_HOUR = env.int("NIGHTLY_HOUR", default=1)
+CELERY_BEAT_SCHEDULE = {
+    # The nightly jobs run in the order they are registered (procurement.core.jobs), in one task,
+    # so that each sees what the previous one wrote.
+    "nightly-jobs": {
+        "task": "procurement.core.tasks.run_nightly_jobs",
+        "schedule": crontab(hour=NIGHTLY_HOUR, minute=0),
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "procurement.api.authentication.HisTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "procurement.api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "procurement.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Provincial drug procurement platform API",
+    "DESCRIPTION": (
+        "REST API of the provincial drug sunshine-procurement and supervision platform "
+        "(药品阳光采购和综合监管平台) for hospital information systems (HIS) and the browser. "
+        "HIS clients authenticate with `Authorization: Token <key>`; the key is bound to one hospital. "
+        'Every error has the shape `{"errors": [{"field", "rule", "code", "message"}]}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# Audit trail (issue 2): every tracked table gets an append-only event table filled by triggers;
+# the context (who, from where, why) is stored in the event row itself so that nothing outside
+# the event table can change what it says.
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PGHISTORY_ADMIN_MODEL = "pghistory.MiddlewareEvents"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# The province this platform serves: its own rows in the national feed are not "another
+# province" (DOMAIN.md §2, national lowest). GB/T 2260 two-digit code; 64 = 宁夏回族自治区.
+HOME_PROVINCE = env.str("HOME_PROVINCE", default="64")
+
+# Policy values DOMAIN.md marks "our choice" (or that a deployment chooses). Each can be overridden
+# with an environment variable POLICY_<NAME>; code reads them through procurement.core.policy.
+PROCUREMENT_POLICY = {
+    # DOMAIN §2: doubling the content multiplies the price by this factor (差比价).
+    "PRICE_RATIO_DOUBLING_FACTOR": Decimal("1.7"),
+    # R-LIST-10: working days a manufacturer has to follow a lower national price.
+    "LINKAGE_WORKING_DAYS": 20,
+    # R-LIST-12: months without a sale before purchasing is closed.
+    "NO_SALE_CLOSE_MONTHS": 12,
+    # R-LIST-14 / R-SUP-3: years a bad-record company is barred.
+    "BAD_RECORD_BAR_YEARS": 2,
+    # R-NEG-4: counter-offer rounds in one negotiation.
+    "NEGOTIATION_MAX_ROUNDS": 3,
+    # R-NEG-6: red / yellow / blue thresholds (peer percentiles) and the minimum peer count.
+    "ZONE_RED_PERCENTILE": Decimal("0.75"),
+    "ZONE_YELLOW_PERCENTILE": Decimal("0.5"),
+    "ZONE_MIN_PEERS": 3,
+    # R-NEG-7: supervision flags.
+    "NON_NEGOTIATION_DAYS": 180,
+    "RED_SHARE_FLAG": Decimal("0.30"),
+    # R-FIL-4: days a confirmed filing may go without a purchase.
+    "FILING_PURCHASE_DAYS": 60,
+    # R-SET-1: days to pay for military and private institutions.
+    "PRIVATE_PAYMENT_DAYS": 30,
+    # R-SET-3: prepayment policy, "national" or "ningxia".
+    "PREPAYMENT_POLICY": "national",
+    "NATIONAL_PREPAYMENT_SHARE": Decimal("0.30"),
+    # R-VBP-11: days of demand under which a winner's stock raises a shortage warning.
+    "SHORTAGE_STOCK_DAYS": 30,
+    # R-ORD-5: seconds the HIS pull cursor holds back, by the database clock.
+    "PULL_CURSOR_HOLDBACK_SECONDS": 5,
+}
+for _name, _default in PROCUREMENT_POLICY.items():
+    _cast = {Decimal: Decimal, int: int, str: str}[type(_default)]
+    PROCUREMENT_POLICY[_name] = _cast(env.str(f"POLICY_{_name}", default=str(_default)))
+
+PLATFORM_NAME = _("Provincial Drug Sunshine Procurement and Supervision Platform")

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("procurement.api.urls", "api"), namespace="api")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("catalogue/", include("procurement.catalogue.urls")),
+    path("calendar/", include("procurement.workdays.urls")),
+    path("organisations/", include("procurement.organisations.urls")),
+    path("", include("procurement.web.urls")),
+]
+
+admin.site.site_header = settings.PLATFORM_NAME
+admin.site.site_title = settings.PLATFORM_NAME

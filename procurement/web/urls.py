@@ -1,0 +1,8 @@
+from django.urls import path
+
+from procurement.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.AuditListView.as_view(), name="audit-list"),
+]

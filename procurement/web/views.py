@@ -1,0 +1,79 @@
+"""Shared page views: the home page, the audit trail, and the base of every list page."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import render
+from django.views.generic import ListView
+
+from procurement.core.errors import DomainError
+from procurement.core.scoping import visible_to
+from procurement.web.home import home_items
+
+
+class ScopedListView(ListView):
+    """A list page: scoped queryset → django-filter → pagination (50 a page)."""
+
+    filterset_class = None
+    paginate_by = 50
+
+    def base_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_queryset(self):
+        queryset = visible_to(self.request.user, self.base_queryset())
+        if self.filterset_class is None:
+            self.filterset = None
+            return queryset
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+def apply_domain_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the form, on the field it names when the form has it."""
+    for problem in error.problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
+
+
+@login_required
+def home(request):
+    return render(request, "web/home.html", {"items": home_items(request.user)})
+
+
+class AuditListView(LoginRequiredMixin, ListView):
+    """Every change recorded by the audit trail, newest first, for the provincial bureau."""
+
+    template_name = "web/audit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        from procurement.web.selectors import audit_events
+
+        user = self.request.user
+        if not (user.is_superuser or user.is_provincial_bureau):
+            raise Http404
+        return audit_events(
+            model=self.request.GET.get("model", ""),
+            object_id=self.request.GET.get("object", ""),
+            username=self.request.GET.get("user", ""),
+        )
+
+    def get_context_data(self, **kwargs):
+        from procurement.web.selectors import audited_models
+
+        context = super().get_context_data(**kwargs)
+        context["models"] = audited_models()
+        context["current"] = self.request.GET
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context

@@ -1,0 +1,10 @@
+"""Nightly work of the calendar."""
+
+from procurement.core.jobs import nightly_job
+from procurement.workdays.services import recompute_provisional_deadlines
+
+
+@nightly_job("recompute_provisional_deadlines", order=10)
+def recompute_deadlines_job() -> dict[str, int]:
+    """Recompute provisional deadlines (a year may have been published during the day)."""
+    return {"deadlines_recomputed": recompute_provisional_deadlines()}

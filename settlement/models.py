@@ -1,0 +1,1 @@
+"""Models of the Prepayment and settlement channel (DOMAIN.md)."""

@@ -1,0 +1,1 @@
+"""Models of the Volume-based procurement channel (DOMAIN.md)."""
