@@ -7,6 +7,8 @@ from rest_framework.test import APIClient
 
 from procurement.organisations.choices import HospitalOwnership, OrganisationKind, RegionLevel, Role
 from procurement.organisations.models import Organisation, Region, User
+from procurement.workdays.models import CalendarYear
+from procurement.workdays.services import calendar_year_seed_from_library
 from tests.factories import HospitalFactory, OrganisationFactory, UserFactory
 
 
@@ -40,7 +42,19 @@ def _region(code, name, level, parent=None):
 
 
 @pytest.fixture
-def world(db) -> World:
+def statutory_calendar(db):
+    """The calendar years the migrations seed from chinese-calendar.
+
+    A transactional test (browser, Celery worker) ends with a flush that empties every table, the
+    seeded calendar included; this puts it back for the tests that run after one on the same worker.
+    """
+    if not CalendarYear.objects.filter(year=2026).exists():
+        for year in range(2018, 2027):
+            calendar_year_seed_from_library(year)
+
+
+@pytest.fixture
+def world(db, statutory_calendar) -> World:
     province = _region("640000", "宁夏回族自治区", RegionLevel.PROVINCE)
     yinchuan = _region("640100", "银川市", RegionLevel.CITY, province)
     yongning = _region("640121", "永宁县", RegionLevel.COUNTY, yinchuan)
@@ -112,3 +126,10 @@ def api_as(api_client):
         return api_client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
+import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
@@ -330,7 +331,7 @@ def _stage_csv(cursor, stream: IO[bytes], problems: list[RowProblem]) -> list[st
         with transaction.atomic():
             _copy_csv(cursor, stream, width, encoding)
         return header
-    except DatabaseError:
+    except (DatabaseError, psycopg.Error):  # COPY's errors come from psycopg directly, unwrapped
         pass  # a malformed line (wrong number of cells, bad quoting): read it in Python to name every one
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")

@@ -38,7 +38,8 @@ def nightly_job(name: str, *, order: int):
     def register(func: Callable[[], dict]) -> Callable[[], dict]:
         if name in _registry and _registry[name].func is not func:
             raise ValueError(f"nightly job {name!r} is registered twice")
-        _registry[name] = NightlyJob(name, order, func, (func.__doc__ or "").strip().splitlines()[0])
+        description = next(iter((func.__doc__ or "").strip().splitlines()), "")
+        _registry[name] = NightlyJob(name, order, func, description)
         return func
 
     return register

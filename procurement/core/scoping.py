@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 if TYPE_CHECKING:
-    from procurement.organisations.models import Organisation, User
+    from procurement.organisations.models import Organisation, Region, User
 
 Lookup = str | Callable[["Organisation"], Q] | None
 
@@ -37,8 +37,9 @@ class ScopeRule:
     manufacturer: Lookup = None
     distributor: Lookup = None
     hospital: Lookup = None
-    # Path from the model to a Region, for city and county bureaus; None: only the province sees.
-    region: str | None = None
+    # Path from the model to a Region (or a function of the bureau's region returning a Q), for
+    # city and county bureaus; None: only the province sees.
+    region: str | Callable[["Region"], Q] | None = None
     # Whether the provincial bureau sees every row (it does, except for sealed data such as bids).
     provincial_bureau: bool = True
     # Readable by anyone, logged in or not (catalogue, listed prices, batch disclosures).
@@ -91,6 +92,8 @@ def scope_q(model: type[models.Model], user: "User | None", *, for_write: bool =
             return None
         if rule.region is None:
             return nothing
+        if callable(rule.region):
+            return rule.region(region)
         return Q(**{f"{rule.region}__path__startswith": region.path})
     lookup = rule.lookup_for(organisation.kind)
     if lookup is None:

@@ -175,7 +175,12 @@ class HospitalGroup(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    scope_rule = ScopeRule(hospital=lambda organisation: _member_of_group(organisation), region="lead__region")
+    scope_rule = ScopeRule(
+        hospital=lambda organisation: _member_of_group(organisation),
+        region=lambda region: Exists(
+            HospitalGroupMembership.objects.filter(group=OuterRef("pk"), hospital__region__path__startswith=region.path)
+        ),
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -14,7 +14,7 @@ def audited_models() -> list[tuple[str, str]]:
 
 
 def audit_events(*, model: str = "", object_id: str = "", username: str = ""):
-    events = Events.objects.all().order_by("-pgh_created_at")
+    events = Events.objects.all().order_by("-pgh_created_at", "-pgh_slug")
     if model:
         events = events.filter(pgh_obj_model=model)
     if object_id:

@@ -16,3 +16,29 @@ def unit_price(pack_price, product):
     if pack_price is None:
         return ""
     return product.unit_price(pack_price)
+
+
+@register.filter
+def audit_who(event) -> str:
+    """Who made an audited change: the user's name, else the job or command that acted."""
+    context = event.pgh_context or {}
+    return context.get("username") or context.get("actor") or "—"
+
+
+@register.filter
+def audit_why(event) -> str:
+    return (event.pgh_context or {}).get("reason", "")
+
+
+@register.filter
+def audit_record(event) -> str:
+    """What an audited change was made to: the model's name and the record's own name or code."""
+    from django.apps import apps
+
+    try:
+        model_name = str(apps.get_model(event.pgh_obj_model)._meta.verbose_name)
+    except (LookupError, ValueError):
+        model_name = event.pgh_obj_model
+    data = event.pgh_data or {}
+    label = next((data[key] for key in ("name", "username", "code", "original_name", "date", "year") if data.get(key)), "")
+    return f"{model_name} #{event.pgh_obj_id} {label}".strip()

@@ -1,0 +1,84 @@
+"""The audit trail: every change recorded with who / when / what / why, and nobody can alter it."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from pghistory.models import Events
+
+from procurement.core.audit import audit_actor, audit_reason
+from procurement.organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_change_is_recorded_with_its_reason(world):
+    hospital = world.hospital
+    with audit_reason("更名：上级批复"):
+        Organisation.objects.filter(pk=hospital.pk).update(name="永宁县人民医院（新院区）")  # a bulk update
+    event = hospital.events.order_by("-pgh_id").first()
+    assert event.pgh_label == "update"
+    assert event.name == "永宁县人民医院（新院区）"
+    assert event.pgh_context["reason"] == "更名：上级批复"
+    diff = (
+        Events.objects.filter(pgh_obj_model="organisations.Organisation", pgh_obj_id=str(hospital.pk))
+        .order_by("-pgh_id")[0]
+        .pgh_diff
+    )
+    assert diff["name"] == ["永宁县人民医院", "永宁县人民医院（新院区）"]
+
+
+def test_a_request_records_who_made_the_change(world, client):
+    client.force_login(world.user("hospital_admin"))
+    client.post(reverse("organisations:token-list"), {"name": "门诊 HIS"})
+    token = world.hospital.api_tokens.get()
+    context = token.events.get(pgh_label="insert").pgh_context
+    assert context["user"] == world.user("hospital_admin").pk
+    assert context["username"] == "hospital_admin"
+    assert context["organisation"] == world.hospital.pk
+    assert context["url"] == reverse("organisations:token-list")
+
+
+def test_a_job_is_named_as_the_actor(world):
+    with audit_actor("job:test"):
+        world.hospital.contact_name = "王医生"
+        world.hospital.save()
+    assert world.hospital.events.order_by("-pgh_id").first().pgh_context["actor"] == "job:test"
+
+
+def test_deletes_are_recorded_too(world):
+    group = world.hospital.group_memberships.model.objects.create(
+        group=world.hospital.led_groups.model.objects.create(name="临时组团", kind="team", lead=world.hospital),
+        hospital=world.hospital,
+    ).group
+    group_pk = group.pk
+    group.delete()
+    event_model = group.events.model
+    deleted = event_model.objects.get(pgh_obj_id=group_pk, pgh_label="delete")
+    assert deleted.name == "临时组团"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET name = 'forged'", "DELETE FROM {table}"])
+def test_the_database_refuses_to_edit_or_delete_an_event(world, statement):
+    event_model = world.hospital.events.model
+    before = event_model.objects.count()
+    assert before > 0
+    with pytest.raises(DatabaseError, match=r"append_only|Cannot"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=event_model._meta.db_table))
+    assert event_model.objects.count() == before
+    assert not event_model.objects.filter(name="forged").exists()
+
+
+def test_the_orm_cannot_delete_events_either(world):
+    event = world.hospital.events.first()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        event.delete()
+    assert world.hospital.events.filter(pk=event.pk).exists()
+
+
+def test_the_audit_page_is_for_the_provincial_bureau(world, client):
+    client.force_login(world.user("provincial_supervisor"))
+    page = client.get(reverse("audit-list"), {"model": "organisations.Organisation"})
+    assert page.status_code == 200
+    assert "永宁县人民医院" in page.content.decode()
+    client.force_login(world.user("city_bureau"))
+    assert client.get(reverse("audit-list")).status_code == 404
