@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pghistory
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -14,7 +15,7 @@ from procurement.catalogue.codes import DRUG_CODE_PATTERN, validate_drug_code
 from procurement.catalogue.pricing import Content, parse_specification, unit_price
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
-from procurement.organisations.choices import PROVINCE_CHOICES, OrganisationKind
+from procurement.organisations.choices import PROVINCE_CHOICES, PROVINCES, OrganisationKind
 from procurement.organisations.models import Organisation, User
 
 # 批准文号: 国药准字H20051234 (domestic), 国药准字HJ20170001 (imported, packed here), or the
@@ -172,7 +173,8 @@ class NationalPriceImport(models.Model):
     """One load of the national price feed (全国各省级现执行挂网价格) from a file.
 
     The batch is the audit record of the feed: who loaded which file (kept, with its SHA-256),
-    when, how many rows it inserted, changed or left as they were, or every row it refused.
+    when, which provinces' price lists it replaced and how many prices they held before, or every
+    row it refused.
     Individual feed rows are not tracked row by row: 1.8 million trigger-written events per load
     would cost more than the load, and the kept file reproduces every row.
     """
@@ -188,9 +190,14 @@ class NationalPriceImport(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_inserted = models.PositiveIntegerField(_("new prices"), default=0)
-    rows_updated = models.PositiveIntegerField(_("changed prices"), default=0)
-    rows_unchanged = models.PositiveIntegerField(_("unchanged prices"), default=0)
+    provinces = ArrayField(
+        models.CharField(max_length=2, choices=PROVINCE_CHOICES),
+        verbose_name=_("provinces"),
+        default=list,
+        blank=True,
+        help_text=_("The provinces whose price lists this file replaced."),
+    )
+    rows_replaced = models.PositiveIntegerField(_("prices replaced"), default=0)
     error_count = models.PositiveIntegerField(_("bad rows"), default=0)
     message = models.TextField(_("message"), blank=True)
 
@@ -204,6 +211,9 @@ class NationalPriceImport(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def province_names(self) -> list[str]:
+        return [PROVINCES.get(code, code) for code in self.provinces]
 
 
 class NationalPriceImportError(models.Model):
@@ -230,7 +240,8 @@ class NationalPriceImportError(models.Model):
 class NationalPrice(models.Model):
     """The current listing price of one product code in one province, with the date it took effect.
 
-    Keyed by (code, province): a later file replaces a province's price. Not a foreign key to
+    Keyed by (code, province): a later file replaces the whole price list of each province it
+    contains (``procurement.catalogue.feed``). Not a foreign key to
     ``Product``: the feed covers the whole country's codes, most of which this province does not list.
     """
 

@@ -89,15 +89,11 @@ def _record(batch: NationalPriceImport, result: feed.LoadResult) -> None:
     batch.error_count = len({problem.row for problem in result.problems})
     if result.ok:
         batch.status = ImportStatus.SUCCEEDED
-        batch.rows_inserted = result.rows_inserted
-        batch.rows_updated = result.rows_updated
-        batch.rows_unchanged = result.rows_unchanged
-        batch.message = _("%(total)d rows: %(new)d new prices, %(changed)d changed, %(same)d unchanged.") % {
-            "total": result.rows_total,
-            "new": result.rows_inserted,
-            "changed": result.rows_updated,
-            "same": result.rows_unchanged,
-        }
+        batch.provinces = result.provinces
+        batch.rows_replaced = result.rows_replaced
+        batch.message = _(
+            "%(total)d prices of %(provinces)d provinces loaded, replacing the %(replaced)d prices these provinces had."
+        ) % {"total": result.rows_total, "provinces": len(result.provinces), "replaced": result.rows_replaced}
     else:
         batch.status = ImportStatus.FAILED
         batch.message = _("Refused: %(rows)d rows have problems. No price was changed.") % {"rows": batch.error_count}

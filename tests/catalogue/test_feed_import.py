@@ -39,7 +39,7 @@ def test_a_good_file_loads_every_row(world):
     )
     batch = upload(world, content.encode())
     assert batch.status == ImportStatus.SUCCEEDED
-    assert (batch.rows_total, batch.rows_inserted, batch.rows_updated, batch.rows_unchanged) == (3, 3, 0, 0)
+    assert (batch.rows_total, batch.provinces, batch.rows_replaced) == (3, ["11", "32", "44"], 0)
     assert prices() == {
         (CODE_A, "11"): (Decimal("12.3500"), date(2026, 9, 18)),
         (CODE_A, "32"): (Decimal("11.8000"), date(2026, 9, 1)),
@@ -94,18 +94,21 @@ def test_a_file_with_bad_rows_changes_nothing_and_names_every_problem(world):
         f"{CODE_A},辽宁,10.00,2026-02-30",         # row 8: no such day
         f"{CODE_A},吉林,10.00,",                   # row 9: empty date
         f"{CODE_A},北京市,9.00,2026-10-02",        # row 10: 北京 again (row 2)
+        f"{CODE_A},黑龙江,NaN,2026-10-01",         # row 11: not a number
+        f"{CODE_A},湖南,12,today",                 # row 12: not a date
+        f" {CODE_B} ,湖北 , 3.5 , 2026-10-01 ",    # row 13: fine, spaces are trimmed
     ]) + "\n"  # fmt: skip
     batch = upload(world, content.encode())
     assert batch.status == ImportStatus.FAILED
     problems = {(error.row, error.column): error.reason for error in batch.errors.all()}
     assert sorted(problems) == [
         (3, "医保药品代码"), (4, "省份"), (5, "挂网价格"), (6, "挂网价格"), (7, "挂网价格"),
-        (8, "执行日期"), (9, "执行日期"), (10, "医保药品代码"),
+        (8, "执行日期"), (9, "执行日期"), (10, "医保药品代码"), (11, "挂网价格"), (12, "执行日期"),
     ]  # fmt: skip
     assert "23" in problems[(3, "医保药品代码")]
     assert "4" in problems[(5, "挂网价格")]
     assert "row 2" in problems[(10, "医保药品代码")] or "第 2 行" in problems[(10, "医保药品代码")]
-    assert batch.error_count == 8
+    assert batch.error_count == 10
     assert prices() == before  # all or nothing: row 2 was not loaded either
 
 
@@ -143,15 +146,22 @@ def test_an_excel_file_with_a_broken_row(world):
 def test_loading_the_same_file_again_changes_nothing(world):
     content = (HEADER + f"{CODE_A},北京,12.35,2026-09-18\n{CODE_B},上海,3.10,2026-09-18\n").encode()
     upload(world, content)
+    before = prices()
     batch = upload(world, content)
-    assert (batch.rows_inserted, batch.rows_updated, batch.rows_unchanged) == (0, 0, 2)
+    assert (batch.rows_total, batch.rows_replaced) == (2, 2)
+    assert prices() == before
 
 
-def test_a_later_file_replaces_a_provinces_price(world):
-    upload(world, (HEADER + f"{CODE_A},北京,12.35,2026-09-18\n{CODE_B},上海,3.10,2026-09-18\n").encode())
-    batch = upload(world, (HEADER + f"{CODE_A},北京,11.00,2026-11-01\n{CODE_B},上海,3.10,2026-09-18\n").encode())
-    assert (batch.rows_inserted, batch.rows_updated, batch.rows_unchanged) == (0, 1, 1)
-    assert prices()[(CODE_A, "11")] == (Decimal("11.0000"), date(2026, 11, 1))
+def test_a_file_replaces_the_price_list_of_each_province_it_contains(world):
+    upload(world, (HEADER + f"{CODE_A},北京,12.35,2026-09-18\n{CODE_B},北京,3.10,2026-09-18\n"
+                   f"{CODE_B},上海,3.20,2026-09-18\n").encode())  # fmt: skip
+    # 北京's new list no longer has CODE_B (delisted there); 上海 is not in the file.
+    batch = upload(world, (HEADER + f"{CODE_A},北京,11.00,2026-11-01\n").encode())
+    assert (batch.provinces, batch.rows_replaced) == (["11"], 2)
+    assert prices() == {
+        (CODE_A, "11"): (Decimal("11.0000"), date(2026, 11, 1)),
+        (CODE_B, "31"): (Decimal("3.2000"), date(2026, 9, 18)),
+    }
 
 
 def test_only_the_provincial_bureau_loads_the_feed(world):
@@ -198,3 +208,9 @@ def test_a_file_of_the_wrong_type_is_refused(world):
     with pytest.raises(DomainError) as refused:
         upload(world, b"%PDF-1.4", name="feed.pdf")
     assert refused.value.problems[0].field == "file"
+
+
+def test_spaces_around_values_are_trimmed(world):
+    batch = upload(world, (HEADER + f" {CODE_A} , 湖北 , 3.5 , 2026-10-01 \n").encode())
+    assert batch.status == ImportStatus.SUCCEEDED
+    assert prices() == {(CODE_A, "42"): (Decimal("3.5000"), date(2026, 10, 1))}

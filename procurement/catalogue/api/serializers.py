@@ -70,9 +70,8 @@ class NationalPriceImportSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "rows_total",
-            "rows_inserted",
-            "rows_updated",
-            "rows_unchanged",
+            "provinces",
+            "rows_replaced",
             "error_count",
             "message",
         ]

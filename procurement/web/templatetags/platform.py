@@ -40,5 +40,7 @@ def audit_record(event) -> str:
     except (LookupError, ValueError):
         model_name = event.pgh_obj_model
     data = event.pgh_data or {}
-    label = next((data[key] for key in ("name", "username", "code", "original_name", "date", "year") if data.get(key)), "")
+    label = next(
+        (data[key] for key in ("name", "username", "code", "original_name", "date", "year") if data.get(key)), ""
+    )
     return f"{model_name} #{event.pgh_obj_id} {label}".strip()
