@@ -44,7 +44,7 @@ def national_price_import_create(*, user: User, uploaded_file: UploadedFile) -> 
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    with transaction.atomic(), audit_reason("national price feed uploaded"):
+    with transaction.atomic(), audit_reason(_("National price file uploaded")):
         batch = NationalPriceImport(original_name=name, sha256=digest.hexdigest(), uploaded_by=user)
         batch.file.save(name, uploaded_file, save=False)
         batch.save()
@@ -71,7 +71,7 @@ def national_price_import_run(*, batch_id: int, language: str | None = None) -> 
     with (
         translation.override(language or settings.LANGUAGE_CODE),
         transaction.atomic(),
-        audit_reason("national price feed loaded"),
+        audit_reason(_("National price file loaded")),
     ):
         batch = NationalPriceImport.objects.select_for_update().get(pk=batch_id)
         with batch.file.open("rb") as stream:

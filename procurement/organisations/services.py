@@ -43,7 +43,7 @@ def api_token_create(*, actor: User, hospital: Organisation, name: str) -> tuple
     if not name:
         raise DomainError(_("Name the system that will use this key."), code="required", field="name")
     key, prefix = generate_key()
-    with transaction.atomic(), audit_reason(f"HIS API key “{name}” issued"):
+    with transaction.atomic(), audit_reason(_("HIS API key “%(name)s” issued") % {"name": name}):
         token = ApiToken.objects.create(
             name=name,
             hospital=hospital,
@@ -57,7 +57,7 @@ def api_token_create(*, actor: User, hospital: Organisation, name: str) -> tuple
 
 def api_token_revoke(*, actor: User, token_id: int, reason: str = "") -> ApiToken:
     """Revoke a key at once; requests with it are refused from now on."""
-    with transaction.atomic(), audit_reason(reason or "HIS API key revoked"):
+    with transaction.atomic(), audit_reason(reason or _("HIS API key revoked")):
         token = visible_to(actor, ApiToken, for_write=True).select_for_update().get(pk=token_id)
         if not can_manage_api_tokens(actor, token.hospital):
             raise PermissionDenied(_("Only the institution's administrator may revoke its API keys."), code="forbidden")

@@ -92,13 +92,15 @@ def calendar_year_seed_from_library(year: int) -> CalendarYear | None:
     days = library_days(year)
     if days is None:
         return None
-    with transaction.atomic(), audit_reason(f"calendar {year} seeded from chinese-calendar"):
+    with (
+        transaction.atomic(),
+        audit_reason(_("Calendar of %(year)d loaded from the chinese-calendar library") % {"year": year}),
+    ):
         calendar_year = CalendarYear.objects.create(
             year=year,
             source=CalendarSource.LIBRARY,
             is_published=True,
             published_at=timezone.now(),
-            notice="chinese-calendar",
         )
         CalendarDay.objects.bulk_create(CalendarDay(year=calendar_year, **day) for day in days)
     return calendar_year
@@ -108,7 +110,7 @@ def calendar_year_draft(year: int) -> CalendarYear:
     """Start a year an administrator will fill in: every day, weekends off, not yet published."""
     if CalendarYear.objects.filter(year=year).exists():
         raise Conflict(_("The calendar of %(year)d already exists.") % {"year": year}, code="year_exists", field="year")
-    with transaction.atomic(), audit_reason(f"calendar {year} drafted"):
+    with transaction.atomic(), audit_reason(_("Calendar of %(year)d started") % {"year": year}):
         calendar_year = CalendarYear.objects.create(year=year, source=CalendarSource.ADMINISTRATOR)
         CalendarDay.objects.bulk_create(
             CalendarDay(
@@ -141,7 +143,10 @@ def calendar_day_set(day: date, *, kind: str, name: str = "", reason: str) -> Ca
 
 def calendar_year_publish(year: int, *, notice: str) -> int:
     """Publish a complete year and recompute every provisional deadline; returns how many changed."""
-    with transaction.atomic(), audit_reason(f"calendar {year} published: {notice}"):
+    with (
+        transaction.atomic(),
+        audit_reason(_("Calendar of %(year)d published: %(notice)s") % {"year": year, "notice": notice}),
+    ):
         calendar_year = CalendarYear.objects.select_for_update().get(year=year)
         if calendar_year.is_published:
             raise Conflict(

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def priced_product(world):
     product = ProductFactory(manufacturer=world.manufacturer, trade_name="阿乐", pack_quantity=7)
-    batch = NationalPriceImport.objects.create(original_name="f.csv", sha256="-", uploaded_by=world.user("platform_admin"))
+    batch = NationalPriceImport.objects.create(
+        original_name="f.csv", sha256="-", uploaded_by=world.user("platform_admin")
+    )
     for province, price in [("11", "12.60"), ("31", "11.90"), ("64", "9.00")]:
         NationalPrice.objects.create(product_code=product.code, province=province, price=Decimal(price),
                                      effective_date="2026-09-18", batch=batch)  # fmt: skip
@@ -24,10 +26,10 @@ def priced_product(world):
 def test_the_catalogue_is_public_and_shows_the_national_lowest_per_unit(client, priced_product):
     listing = client.get(reverse("catalogue:product-list"), {"q": "阿乐"}).content.decode()
     assert priced_product.code in listing
-    assert "¥11.9000" in listing and "上海市" in listing  # 宁夏's own 9.00 is not another province's
-    assert "¥1.7000" in listing  # 11.90 ÷ 7 tablets
+    assert "¥11.90" in listing and "上海市" in listing  # 宁夏's own 9.00 is not another province's
+    assert "¥1.70" in listing  # 11.90 ÷ 7 tablets
     detail = client.get(reverse("catalogue:product-detail", args=[priced_product.code])).content.decode()
-    assert 'data-testid="national-lowest">¥11.9000' in detail
+    assert 'data-testid="national-lowest">¥11.90' in detail
 
 
 def test_pages_other_than_the_public_ones_need_a_login(client):

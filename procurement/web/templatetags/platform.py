@@ -1,5 +1,8 @@
 """Template filters shared by every page (registered as builtins in settings)."""
 
+import contextlib
+from decimal import Decimal
+
 from django import template
 
 register = template.Library()
@@ -44,3 +47,34 @@ def audit_record(event) -> str:
         (data[key] for key in ("name", "username", "code", "original_name", "date", "year") if data.get(key)), ""
     )
     return f"{model_name} #{event.pgh_obj_id} {label}".strip()
+
+
+@register.filter
+def yuan(value) -> str:
+    """A price for people: two decimals, more only when the fen is split (12.35, 0.0325)."""
+    if value in (None, ""):
+        return ""
+    amount = Decimal(value)
+    if amount == amount.quantize(Decimal("0.01")):
+        return f"¥{amount.quantize(Decimal('0.01')):,}"
+    return f"¥{amount.normalize():,f}"
+
+
+@register.filter
+def audit_changes(event) -> list[tuple[str, object, object]]:
+    """The fields an audited change altered, by their names in the page's language, old and new."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        meta = apps.get_model(event.pgh_obj_model)._meta
+    except (LookupError, ValueError):
+        meta = None
+    changes = []
+    for name, (old, new) in (event.pgh_diff or {}).items():
+        label = name
+        if meta is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                label = str(meta.get_field(name.removesuffix("_id")).verbose_name)
+        changes.append((label, old, new))
+    return changes

@@ -18,7 +18,7 @@ def seed(apps, schema_editor):
         if CalendarYear.objects.filter(year=year).exists():
             continue
         calendar_year = CalendarYear.objects.create(
-            year=year, source="library", is_published=True, published_at=timezone.now(), notice="chinese-calendar"
+            year=year, source="library", is_published=True, published_at=timezone.now()
         )
         CalendarDay.objects.bulk_create(CalendarDay(year=calendar_year, **day) for day in library_days(year))
 
