@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from procurement.catalogue.models import NationalPriceImport, Product
+from procurement.core.admin import RecordAdmin
 
 
 @admin.register(Product)
@@ -26,15 +27,8 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(NationalPriceImport)
-class NationalPriceImportAdmin(admin.ModelAdmin):
+class NationalPriceImportAdmin(RecordAdmin):
     """Loads are made on the feed page; the record of each is read-only."""
 
     list_display = ["original_name", "status", "uploaded_by", "created_at", "rows_total", "error_count"]
     list_filter = ["status"]
-    readonly_fields = [field.name for field in NationalPriceImport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.admin import RecordAdmin
+from procurement.organisations.choices import roles_not_allowed
 from procurement.organisations.models import (
     ApiToken,
     Expert,
@@ -53,8 +55,30 @@ class ExpertAdmin(admin.ModelAdmin):
     filter_horizontal = ["ties"]
 
 
+class RolesFitOrganisation:
+    """The back-office user forms refuse roles the organisation's kind cannot give."""
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, roles = cleaned.get("organisation"), cleaned.get("roles") or []
+        if organisation is not None and (invalid := roles_not_allowed(organisation.kind, roles)):
+            message = _("Roles not available to this kind of organisation: %(roles)s") % {"roles": ", ".join(invalid)}
+            self.add_error("roles", message)
+        return cleaned
+
+
+class UserAdminForm(RolesFitOrganisation, UserChangeForm):
+    pass
+
+
+class UserAdminCreationForm(RolesFitOrganisation, UserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserAdminForm
+    add_form = UserAdminCreationForm
     list_display = ["username", "full_name", "organisation", "roles", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "organisation__kind"]
     search_fields = ["username", "full_name", "organisation__name"]
@@ -70,26 +94,11 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "password1", "password2", "organisation", "roles"]})
     ]
 
-    def save_model(self, request, obj, form, change):
-        invalid = obj.invalid_roles()
-        if invalid:
-            raise ValidationError(
-                _("Roles not available to this kind of organisation: %(roles)s") % {"roles": ", ".join(invalid)}
-            )
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(RecordAdmin):
     """Keys are issued and revoked on the hospital's own page; here they can only be read."""
 
     list_display = ["name", "hospital", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "hospital__name", "prefix"]
-    readonly_fields = [field.name for field in ApiToken._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -67,6 +67,13 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganisationKind.BUREAU: frozenset({Role.ORG_ADMIN, Role.BUREAU_REVIEWER, Role.BUREAU_SUPERVISOR}),
 }
 
+
+def roles_not_allowed(kind: str, roles: list[str]) -> list[str]:
+    """The roles in ``roles`` an organisation of ``kind`` cannot give (a clerk role in a hospital, say)."""
+    allowed = ROLES_BY_KIND.get(kind, frozenset())
+    return [role for role in roles if role not in allowed]
+
+
 # GB/T 2260 province codes: the provinces of the national price feed (DOMAIN.md §2).
 PROVINCES: dict[str, str] = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",

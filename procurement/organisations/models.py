@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.choices import (
-    ROLES_BY_KIND,
     ExpertSpeciality,
     HospitalGroupKind,
     HospitalLevel,
@@ -21,6 +20,7 @@ from procurement.organisations.choices import (
     OrganisationKind,
     RegionLevel,
     Role,
+    roles_not_allowed,
 )
 from procurement.organisations.validators import validate_credit_code
 
@@ -318,11 +318,8 @@ class User(AbstractUser):
         return self.organisation_id is not None and self.organisation.is_provincial_bureau
 
     def invalid_roles(self) -> list[str]:
-        """Roles the user's organisation kind cannot grant (a clerk role in a hospital, say)."""
-        if self.organisation_id is None:
-            return []
-        allowed = ROLES_BY_KIND[self.organisation.kind]
-        return [role for role in self.roles if role not in allowed]
+        """Roles the user's organisation kind cannot grant."""
+        return [] if self.organisation_id is None else roles_not_allowed(self.organisation.kind, self.roles)
 
 
 def hash_token(key: str) -> str:
