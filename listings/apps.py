@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ListingsConfig(AppConfig):
     name = "listings"
     verbose_name = _("Sunshine listing")
+
+    def ready(self):
+        from listings import jobs  # noqa: F401  (registers the nightly jobs)

@@ -96,6 +96,15 @@ class Product(models.Model):
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     is_designated_production = models.BooleanField(_("national designated production"), default=False)
     is_provincial_reserve = models.BooleanField(_("provincial reserve"), default=False)
+    designated_price = PriceField(
+        _("uniform or supply price"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Per pack: the national uniform price of a designated-production drug, or the supply price "
+            "agreed with the health commission for a reserve drug (R-LIST-7)."
+        ),
+    )
     is_shortage = models.BooleanField(_("shortage drug"), default=False)
     controlled_category = models.CharField(
         _("special category"),

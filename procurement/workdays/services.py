@@ -38,6 +38,13 @@ def add_working_days(start: date, working_days: int) -> Deadline:
     return Deadline(deadline, provisional)
 
 
+def working_days_left(deadline: date, today: date) -> int:
+    """Working days after ``today`` up to and including ``deadline`` (0 on the deadline day and after)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT workdays_count(%s, %s)", [today, deadline])
+        return cursor.fetchone()[0]
+
+
 def is_working_day(day: date) -> bool:
     """Whether ``day`` is a working day (weekdays where the year is not published)."""
     known = CalendarDay.objects.filter(date=day, year__is_published=True).values_list("is_working_day", flat=True)
@@ -179,11 +186,13 @@ def recompute_provisional_deadlines() -> int:
         for model in deadline_models():
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(
-                f"""UPDATE {table} t SET (deadline, deadline_provisional) =
-                        (SELECT w.deadline, w.provisional FROM workdays_add(t.deadline_start, t.deadline_working_days) w)
-                    WHERE t.deadline_provisional
-                      AND (t.deadline, t.deadline_provisional) IS DISTINCT FROM
-                          (SELECT w.deadline, w.provisional FROM workdays_add(t.deadline_start, t.deadline_working_days) w)"""
+                f"""UPDATE {table} t SET deadline = w.deadline, deadline_provisional = w.provisional
+                    FROM (SELECT x.id, f.deadline, f.provisional
+                          FROM {table} x
+                          CROSS JOIN LATERAL workdays_add(x.deadline_start, x.deadline_working_days) f
+                          WHERE x.deadline_provisional) w
+                    WHERE t.id = w.id
+                      AND (t.deadline, t.deadline_provisional) IS DISTINCT FROM (w.deadline, w.provisional)"""
             )
             changed += cursor.rowcount
     return changed

@@ -1,0 +1,276 @@
+"""Nightly work of the listing channel: set-based SQL, idempotent (DOMAIN.md §10).
+
+- ``apply_price_adjustments`` (R-LIST-11): confirmed annual prices take effect on their date;
+- ``national_price_linkage`` (R-LIST-10): notices for listings above their national lowest,
+  deadlines, resolution, suspension of the overdue with a credit event;
+- ``enforce_bad_records`` (R-LIST-14): the listings of barred companies are suspended, and
+  reinstated when the bar ends;
+- ``close_unsold_listings`` (R-LIST-12): purchasing closes after 12 months without a sale.
+
+Each runs in one transaction (``procurement.core.jobs``); running it twice changes nothing the
+second time.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from listings.choices import (
+    AdjustmentRoundStatus,
+    ListingStatus,
+    NoticeStatus,
+    SuspensionCause,
+)
+from procurement.core.jobs import nightly_job
+from procurement.core.policy import policy
+from procurement.workdays.sql import DEADLINES_CTE
+from supervision.choices import CreditEventKind
+
+JOB = "job:national_price_linkage"
+
+# The listings above their national lowest (other provinces only), with the price that binds: the
+# lowest, ties to the earliest effective date. Shared by the job and its benchmark's baseline.
+ABOVE_NATIONAL_LOWEST = """
+    SELECT l.id AS listing_id, l.manufacturer_id, l.price AS listing_price,
+           lowest.price, lowest.province, lowest.effective_date
+    FROM listings_listing l
+    JOIN catalogue_product p ON p.id = l.product_id
+    CROSS JOIN LATERAL (
+        SELECT n.price, n.province, n.effective_date
+        FROM catalogue_nationalprice n
+        WHERE n.product_code = p.code AND n.province <> %(home)s
+        ORDER BY n.price, n.effective_date, n.province
+        LIMIT 1
+    ) lowest
+    WHERE l.status IN ('listed', 'suspended') AND l.price > lowest.price
+"""
+
+
+def _execute(cursor, sql: str, params: dict | None = None) -> int:
+    cursor.execute(sql, params or {})
+    return cursor.rowcount
+
+
+@nightly_job("national_price_linkage", order=20)
+def national_price_linkage(today: date | None = None) -> dict[str, int]:
+    """R-LIST-10: open, follow, resolve and enforce price-linkage notices, set-based."""
+    today = today or timezone.localdate()
+    params = {
+        "home": settings.HOME_PROVINCE,
+        "today": today,
+        "n": policy("LINKAGE_WORKING_DAYS"),
+        "open": NoticeStatus.OPEN,
+        "overdue": NoticeStatus.OVERDUE,
+        "resolved": NoticeStatus.RESOLVED,
+        "listed": ListingStatus.LISTED,
+        "suspended": ListingStatus.SUSPENDED,
+        "linkage": SuspensionCause.PRICE_LINKAGE,
+        "job": JOB,
+        "credit_kind": CreditEventKind.PRICE_LINKAGE_OVERDUE,
+        "suspend_reason": _("No compliant price by the price-linkage deadline (R-LIST-10)."),
+        "reinstate_reason": _("No longer above the national lowest: the price-linkage suspension ends (R-LIST-10)."),
+        "credit_text": _("No compliant price declared within %(n)s working days of a lower national price "
+                         "(R-LIST-10).") % {"n": policy("LINKAGE_WORKING_DAYS")},
+    }  # fmt: skip
+    counts = {}
+    with connection.cursor() as cursor:
+        # 1. Which listings are above their national lowest, found once.
+        cursor.execute("DROP TABLE IF EXISTS linkage_above")
+        cursor.execute(f"CREATE TEMP TABLE linkage_above ON COMMIT DROP AS {ABOVE_NATIONAL_LOWEST}", params)
+        counts["listings_above_national_lowest"] = cursor.rowcount
+        cursor.execute("ANALYZE linkage_above")
+        # 2. The deadline of every effective date involved, in one pass over the calendar.
+        cursor.execute("SELECT min(effective_date), max(effective_date) FROM linkage_above")
+        first, last = cursor.fetchone()
+        cursor.execute("DROP TABLE IF EXISTS linkage_deadlines")
+        cursor.execute(
+            "CREATE TEMP TABLE linkage_deadlines ON COMMIT DROP AS WITH "
+            + DEADLINES_CTE
+            + " SELECT start, deadline, provisional FROM deadlines",
+            {**params, "first": first or today, "last": last or today},
+        )
+        # 3. A new notice for each listing above its lowest that has no active notice.
+        counts["notices_opened"] = _execute(cursor, """
+            INSERT INTO listings_pricelinkagenotice
+                (listing_id, manufacturer_id, status, listing_price, target_price, target_province,
+                 target_effective_date, deadline_start, deadline_working_days, deadline, deadline_provisional,
+                 opened_at)
+            SELECT a.listing_id, a.manufacturer_id, %(open)s, a.listing_price, a.price, a.province,
+                   a.effective_date, a.effective_date, %(n)s, d.deadline, d.provisional, now()
+            FROM linkage_above a JOIN linkage_deadlines d ON d.start = a.effective_date
+            WHERE NOT EXISTS (SELECT 1 FROM listings_pricelinkagenotice x
+                              WHERE x.listing_id = a.listing_id AND x.status IN (%(open)s, %(overdue)s))
+        """, params)  # fmt: skip
+        # 4. Active notices follow the national lowest; a lower price gets its own full period.
+        counts["notices_retargeted"] = _execute(cursor, """
+            UPDATE listings_pricelinkagenotice x
+            SET target_price = a.price, target_province = a.province, target_effective_date = a.effective_date,
+                listing_price = a.listing_price,
+                deadline_start = CASE WHEN d.deadline > x.deadline THEN a.effective_date ELSE x.deadline_start END,
+                deadline = GREATEST(x.deadline, d.deadline),
+                deadline_provisional = CASE WHEN d.deadline > x.deadline THEN d.provisional
+                                            ELSE x.deadline_provisional END
+            FROM linkage_above a JOIN linkage_deadlines d ON d.start = a.effective_date
+            WHERE x.listing_id = a.listing_id AND x.status IN (%(open)s, %(overdue)s)
+              AND (x.target_price, x.target_province, x.target_effective_date, x.listing_price)
+                  IS DISTINCT FROM (a.price, a.province, a.effective_date, a.listing_price)
+        """, params)  # fmt: skip
+        # 5. Notices of listings no longer above their lowest are resolved; a linkage suspension ends.
+        cursor.execute("""
+            WITH resolved AS (
+                UPDATE listings_pricelinkagenotice x SET status = %(resolved)s, closed_at = now()
+                WHERE x.status IN (%(open)s, %(overdue)s)
+                  AND NOT EXISTS (SELECT 1 FROM linkage_above a WHERE a.listing_id = x.listing_id)
+                RETURNING x.listing_id
+            ),
+            reinstated AS (
+                UPDATE listings_listing l SET status = %(listed)s, suspension_cause = '', updated_at = now()
+                FROM resolved r
+                WHERE l.id = r.listing_id AND l.status = %(suspended)s AND l.suspension_cause = %(linkage)s
+                RETURNING l.id, l.price
+            ),
+            logged AS (
+                INSERT INTO listings_listingtransition
+                    (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
+                SELECT id, %(suspended)s, %(listed)s, price, price, %(job)s, %(reinstate_reason)s, now()
+                FROM reinstated
+            )
+            SELECT (SELECT count(*) FROM resolved), (SELECT count(*) FROM reinstated)
+        """, params)  # fmt: skip
+        counts["notices_resolved"], counts["listings_reinstated"] = cursor.fetchone()
+        # 6. Past a final (not provisional) deadline: the notice is overdue, the listing suspended,
+        #    a credit event recorded — each once.
+        cursor.execute("""
+            WITH overdue AS (
+                UPDATE listings_pricelinkagenotice x SET status = %(overdue)s, suspended_at = now()
+                WHERE x.status = %(open)s AND x.deadline < %(today)s AND NOT x.deadline_provisional
+                RETURNING x.id, x.listing_id, x.manufacturer_id, x.deadline
+            ),
+            suspended AS (
+                UPDATE listings_listing l
+                SET status = %(suspended)s, suspension_cause = %(linkage)s, updated_at = now()
+                FROM overdue o
+                WHERE l.id = o.listing_id AND l.status = %(listed)s
+                RETURNING l.id, l.price
+            ),
+            logged AS (
+                INSERT INTO listings_listingtransition
+                    (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
+                SELECT id, %(listed)s, %(suspended)s, price, price, %(job)s, %(suspend_reason)s, now()
+                FROM suspended
+            ),
+            credited AS (
+                INSERT INTO supervision_creditevent
+                    (organisation_id, kind, occurred_on, description, source, created_at)
+                SELECT o.manufacturer_id, %(credit_kind)s, o.deadline + 1, %(credit_text)s,
+                       'price_linkage_notice:' || o.id, now()
+                FROM overdue o
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM overdue), (SELECT count(*) FROM suspended), (SELECT count(*) FROM credited)
+        """, params)  # fmt: skip
+        counts["notices_overdue"], counts["listings_suspended"], counts["credit_events"] = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM listings_pricelinkagenotice WHERE status = %(open)s AND deadline_provisional",
+            params,
+        )
+        counts["provisional_deadlines"] = cursor.fetchone()[0]
+    return counts
+
+
+@nightly_job("apply_price_adjustments", order=15)
+def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
+    """R-LIST-11: prices of a confirmed adjustment round take effect on its date."""
+    today = today or timezone.localdate()
+    params = {"today": today, "confirmed": AdjustmentRoundStatus.CONFIRMED, "applied": AdjustmentRoundStatus.APPLIED,
+              "reason": _("Annual price adjustment (R-LIST-11)"), "job": "job:apply_price_adjustments"}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH due AS (
+                SELECT id FROM listings_adjustmentround WHERE status = %(confirmed)s AND effective_date <= %(today)s
+            ),
+            changed AS (
+                UPDATE listings_listing l
+                SET price = p.final_price, price_since = r.effective_date, updated_at = now()
+                FROM listings_adjustmentproposal p JOIN listings_adjustmentround r ON r.id = p.round_id
+                WHERE p.round_id IN (SELECT id FROM due) AND l.id = p.listing_id
+                  AND p.final_price IS NOT NULL AND l.price <> p.final_price
+                  AND l.status IN ('listed', 'suspended')
+                RETURNING l.id, l.status, p.current_price AS before, l.price AS after
+            ),
+            logged AS (
+                INSERT INTO listings_listingtransition
+                    (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
+                SELECT id, status, status, before, after, %(job)s, %(reason)s, now() FROM changed
+            ),
+            applied AS (
+                UPDATE listings_adjustmentround SET status = %(applied)s, applied_at = now()
+                WHERE id IN (SELECT id FROM due) RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM applied)
+        """, params)  # fmt: skip
+        prices, rounds = cursor.fetchone()
+    return {"prices_changed": prices, "rounds_applied": rounds}
+
+
+@nightly_job("enforce_bad_records", order=18)
+def enforce_bad_records(today: date | None = None) -> dict[str, int]:
+    """R-LIST-14: a barred company's listings are suspended; when the bar ends they are listed again."""
+    today = today or timezone.localdate()
+    params = {"today": today, "listed": ListingStatus.LISTED, "suspended": ListingStatus.SUSPENDED,
+              "cause": SuspensionCause.BAD_RECORD, "job": "job:enforce_bad_records",
+              "bar": _("The company is on the bad-record list (R-LIST-14)."),
+              "lift": _("The company's bad-record bar has ended (R-LIST-14).")}  # fmt: skip
+    barred = """EXISTS (SELECT 1 FROM supervision_badrecord b WHERE b.organisation_id = l.manufacturer_id
+                        AND b.starts_on <= %(today)s AND b.ends_on >= %(today)s)"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH suspended AS (
+                UPDATE listings_listing l SET status = %(suspended)s, suspension_cause = %(cause)s, updated_at = now()
+                WHERE l.status = %(listed)s AND {barred} RETURNING l.id, l.price
+            ),
+            lifted AS (
+                UPDATE listings_listing l SET status = %(listed)s, suspension_cause = '', updated_at = now()
+                WHERE l.status = %(suspended)s AND l.suspension_cause = %(cause)s AND NOT {barred}
+                RETURNING l.id, l.price
+            ),
+            logged AS (
+                INSERT INTO listings_listingtransition
+                    (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
+                SELECT id, %(listed)s, %(suspended)s, price, price, %(job)s, %(bar)s, now() FROM suspended
+                UNION ALL
+                SELECT id, %(suspended)s, %(listed)s, price, price, %(job)s, %(lift)s, now() FROM lifted
+            )
+            SELECT (SELECT count(*) FROM suspended), (SELECT count(*) FROM lifted)
+        """, params)  # fmt: skip
+        suspended, lifted = cursor.fetchone()
+    return {"listings_suspended": suspended, "listings_reinstated": lifted}
+
+
+@nightly_job("close_unsold_listings", order=30)
+def close_unsold_listings() -> dict[str, int]:
+    """R-LIST-12: purchasing closes for a listing with no sale for 12 months (counted from listing if never sold)."""
+    params = {"months": policy("NO_SALE_CLOSE_MONTHS"), "listed": ListingStatus.LISTED, "closed": ListingStatus.CLOSED,
+              "job": "job:close_unsold_listings",
+              "reason": _("No sale for %(months)s months: purchasing closed (R-LIST-12).")
+              % {"months": policy("NO_SALE_CLOSE_MONTHS")}}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH closed AS (
+                UPDATE listings_listing l SET status = %(closed)s, updated_at = now()
+                WHERE l.status = %(listed)s
+                  AND COALESCE(l.last_sale_at, l.listed_at) < now() - make_interval(months => %(months)s)
+                RETURNING l.id, l.price
+            ),
+            logged AS (
+                INSERT INTO listings_listingtransition
+                    (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
+                SELECT id, %(listed)s, %(closed)s, price, price, %(job)s, %(reason)s, now() FROM closed
+            )
+            SELECT count(*) FROM closed
+        """, params)  # fmt: skip
+        return {"listings_closed": cursor.fetchone()[0]}

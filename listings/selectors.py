@@ -1,0 +1,97 @@
+"""Reads of the listing channel, always through the scope of the reader."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from listings.choices import ACTIVE_NOTICE_STATUSES, DeclarationStatus, ListingStatus, ProposalStatus
+from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
+from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_search
+from procurement.core.scoping import visible_to
+from procurement.organisations.models import User
+from procurement.workdays.services import working_days_left
+
+
+def lowest_purchase_prices_sql(*, since_months: int) -> tuple[str, list]:
+    """SQL of ``(product_id, price)``: the lowest pack price each product was bought at in the province.
+
+    R-LIST-11 takes it into the annual proposal. Purchases are order lines accepted by hospitals;
+    until the ordering channel records them this yields no row, and the proposal is the lower of the
+    current price and the national lowest.
+    """
+    return "SELECT NULL::bigint AS product_id, NULL::numeric AS price WHERE false", []
+
+
+def public_listings(text: str = "") -> QuerySet[Listing]:
+    """The listed products the public sees (信息公开), with their products and manufacturers."""
+    listings = Listing.objects.filter(status=ListingStatus.LISTED).select_related("product", "manufacturer")
+    if text:
+        listings = listings.filter(product__in=product_search(Product.objects.all(), text))
+    return listings
+
+
+def review_queue(user: User) -> QuerySet[Declaration]:
+    return (
+        visible_to(user, Declaration)
+        .filter(status=DeclarationStatus.SUBMITTED)
+        .select_related("product", "manufacturer", "submitted_by")
+    )
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    notice: PriceLinkageNotice
+    working_days_left: int
+
+
+def open_notices(user: User, today: date | None = None) -> list[NoticeRow]:
+    """A manufacturer's active price-linkage notices, soonest deadline first, with working days left."""
+    today = today or timezone.localdate()
+    notices = (
+        visible_to(user, PriceLinkageNotice)
+        .filter(status__in=ACTIVE_NOTICE_STATUSES)
+        .select_related("listing__product")
+    )
+    return [NoticeRow(notice, working_days_left(notice.deadline, today)) for notice in notices.order_by("deadline")]
+
+
+@dataclass(frozen=True)
+class Inbox:
+    notices: list[NoticeRow]
+    returned: QuerySet[Declaration]
+    drafts: QuerySet[Declaration]
+    proposals: QuerySet[AdjustmentProposal]
+    withdrawals: QuerySet[WithdrawalRequest]
+
+
+def manufacturer_inbox(user: User) -> Inbox:
+    """What waits for a manufacturer: notices, returned declarations, drafts, proposals to answer."""
+    declarations = visible_to(user, Declaration).select_related("product")
+    return Inbox(
+        notices=open_notices(user),
+        returned=declarations.filter(status=DeclarationStatus.RETURNED),
+        drafts=declarations.filter(status=DeclarationStatus.DRAFT),
+        proposals=visible_to(user, AdjustmentProposal)
+        .filter(status=ProposalStatus.PROPOSED, round__status="open")
+        .select_related("listing__product", "round"),
+        withdrawals=visible_to(user, WithdrawalRequest).filter(status="submitted").select_related("listing__product"),
+    )
+
+
+def bureau_counts(user: User) -> dict[str, int]:
+    """Counts for the bureau's home page: declarations to review (flagged among them), requests to decide."""
+    declarations = visible_to(user, Declaration).aggregate(
+        waiting=Count("id", filter=Q(status=DeclarationStatus.SUBMITTED)),
+        flagged=Count("id", filter=Q(status=DeclarationStatus.SUBMITTED, flagged=True)),
+    )
+    return {
+        **declarations,
+        "withdrawals": visible_to(user, WithdrawalRequest).filter(status="submitted").count(),
+        "appeals": visible_to(user, AdjustmentProposal)
+        .filter(status=ProposalStatus.APPEALED, round__status="open")
+        .count(),
+        "overdue_notices": visible_to(user, PriceLinkageNotice).filter(status="overdue").count(),
+    }
