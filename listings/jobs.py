@@ -32,7 +32,10 @@ from supervision.choices import CreditEventKind
 JOB = "job:national_price_linkage"
 
 # The listings above their national lowest (other provinces only), with the price that binds: the
-# lowest, ties to the earliest effective date. Shared by the job and its benchmark's baseline.
+# lowest, ties to the earliest effective date. Products whose price is fixed nationally are left out:
+# a national negotiated drug is listed at its payment standard (R-LIST-3), a designated-production or
+# reserve drug at its uniform or supply price (R-LIST-7); no provincial declaration can follow another
+# province below those.
 ABOVE_NATIONAL_LOWEST = """
     SELECT l.id AS listing_id, l.manufacturer_id, l.price AS listing_price,
            lowest.price, lowest.province, lowest.effective_date
@@ -46,6 +49,7 @@ ABOVE_NATIONAL_LOWEST = """
         LIMIT 1
     ) lowest
     WHERE l.status IN ('listed', 'suspended') AND l.price > lowest.price
+      AND NOT (p.is_national_negotiated OR p.is_designated_production OR p.is_provincial_reserve)
 """
 
 

@@ -19,7 +19,7 @@ from procurement.catalogue.models import NationalPrice, Product
 from procurement.catalogue.pricing import price_ratio_convert
 from procurement.catalogue.selectors import NationalLowest, national_lowest
 from procurement.core.errors import DomainError
-from procurement.core.money import round_price
+from procurement.core.money import format_yuan, round_price
 from procurement.organisations.choices import PROVINCES
 
 
@@ -255,7 +255,8 @@ def check_declared_price(product: Product, category: str, price: Decimal, *, on:
         else:
             message = _("The declared price ¥%(price)s is above the cap of ¥%(cap)s, the %(source)s (%(rule)s).")
         raise DomainError(
-            message % {"price": price, "cap": limit.value, "source": limit.source, "rule": limit.rule},
+            message % {"price": format_yuan(price).lstrip("¥"), "cap": format_yuan(limit.value).lstrip("¥"),
+                       "source": limit.source, "rule": limit.rule},
             code="above_cap", field="price", rule=limit.rule,
             params={"price": price, "cap": limit.value, "source": limit.source, "kind": limit.kind,
                     "limits": [item.as_dict() for item in limits.limits]},

@@ -241,7 +241,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"ProvinceEnum": "procurement.organisations.choices.PROVINCE_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProvinceEnum": "procurement.organisations.choices.PROVINCE_CHOICES",
+        "ListingStatusEnum": "listings.choices.ListingStatus",
+        "DeclarationStatusEnum": "listings.choices.DeclarationStatus",
+        "NoticeStatusEnum": "listings.choices.NoticeStatus",
+        "RequestStatusEnum": "listings.choices.RequestStatus",
+        "ProposalStatusEnum": "listings.choices.ProposalStatus",
+        "ImportStatusEnum": "procurement.catalogue.choices.ImportStatus",
+    },
 }
 
 # Audit trail (issue 2): every tracked table gets an append-only event table filled by triggers;

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from listings.urls import public_urlpatterns as public_listing_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("catalogue/", include("procurement.catalogue.urls")),
     path("calendar/", include("procurement.workdays.urls")),
     path("organisations/", include("procurement.organisations.urls")),
+    path("listings/", include("listings.urls")),
+    path("listed/", include((public_listing_urls, "public"), namespace="public")),
     path("", include("procurement.web.urls")),
 ]
 

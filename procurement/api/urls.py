@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from listings.api.views import DeclarationViewSet, ListingViewSet, NoticeViewSet, ProposalViewSet, WithdrawalViewSet
 from procurement.catalogue.api.views import NationalPriceImportViewSet, NationalPriceViewSet, ProductViewSet
 from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
 from procurement.workdays.api.views import DeadlineView
@@ -14,6 +15,11 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("products", ProductViewSet, basename="product")
 router.register("national-prices/imports", NationalPriceImportViewSet, basename="national-price-import")
 router.register("national-prices", NationalPriceViewSet, basename="national-price")
+router.register("declarations", DeclarationViewSet, basename="declaration")
+router.register("listings", ListingViewSet, basename="listing")
+router.register("price-notices", NoticeViewSet, basename="price-notice")
+router.register("withdrawals", WithdrawalViewSet, basename="withdrawal")
+router.register("adjustment-proposals", ProposalViewSet, basename="adjustment-proposal")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from procurement.catalogue.models import NationalPrice, Product
 from procurement.organisations.choices import PROVINCES
@@ -56,8 +56,22 @@ def national_prices_of(code: str) -> QuerySet[NationalPrice]:
     return NationalPrice.objects.filter(product_code=code).order_by("price", "province")
 
 
+class InitialsNear(Func):
+    """SQL ``initials_near(search_initials, query)``: one mistyped letter allowed (migration 0005)."""
+
+    function = "initials_near"
+    output_field = BooleanField()
+
+
+MIN_FUZZY_LENGTH = 4
+
+
 def product_search(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
-    """Search by drug code, generic or trade name, approval number, or pinyin initials (``atft``)."""
+    """Search by drug code, generic or trade name, approval number, manufacturer or pinyin initials.
+
+    Pinyin initials match as a substring (``atft``), or from the start of a name with one letter
+    wrong when the query has four letters or more (``atfts`` finds 阿托伐他汀钙片, ``atfttgp``).
+    """
     text = text.strip()
     if not text:
         return queryset
@@ -69,5 +83,8 @@ def product_search(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
         | Q(manufacturer__name__icontains=text)
     )
     if text.isascii() and text.isalpha():
-        condition |= Q(search_initials__contains=text.lower())
+        query = text.lower()
+        condition |= Q(search_initials__contains=query)
+        if len(query) >= MIN_FUZZY_LENGTH:
+            condition |= Q(InitialsNear(F("search_initials"), Value(query)))
     return queryset.filter(condition)

@@ -51,6 +51,15 @@ def parse_price(text: str | Decimal | int, *, places: int = PRICE_PLACES) -> Dec
     return value
 
 
+def format_yuan(value: Decimal | int | str | None) -> str:
+    """A price for people: ``¥12.35``; more decimals only when the fen is split (``¥0.0325``)."""
+    if value in (None, ""):
+        return ""
+    amount = Decimal(value)
+    fen = amount.quantize(_QUANTUM[AMOUNT_PLACES])
+    return f"¥{fen:,}" if amount == fen else f"¥{amount.normalize():,f}"
+
+
 class PriceField(models.DecimalField):
     """A price in yuan with four decimal places (listing prices, feed prices, agreed prices)."""
 

@@ -20,13 +20,33 @@ class NavItem:
 
 
 def navigation_for(user) -> list[NavItem]:
-    items = [
-        NavItem(_("Home"), "home"),
+    """The pages of the user's role, in the order of their work; the public ones for visitors."""
+    from listings import services as listings
+
+    public = [
+        NavItem(_("Listed products"), "public:public-list"),
         NavItem(_("Catalogue"), "catalogue:product-list"),
         NavItem(_("National prices"), "catalogue:national-price-list"),
     ]
     if not user.is_authenticated:
-        return items[1:]
+        return public
+    items = [NavItem(_("Home"), "home")]
+    if listings.can_declare(user):
+        items += [
+            NavItem(_("Inbox"), "listings:inbox"),
+            NavItem(_("Declarations"), "listings:declaration-list"),
+            NavItem(_("Our listings"), "listings:listing-list"),
+            NavItem(_("Price adjustment"), "listings:adjustments"),
+        ]
+    if listings.can_review(user):
+        items += [
+            NavItem(_("Review queue"), "listings:review"),
+            NavItem(_("Listings"), "listings:listing-list"),
+            NavItem(_("Notices"), "listings:notices"),
+            NavItem(_("Withdrawals"), "listings:withdrawals"),
+            NavItem(_("Price adjustment"), "listings:adjustments"),
+        ]
+    items += public
     if can_import_national_prices(user):
         items.append(NavItem(_("Feed imports"), "catalogue:import-list"))
     if user.is_superuser or user.kind == OrganisationKind.BUREAU:

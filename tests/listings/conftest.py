@@ -14,7 +14,9 @@ from tests.factories import ProductFactory
 @pytest.fixture
 def feed(world):
     """``feed(code, province, price, effective)``: put one row in the national price feed."""
-    batch = NationalPriceImport.objects.create(original_name="test.csv", sha256="-", uploaded_by=world.user("platform_admin"))
+    batch = NationalPriceImport.objects.create(
+        original_name="test.csv", sha256="-", uploaded_by=world.user("platform_admin")
+    )
 
     def put(code: str, province: str, price: str, effective: date = date(2026, 9, 18)):
         NationalPrice.objects.update_or_create(

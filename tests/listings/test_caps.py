@@ -44,7 +44,7 @@ class TestPreviouslyListed:
         problem = refused(declare, product, C.PREVIOUSLY_LISTED, "9.51")
         assert (problem.code, problem.rule, problem.field) == ("above_cap", "R-LIST-1", "price")
         assert problem.params["cap"] == Decimal("9.5000")
-        assert "9.51" in str(problem.message) and "9.5000" in str(problem.message) and "北京市" in str(problem.message)
+        assert "¥9.51" in str(problem.message) and "¥9.50" in str(problem.message) and "北京市" in str(problem.message)
         assert {limit["kind"] for limit in problem.params["limits"]} == {"provincial_price", "national_lowest"}
 
     def test_the_provincial_price_binds_when_lower(self, product, feed, declare):

@@ -128,3 +128,12 @@ def test_the_working_day_count_is_a_setting(listing, feed, settings):
     run(date(2026, 9, 21))
     # 9-20 (make-up Sunday), 9-21…24, 9-28…30, 10-8, 10-9: the tenth working day.
     assert PriceLinkageNotice.objects.get().deadline == date(2026, 10, 9)
+
+
+def test_prices_fixed_nationally_are_not_linked(listing, feed):
+    """R-LIST-3 / R-LIST-7: a negotiated drug stays at its payment standard, a reserve drug at its supply price."""
+    product = listing.product
+    product.is_provincial_reserve = True
+    product.save()
+    feed(product.code, "11", "9.00")
+    assert run(date(2026, 9, 21)) == NOTHING

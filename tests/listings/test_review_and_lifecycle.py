@@ -115,7 +115,9 @@ class TestLifecycle:
         suspension = ListingTransition.objects.get(listing=listing, to_status="suspended")
         assert (suspension.actor, suspension.reason) == (bureau, "质量抽检不合格")
 
-    def test_no_sale_for_twelve_months_closes_purchasing_then_the_bureau_invalidates(self, world, product, list_product):
+    def test_no_sale_for_twelve_months_closes_purchasing_then_the_bureau_invalidates(
+        self, world, product, list_product
+    ):
         listing = list_product(product)
         Listing.objects.filter(pk=listing.pk).update(listed_at=timezone.now() - timedelta(days=400))
         assert jobs.close_unsold_listings() == {"listings_closed": 1}

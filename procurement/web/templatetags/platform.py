@@ -1,9 +1,10 @@
 """Template filters shared by every page (registered as builtins in settings)."""
 
 import contextlib
-from decimal import Decimal
 
 from django import template
+
+from procurement.core.money import format_yuan
 
 register = template.Library()
 
@@ -52,12 +53,7 @@ def audit_record(event) -> str:
 @register.filter
 def yuan(value) -> str:
     """A price for people: two decimals, more only when the fen is split (12.35, 0.0325)."""
-    if value in (None, ""):
-        return ""
-    amount = Decimal(value)
-    if amount == amount.quantize(Decimal("0.01")):
-        return f"¥{amount.quantize(Decimal('0.01')):,}"
-    return f"¥{amount.normalize():,f}"
+    return format_yuan(value)
 
 
 @register.filter
@@ -78,3 +74,10 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
                 label = str(meta.get_field(name.removesuffix("_id")).verbose_name)
         changes.append((label, old, new))
     return changes
+
+
+@register.filter
+def province_name(code: str) -> str:
+    from procurement.organisations.choices import PROVINCES
+
+    return PROVINCES.get(code, code)

@@ -13,13 +13,20 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from listings import services as listing_services
+from listings.choices import ListingCategory, ListingStatus
+from listings.models import Listing, ListingTransition
 from procurement.catalogue import services as catalogue_services
-from procurement.catalogue.models import Product
+from procurement.catalogue.models import NationalPrice, Product
 from procurement.catalogue.pricing import parse_specification
+from procurement.catalogue.selectors import national_lowest_map
+from procurement.core import jobs
 from procurement.core.audit import audit_actor
 from procurement.core.demo import medicines, organisations, regions
 from procurement.core.money import round_money
@@ -76,6 +83,12 @@ class Command(BaseCommand):
         else:
             with audit_actor("command:seed_demo"):
                 self.seed()
+                # With a Celery worker the import task loads the feed; without one (the embedded demo) here.
+                catalogue_services.national_price_import_run(batch_id=self.feed_batch.pk)
+                self.stdout.write("Listing products and running the nightly price linkage …")
+                self.seed_listings()
+                for run in jobs.run_jobs(["national_price_linkage"], triggered_by="seed_demo"):
+                    self.stdout.write(f"  {run.name}: {run.status} {run.counts}")
         self.print_logins()
 
     # -- organisations -----------------------------------------------------------------------
@@ -282,11 +295,67 @@ class Command(BaseCommand):
                 effective = date(2025, 1, 1) + timedelta(days=rng.randint(0, 690))
                 writer.writerow([product.code, province, f"{max(price, Decimal('0.01'))}", effective.isoformat()])
         upload = SimpleUploadedFile("全国各省挂网价格-演示.csv", rows.getvalue().encode("utf-8"), "text/csv")
-        batch = catalogue_services.national_price_import_create(
+        self.feed_batch = catalogue_services.national_price_import_create(
             user=User.objects.get(username="bureau.supervisor"), uploaded_file=upload
         )
-        # With a Celery worker the task loads it; without one (the embedded demo) load it here.
-        transaction.on_commit(lambda: catalogue_services.national_price_import_run(batch_id=batch.pk))
+
+    @transaction.atomic
+    def seed_listings(self):
+        """Most products listed at their compliant price (migrated from the original provincial platform);
+        a few above a recent lower national price (open notices), two overdue; a few declarations in review."""
+        rng = self.random
+        today = timezone.localdate()
+        products = list(Product.objects.select_related("manufacturer").order_by("code"))
+        lowest = national_lowest_map(product.code for product in products)
+        home = {row.product_code: row.price for row in NationalPrice.objects.filter(province=settings.HOME_PROVINCE)}
+        maker = Organisation.objects.get(name="北京嘉林药业股份有限公司")
+        unlisted = {product.pk for product in products if product.manufacturer_id == maker.pk}
+        unlisted = set(rng.sample(sorted(unlisted), k=min(4, len(unlisted))))
+        listings, now = [], timezone.now()
+        for product in products:
+            if product.pk in unlisted or rng.random() < 0.06:
+                continue
+            candidates = [price for price in (home.get(product.code), lowest.get(product.code) and lowest[product.code].price)
+                          if price is not None]  # fmt: skip
+            if not candidates:
+                continue
+            category = ListingCategory.PREVIOUSLY_LISTED
+            if product.is_national_negotiated:
+                category, price = ListingCategory.NATIONAL_NEGOTIATED, product.payment_standard
+            else:
+                price = min(candidates)
+            listings.append(Listing(product=product, manufacturer=product.manufacturer, category=category, price=price,
+                                    listed_at=now - timedelta(days=rng.randint(30, 300)),
+                                    price_since=today - timedelta(days=rng.randint(30, 300))))  # fmt: skip
+        Listing.objects.bulk_create(listings)
+        ListingTransition.objects.bulk_create(
+            ListingTransition(listing=listing, to_status=ListingStatus.LISTED, price_after=listing.price,
+                              actor_label="command:seed_demo", reason="原省平台入围产品迁移挂网")
+            for listing in listings
+        )  # fmt: skip
+        # Some listings face a lower price that took effect recently (notices); two long ago (overdue).
+        above = rng.sample([listing for listing in listings if listing.category == ListingCategory.PREVIOUSLY_LISTED
+                            and listing.product.code in lowest], k=min(32, len(listings)))  # fmt: skip
+        for index, listing in enumerate(above):
+            low = lowest[listing.product.code]
+            Listing.objects.filter(pk=listing.pk).update(price=round_money(low.price * Decimal("1.12")))
+            days_ago = 75 if index < 2 else rng.randint(1, 20)
+            NationalPrice.objects.filter(product_code=listing.product.code, province=low.province).update(
+                effective_date=today - timedelta(days=days_ago)
+            )
+        # Declarations of the demo manufacturer: one waiting for review, one returned.
+        clerk, reviewer = User.objects.get(username="maker.clerk"), User.objects.get(username="bureau.reviewer")
+        for index, product in enumerate(Product.objects.filter(pk__in=unlisted).order_by("code")[:2]):
+            low = lowest.get(product.code)
+            if low is None:
+                continue
+            declaration = listing_services.declaration_create(
+                actor=clerk, product=product, category=ListingCategory.NOT_PREVIOUSLY_LISTED, price=low.price,
+                note="新品挂网申报", submit=True,
+            )  # fmt: skip
+            if index == 1:
+                listing_services.declaration_return(actor=reviewer, declaration_id=declaration.pk,
+                                                    reason="请补充药品注册证书和价格证明材料")  # fmt: skip
 
     def print_logins(self):
         self.stdout.write("")

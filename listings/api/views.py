@@ -1,0 +1,163 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from listings import excel, services
+from listings.api.serializers import (
+    DeclarationCreateSerializer,
+    DeclarationImportSerializer,
+    DeclarationSerializer,
+    ListingSerializer,
+    ListingTransitionSerializer,
+    NoticeSerializer,
+    ProposalAnswerSerializer,
+    ProposalSerializer,
+    ReasonSerializer,
+    WithdrawalCreateSerializer,
+    WithdrawalSerializer,
+)
+from listings.filters import DeclarationFilter, PublicListingFilter
+from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
+from procurement.api.errors import error_body
+from procurement.api.viewsets import ScopedListViewSet, ScopedReadOnlyViewSet
+from procurement.catalogue.models import Product
+
+
+class DeclarationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """A manufacturer's price declarations (R-LIST-1 … 9); the bureau reviews them with the actions."""
+
+    queryset = Declaration.objects.select_related("product", "manufacturer")
+    serializer_class = DeclarationSerializer
+    filterset_class = DeclarationFilter
+
+    @extend_schema(request=DeclarationCreateSerializer, responses={201: DeclarationSerializer})
+    def create(self, request, *args, **kwargs):
+        data = DeclarationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = get_object_or_404(Product, code=data.validated_data.pop("product_code"))
+        declaration = services.declaration_create(actor=request.user, product=product, **data.validated_data)
+        return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, request, operation, **extra):
+        result = operation(actor=request.user, declaration_id=self.get_object().pk, **extra)
+        declaration = Declaration.objects.get(pk=result.declaration_id if isinstance(result, Listing) else result.pk)
+        return Response(DeclarationSerializer(declaration).data)
+
+    @extend_schema(request=None, responses=DeclarationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Check the cap and send the declaration for review; a price above the cap is refused with the figures."""
+        return self._act(request, services.declaration_submit)
+
+    @extend_schema(request=ReasonSerializer, responses=DeclarationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._act(request, services.declaration_approve, reason=request.data.get("reason", ""))
+
+    @extend_schema(request=ReasonSerializer, responses=DeclarationSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        return self._act(request, services.declaration_return, reason=request.data.get("reason", ""))
+
+    @extend_schema(request=ReasonSerializer, responses=DeclarationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._act(request, services.declaration_reject, reason=request.data.get("reason", ""))
+
+    @extend_schema(
+        request={"multipart/form-data": DeclarationImportSerializer}, responses={201: DeclarationSerializer(many=True)}
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_(self, request):
+        """Declare by the Excel template: all rows or none; every bad row is reported with row, column and rule."""
+        data = DeclarationImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            created = excel.import_declarations(actor=request.user, stream=data.validated_data["file"])
+        except excel.ImportRefused as refused:
+            problems = [{"field": f"row {problem.row}" + (f": {problem.column}" if problem.column else ""),
+                         "rule": problem.rule or None, "code": "invalid_row", "message": problem.message,
+                         "params": {"row": problem.row, "column": problem.column}}
+                        for problem in refused.problems]  # fmt: skip
+            return Response(error_body(problems), status=status.HTTP_400_BAD_REQUEST)
+        return Response(DeclarationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class ListingViewSet(ScopedReadOnlyViewSet):
+    """Listed products and their prices (public), with the history of each listing."""
+
+    queryset = Listing.objects.select_related("product", "manufacturer")
+    serializer_class = ListingSerializer
+    filterset_class = PublicListingFilter
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ListingTransitionSerializer(many=True))
+    @action(detail=True)
+    def transitions(self, request, pk=None):
+        listing = self.get_object()
+        return Response(ListingTransitionSerializer(listing.transitions.select_related("actor"), many=True).data)
+
+
+class NoticeViewSet(ScopedListViewSet):
+    """A manufacturer's price-linkage notices (R-LIST-10); the bureau sees all."""
+
+    queryset = PriceLinkageNotice.objects.select_related("listing__product")
+    serializer_class = NoticeSerializer
+    filterset_fields = ["status"]
+
+
+class WithdrawalViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Withdrawal requests (R-LIST-13)."""
+
+    queryset = WithdrawalRequest.objects.all()
+    serializer_class = WithdrawalSerializer
+
+    @extend_schema(request=WithdrawalCreateSerializer, responses={201: WithdrawalSerializer})
+    def create(self, request, *args, **kwargs):
+        data = WithdrawalCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        request_ = services.withdrawal_request_submit(actor=request.user, listing_id=values["listing"],
+                                                      reason=values["reason"], explanation=values["explanation"])  # fmt: skip
+        return Response(WithdrawalSerializer(request_).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=WithdrawalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        result = services.withdrawal_request_decide(actor=request.user, request_id=self.get_object().pk, approve=True,
+                                                    reason=request.data.get("reason", ""))  # fmt: skip
+        return Response(WithdrawalSerializer(result).data)
+
+    @extend_schema(request=ReasonSerializer, responses=WithdrawalSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        result = services.withdrawal_request_decide(actor=request.user, request_id=self.get_object().pk, approve=False,
+                                                    reason=request.data.get("reason", ""))  # fmt: skip
+        return Response(WithdrawalSerializer(result).data)
+
+
+class ProposalViewSet(ScopedReadOnlyViewSet):
+    """Annual adjustment proposals (R-LIST-11): a manufacturer accepts or appeals its own."""
+
+    queryset = AdjustmentProposal.objects.select_related("listing__product")
+    serializer_class = ProposalSerializer
+    filterset_fields = ["round", "status"]
+
+    @extend_schema(request=ProposalAnswerSerializer, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        data = ProposalAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.adjustment_proposal_answer(actor=request.user, proposal_id=self.get_object().pk,
+                                                       **data.validated_data)  # fmt: skip
+        return Response(ProposalSerializer(proposal).data)

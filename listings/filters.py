@@ -1,0 +1,46 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from listings.choices import DeclarationStatus, ListingCategory, ListingStatus
+from listings.models import Declaration, Listing
+from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_search
+from procurement.organisations.choices import OrganisationKind
+from procurement.organisations.models import Organisation
+
+
+def _manufacturers():
+    return Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER)
+
+
+class DeclarationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=DeclarationStatus.choices)
+    category = django_filters.ChoiceFilter(label=_("category"), choices=ListingCategory.choices)
+    flagged = django_filters.BooleanFilter(label=_("flagged for review"))
+    manufacturer = django_filters.ModelChoiceFilter(label=_("manufacturer"), queryset=_manufacturers())
+
+    class Meta:
+        model = Declaration
+        fields = ["q", "status", "category", "flagged", "manufacturer"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(product__in=product_search(Product.objects.all(), value))
+
+
+class PublicListingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search",
+        help_text=_("Generic or trade name, pinyin initials (atft), drug code or manufacturer"),
+    )  # fmt: skip
+    dosage_form = django_filters.CharFilter(label=_("dosage form"), field_name="product__dosage_form")
+    manufacturer = django_filters.ModelChoiceFilter(label=_("manufacturer"), queryset=_manufacturers())
+    category = django_filters.ChoiceFilter(label=_("category"), choices=ListingCategory.choices)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ListingStatus.choices)
+
+    class Meta:
+        model = Listing
+        fields = ["q", "dosage_form", "manufacturer", "category", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(product__in=product_search(Product.objects.all(), value))

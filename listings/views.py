@@ -1,0 +1,457 @@
+"""Pages of the listing channel. Each view: who may → scoped fetch → form → one service → render."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from listings import excel, services
+from listings.choices import DeclarationStatus, ListingCategory, ListingStatus
+from listings.filters import DeclarationFilter, PublicListingFilter
+from listings.forms import (
+    AdjustmentOpenForm,
+    AgreeForm,
+    DeclarationEditForm,
+    DeclarationForm,
+    DocumentForm,
+    ImportForm,
+    NegotiationRoundForm,
+    OptionalReasonForm,
+    ProposalAnswerForm,
+    ReasonForm,
+    WithdrawalForm,
+)
+from listings.models import (
+    AdjustmentProposal,
+    AdjustmentRound,
+    Declaration,
+    ExpertPanel,
+    Listing,
+    PriceLinkageNotice,
+    WithdrawalRequest,
+)
+from listings.selectors import manufacturer_inbox, public_listings
+from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import national_lowest_map
+from procurement.core.errors import DomainError
+from procurement.core.money import parse_price
+from procurement.core.scoping import visible_to
+from procurement.web.views import ScopedListView, apply_domain_error
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise DjangoPermissionDenied
+
+
+def _price_or_none(text: str):
+    try:
+        return parse_price(text)
+    except ValueError:
+        return None
+
+
+def _refusal(request, error: DomainError) -> None:
+    for problem in error.problems:
+        messages.error(request, problem.message)
+
+
+# -- manufacturer ------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    _require(services.can_declare(request.user))
+    return render(request, "listings/inbox.html", {"inbox": manufacturer_inbox(request.user)})
+
+
+class DeclarationListView(LoginRequiredMixin, ScopedListView):
+    """A manufacturer's own declarations; for the bureau, every declaration (the review queue filters)."""
+
+    model = Declaration
+    filterset_class = DeclarationFilter
+    template_name = "listings/declaration_list.html"
+
+    def base_queryset(self):
+        return Declaration.objects.select_related("product", "manufacturer", "submitted_by")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review=self.request.resolver_match.url_name == "review", **kwargs)
+
+
+class ReviewQueueView(DeclarationListView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.can_review(request.user):
+            raise DjangoPermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if "status" in self.request.GET else queryset.filter(status=DeclarationStatus.SUBMITTED)
+
+
+@login_required
+def declaration_new(request):
+    _require(services.can_declare(request.user))
+    initial = {}
+    product = Product.objects.filter(pk=request.GET.get("product"), manufacturer=request.user.organisation).first()
+    if product is not None:
+        initial["product"] = product
+        listing = Listing.objects.filter(product=product).first()
+        if listing is not None:
+            initial["category"] = listing.category
+    form = DeclarationForm(request.POST or None, initial=initial, manufacturer=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.declaration_create(
+                actor=request.user, product=form.cleaned_data["product"], category=form.cleaned_data["category"],
+                price=form.cleaned_data["price"], note=form.cleaned_data["note"], submit="submit" in request.POST,
+            )  # fmt: skip
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Declaration submitted for review.") if declaration.status ==
+                             DeclarationStatus.SUBMITTED else _("Draft saved."))  # fmt: skip
+            return redirect("listings:declaration-detail", pk=declaration.pk)
+    return render(request, "listings/declaration_form.html", {"form": form, "categories": ListingCategory})
+
+
+@login_required
+def declaration_edit(request, pk):
+    _require(services.can_declare(request.user))
+    declaration = get_object_or_404(visible_to(request.user, Declaration, for_write=True), pk=pk)
+    form = DeclarationEditForm(request.POST or None, initial={
+        "category": declaration.category, "price": declaration.price, "note": declaration.note})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_update(actor=request.user, declaration_id=pk, **form.cleaned_data)
+            if "submit" in request.POST:
+                services.declaration_submit(actor=request.user, declaration_id=pk)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Declaration saved."))
+            return redirect("listings:declaration-detail", pk=pk)
+    return render(request, "listings/declaration_form.html", {"form": form, "declaration": declaration,
+                                                              "categories": ListingCategory})  # fmt: skip
+
+
+@login_required
+def declaration_detail(request, pk):
+    declaration = get_object_or_404(
+        visible_to(request.user, Declaration).select_related("product", "manufacturer", "submitted_by", "reviewed_by"),
+        pk=pk,
+    )
+    panel = ExpertPanel.objects.filter(declaration=declaration).prefetch_related("experts", "rounds").first()
+    return render(request, "listings/declaration_detail.html", {
+        "declaration": declaration,
+        "panel": panel,
+        "can_edit": services.can_declare(request.user) and declaration.status in (DeclarationStatus.DRAFT,
+                                                                                  DeclarationStatus.RETURNED),
+        "can_review": services.can_review(request.user) and declaration.status == DeclarationStatus.SUBMITTED,
+        "reason_form": ReasonForm(), "approve_form": OptionalReasonForm(), "document_form": DocumentForm(),
+        "round_form": NegotiationRoundForm(), "agree_form": AgreeForm(),
+        "listing": Listing.objects.filter(product=declaration.product).first(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def declaration_submit(request, pk):
+    try:
+        services.declaration_submit(actor=request.user, declaration_id=pk)
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("Declaration submitted for review."))
+    return redirect("listings:declaration-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def declaration_document(request, pk):
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.declaration_document_add(actor=request.user, declaration_id=pk, **form.cleaned_data)
+        except DomainError as error:
+            _refusal(request, error)
+    else:
+        messages.error(request, _("Give the document a title and choose a file."))
+    return redirect("listings:declaration-detail", pk=pk)
+
+
+@login_required
+def declaration_import(request):
+    _require(services.can_declare(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems, created = [], []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = excel.import_declarations(actor=request.user, stream=form.cleaned_data["file"])
+        except excel.ImportRefused as refused:
+            problems = refused.problems
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("%(count)d declarations submitted for review.") % {"count": len(created)})
+            return redirect("listings:declaration-list")
+    return render(request, "listings/declaration_import.html", {"form": form, "problems": problems},
+                  status=400 if problems else 200)  # fmt: skip
+
+
+@login_required
+def declaration_template(request):
+    _require(services.can_declare(request.user))
+    response = HttpResponse(excel.template(request.user),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response["Content-Disposition"] = 'attachment; filename="declarations-template.xlsx"'
+    return response
+
+
+# -- bureau: review ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def declaration_review(request, pk, action):
+    if action not in ("approve", "return", "reject"):
+        raise Http404
+    form = (OptionalReasonForm if action == "approve" else ReasonForm)(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        if action == "approve":
+            services.declaration_approve(actor=request.user, declaration_id=pk, reason=reason)
+            messages.success(request, _("Approved: the product is listed at the approved price."))
+        elif action == "return":
+            services.declaration_return(actor=request.user, declaration_id=pk, reason=reason)
+            messages.success(request, _("Returned to the manufacturer for correction."))
+        else:
+            services.declaration_reject(actor=request.user, declaration_id=pk, reason=reason)
+            messages.success(request, _("Rejected."))
+    except DomainError as error:
+        _refusal(request, error)
+        return redirect("listings:declaration-detail", pk=pk)
+    return redirect("listings:review")
+
+
+@login_required
+@require_POST
+def panel_action(request, pk, action):
+    """R-LIST-6: draw the panel, record an offer, record the agreement."""
+    if action not in ("draw", "offer", "agree"):
+        raise Http404
+    declaration = get_object_or_404(visible_to(request.user, Declaration), pk=pk)
+    try:
+        if action == "draw":
+            result = services.expert_panel_draw(actor=request.user, declaration_id=declaration.pk)
+            messages.success(request, _("Panel drawn: %(names)s.") % {
+                "names": "、".join(expert.name for expert in result.panel.experts.all())})  # fmt: skip
+        else:
+            panel = get_object_or_404(ExpertPanel, declaration=declaration)
+            form = (NegotiationRoundForm if action == "offer" else AgreeForm)(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Check the price and the other fields."))
+            elif action == "offer":
+                services.negotiation_round_record(actor=request.user, panel_id=panel.pk, **form.cleaned_data)
+            else:
+                services.negotiation_agree(actor=request.user, panel_id=panel.pk, **form.cleaned_data)
+    except DomainError as error:
+        _refusal(request, error)
+    return redirect("listings:declaration-detail", pk=pk)
+
+
+# -- listings -------------------------------------------------------------------------------------
+
+
+class MyListingsView(LoginRequiredMixin, ScopedListView):
+    model = Listing
+    template_name = "listings/listing_list.html"
+    filterset_class = PublicListingFilter
+
+    def base_queryset(self):
+        queryset = Listing.objects.select_related("product", "manufacturer")
+        user = self.request.user
+        if user.kind == "manufacturer":
+            queryset = queryset.filter(manufacturer=user.organisation)
+        return queryset
+
+
+@login_required
+def listing_detail(request, pk):
+    listing = get_object_or_404(visible_to(request.user, Listing).select_related("product", "manufacturer"), pk=pk)
+    own = request.user.organisation_id == listing.manufacturer_id
+    return render(request, "listings/listing_detail.html", {
+        "listing": listing,
+        "transitions": listing.transitions.select_related("actor"),
+        "notices": visible_to(request.user, PriceLinkageNotice).filter(listing=listing),
+        "withdrawals": visible_to(request.user, WithdrawalRequest).filter(listing=listing),
+        "can_withdraw": own and services.can_declare(request.user) and listing.status == ListingStatus.LISTED,
+        "can_manage": services.can_review(request.user),
+        "reason_form": ReasonForm(), "withdrawal_form": WithdrawalForm(),
+        "lowest": national_lowest_map([listing.product.code]).get(listing.product.code),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def listing_action(request, pk, action):
+    if action not in ("withdraw", "suspend", "reinstate", "invalidate"):
+        raise Http404
+    form = WithdrawalForm(request.POST) if action == "withdraw" else ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason."))
+        return redirect("listings:listing-detail", pk=pk)
+    try:
+        if action == "withdraw":
+            services.withdrawal_request_submit(actor=request.user, listing_id=pk, **form.cleaned_data)
+            messages.success(request, _("Withdrawal requested: the bureau decides."))
+        else:
+            operation = {"suspend": services.listing_suspend, "reinstate": services.listing_reinstate,
+                         "invalidate": services.listing_invalidate}[action]  # fmt: skip
+            operation(actor=request.user, listing_id=pk, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Done."))
+    except DomainError as error:
+        _refusal(request, error)
+    return redirect("listings:listing-detail", pk=pk)
+
+
+@login_required
+def withdrawal_queue(request):
+    _require(services.can_review(request.user))
+    if request.method == "POST":
+        try:
+            services.withdrawal_request_decide(actor=request.user, request_id=int(request.POST["request"]),
+                                               approve=request.POST.get("decision") == "approve",
+                                               reason=request.POST.get("reason", ""))  # fmt: skip
+        except DomainError as error:
+            _refusal(request, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+        return redirect("listings:withdrawals")
+    pending = visible_to(request.user, WithdrawalRequest).filter(status="submitted").select_related(
+        "listing__product", "manufacturer", "submitted_by")  # fmt: skip
+    return render(request, "listings/withdrawal_queue.html", {"pending": pending})
+
+
+@login_required
+def notice_list(request):
+    notices = visible_to(request.user, PriceLinkageNotice).select_related("listing__product", "manufacturer")
+    status = request.GET.get("status", "")
+    notices = notices.filter(status=status) if status else notices.filter(status__in=["open", "overdue"])
+    return render(request, "listings/notice_list.html", {"notices": notices[:500], "status": status})
+
+
+# -- annual adjustment ----------------------------------------------------------------------------
+
+
+@login_required
+def adjustment_rounds(request):
+    user = request.user
+    form = AdjustmentOpenForm(request.POST or None)
+    if request.method == "POST":
+        _require(services.can_review(user))
+        if form.is_valid():
+            try:
+                services.adjustment_round_open(actor=user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Round opened: every listing has a proposed price."))
+                return redirect("listings:adjustments")
+    rounds = AdjustmentRound.objects.all() if services.can_review(user) else visible_to(user, AdjustmentRound)
+    return render(request, "listings/adjustment_rounds.html", {"rounds": rounds, "form": form,
+                                                               "can_open": services.can_review(user)})  # fmt: skip
+
+
+@login_required
+def adjustment_round_detail(request, pk):
+    user = request.user
+    adjustment = get_object_or_404(AdjustmentRound.objects.all() if services.can_review(user)
+                                   else visible_to(user, AdjustmentRound), pk=pk)  # fmt: skip
+    proposals = visible_to(user, AdjustmentProposal).filter(round=adjustment).select_related("listing__product")
+    if request.method == "POST":
+        try:
+            if "confirm" in request.POST:
+                decisions = {}
+                for proposal in proposals.filter(status="appealed"):
+                    price = request.POST.get(f"price-{proposal.pk}", "").strip()
+                    decisions[proposal.pk] = (_price_or_none(price), request.POST.get(f"reason-{proposal.pk}", ""))
+                services.adjustment_round_confirm(actor=user, round_id=adjustment.pk, decisions=decisions)
+                messages.success(
+                    request, _("Round confirmed: the prices change on %(date)s.") % {"date": adjustment.effective_date}
+                )
+            else:
+                form = ProposalAnswerForm(request.POST)
+                if form.is_valid():
+                    services.adjustment_proposal_answer(actor=user, proposal_id=int(request.POST["proposal"]),
+                                                        **form.cleaned_data)  # fmt: skip
+                    messages.success(request, _("Answer recorded."))
+                else:
+                    messages.error(request, _("Choose an answer."))
+        except DomainError as error:
+            _refusal(request, error)
+        return redirect("listings:adjustment-detail", pk=pk)
+    search = request.GET.get("q", "").strip()
+    if search:
+        proposals = proposals.filter(Q(listing__product__generic_name__icontains=search) |
+                                     Q(listing__product__code__istartswith=search))  # fmt: skip
+    return render(request, "listings/adjustment_detail.html", {
+        "round": adjustment, "proposals": proposals[:500], "answer_form": ProposalAnswerForm(),
+        "can_confirm": services.can_review(user) and adjustment.status == "open",
+        "can_answer": services.can_declare(user) and adjustment.status == "open"
+        and timezone.localdate() <= adjustment.answer_by,
+    })  # fmt: skip
+
+
+# -- public ------------------------------------------------------------------------------------------
+
+
+class PublicListingView(ScopedListView):
+    """信息公开: the listed products, searchable by anyone, with the national lowest."""
+
+    model = Listing
+    filterset_class = PublicListingFilter
+    template_name = "listings/public_list.html"
+
+    def base_queryset(self):
+        return public_listings()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lowest"] = national_lowest_map(listing.product.code for listing in context["object_list"])
+        return context
+
+
+def public_export(request):
+    """The public list as Excel, with the same filters (at most 100,000 rows)."""
+    filterset = PublicListingFilter(request.GET or None, queryset=public_listings(), request=request)
+    listings = (filterset.qs if filterset.is_bound and filterset.is_valid() else public_listings())[:100_000]
+    listings = list(listings)
+    lowest = national_lowest_map(listing.product.code for listing in listings)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Listed products"))
+    sheet.append([_("national drug code"), _("generic name"), _("trade name"), _("dosage form"), _("specification"),
+                  _("pack"), _("manufacturer"), _("category"), _("listing price"), _("per unit"),
+                  _("national lowest"), _("price since")])  # fmt: skip
+    for listing in listings:
+        product, low = listing.product, lowest.get(listing.product.code)
+        sheet.append([product.code, product.generic_name, product.trade_name, product.dosage_form,
+                      product.specification, product.pack_description, listing.manufacturer.name,
+                      str(listing.get_category_display()), listing.price, listing.unit_price,
+                      low.price if low else None, listing.price_since])  # fmt: skip
+    stream = io.BytesIO()
+    workbook.save(stream)
+    response = HttpResponse(stream.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="listed-products-{timezone.localdate()}.xlsx"'
+    return response
