@@ -53,6 +53,34 @@ ABOVE_NATIONAL_LOWEST = """
 """
 
 
+# Given a CTE ``overdue(id, listing_id, manufacturer_id, deadline)`` of notices just made overdue:
+# suspend their listings (from listed), log the transitions, record one credit event per notice.
+_ENFORCE_CTES = """
+    suspended AS (
+        UPDATE listings_listing l
+        SET status = %(suspended)s, suspension_cause = %(linkage)s, updated_at = now()
+        FROM overdue o
+        WHERE l.id = o.listing_id AND l.status = %(listed)s
+        RETURNING l.id, l.price
+    ),
+    logged AS (
+        INSERT INTO listings_listingtransition
+            (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
+        SELECT id, %(listed)s, %(suspended)s, price, price, %(job)s, %(suspend_reason)s, now()
+        FROM suspended
+    ),
+    credited AS (
+        INSERT INTO supervision_creditevent (organisation_id, kind, occurred_on, description, source, created_at)
+        SELECT o.manufacturer_id, %(credit_kind)s, o.deadline + 1, %(credit_text)s, 'price_linkage_notice:' || o.id,
+               now()
+        FROM overdue o
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM overdue), (SELECT count(*) FROM suspended), (SELECT count(*) FROM credited)
+"""
+
+
 def _execute(cursor, sql: str, params: dict | None = None) -> int:
     cursor.execute(sql, params or {})
     return cursor.rowcount
@@ -96,19 +124,7 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
             + " SELECT start, deadline, provisional FROM deadlines",
             {**params, "first": first or today, "last": last or today},
         )
-        # 3. A new notice for each listing above its lowest that has no active notice.
-        counts["notices_opened"] = _execute(cursor, """
-            INSERT INTO listings_pricelinkagenotice
-                (listing_id, manufacturer_id, status, listing_price, target_price, target_province,
-                 target_effective_date, deadline_start, deadline_working_days, deadline, deadline_provisional,
-                 opened_at)
-            SELECT a.listing_id, a.manufacturer_id, %(open)s, a.listing_price, a.price, a.province,
-                   a.effective_date, a.effective_date, %(n)s, d.deadline, d.provisional, now()
-            FROM linkage_above a JOIN linkage_deadlines d ON d.start = a.effective_date
-            WHERE NOT EXISTS (SELECT 1 FROM listings_pricelinkagenotice x
-                              WHERE x.listing_id = a.listing_id AND x.status IN (%(open)s, %(overdue)s))
-        """, params)  # fmt: skip
-        # 4. Active notices follow the national lowest; a lower price gets its own full period.
+        # 3. Active notices follow the national lowest; a lower price gets its own full period.
         counts["notices_retargeted"] = _execute(cursor, """
             UPDATE listings_pricelinkagenotice x
             SET target_price = a.price, target_province = a.province, target_effective_date = a.effective_date,
@@ -122,7 +138,7 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
               AND (x.target_price, x.target_province, x.target_effective_date, x.listing_price)
                   IS DISTINCT FROM (a.price, a.province, a.effective_date, a.listing_price)
         """, params)  # fmt: skip
-        # 5. Notices of listings no longer above their lowest are resolved; a linkage suspension ends.
+        # 4. Notices of listings no longer above their lowest are resolved; a linkage suspension ends.
         cursor.execute("""
             WITH resolved AS (
                 UPDATE listings_pricelinkagenotice x SET status = %(resolved)s, closed_at = now()
@@ -145,39 +161,45 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
             SELECT (SELECT count(*) FROM resolved), (SELECT count(*) FROM reinstated)
         """, params)  # fmt: skip
         counts["notices_resolved"], counts["listings_reinstated"] = cursor.fetchone()
-        # 6. Past a final (not provisional) deadline: the notice is overdue, the listing suspended,
-        #    a credit event recorded — each once.
-        cursor.execute("""
+        # 5. Open notices past a final (not provisional) deadline: overdue, the listing suspended, a
+        #    credit event recorded — each once.
+        cursor.execute(f"""
             WITH overdue AS (
                 UPDATE listings_pricelinkagenotice x SET status = %(overdue)s, suspended_at = now()
                 WHERE x.status = %(open)s AND x.deadline < %(today)s AND NOT x.deadline_provisional
                 RETURNING x.id, x.listing_id, x.manufacturer_id, x.deadline
             ),
-            suspended AS (
-                UPDATE listings_listing l
-                SET status = %(suspended)s, suspension_cause = %(linkage)s, updated_at = now()
-                FROM overdue o
-                WHERE l.id = o.listing_id AND l.status = %(listed)s
-                RETURNING l.id, l.price
-            ),
-            logged AS (
-                INSERT INTO listings_listingtransition
-                    (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
-                SELECT id, %(listed)s, %(suspended)s, price, price, %(job)s, %(suspend_reason)s, now()
-                FROM suspended
-            ),
-            credited AS (
-                INSERT INTO supervision_creditevent
-                    (organisation_id, kind, occurred_on, description, source, created_at)
-                SELECT o.manufacturer_id, %(credit_kind)s, o.deadline + 1, %(credit_text)s,
-                       'price_linkage_notice:' || o.id, now()
-                FROM overdue o
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM overdue), (SELECT count(*) FROM suspended), (SELECT count(*) FROM credited)
+            {_ENFORCE_CTES}
         """, params)  # fmt: skip
-        counts["notices_overdue"], counts["listings_suspended"], counts["credit_events"] = cursor.fetchone()
+        overdue, suspended, credited = cursor.fetchone()
+        # 6. A new notice for each listing above its lowest with no active notice. One whose deadline
+        #    has already passed (the lower price took effect long ago) opens overdue and is enforced at
+        #    once, in the same statement: its listing is updated before the new notice's foreign key
+        #    locks it (updating a row this transaction has key-share-locked costs a multixact a row).
+        cursor.execute(f"""
+            WITH opened AS (
+                INSERT INTO listings_pricelinkagenotice
+                    (listing_id, manufacturer_id, status, listing_price, target_price, target_province,
+                     target_effective_date, deadline_start, deadline_working_days, deadline, deadline_provisional,
+                     opened_at, suspended_at)
+                SELECT a.listing_id, a.manufacturer_id,
+                       CASE WHEN d.deadline < %(today)s AND NOT d.provisional THEN %(overdue)s ELSE %(open)s END,
+                       a.listing_price, a.price, a.province, a.effective_date, a.effective_date, %(n)s, d.deadline,
+                       d.provisional, now(),
+                       CASE WHEN d.deadline < %(today)s AND NOT d.provisional THEN now() END
+                FROM linkage_above a JOIN linkage_deadlines d ON d.start = a.effective_date
+                WHERE NOT EXISTS (SELECT 1 FROM listings_pricelinkagenotice x
+                                  WHERE x.listing_id = a.listing_id AND x.status IN (%(open)s, %(overdue)s))
+                RETURNING id, listing_id, manufacturer_id, deadline, status
+            ),
+            overdue AS (SELECT id, listing_id, manufacturer_id, deadline FROM opened WHERE status = %(overdue)s),
+            {_ENFORCE_CTES},
+                   (SELECT count(*) FROM opened)
+        """, params)  # fmt: skip
+        new_overdue, new_suspended, new_credited, counts["notices_opened"] = cursor.fetchone()
+        counts["notices_overdue"] = overdue + new_overdue
+        counts["listings_suspended"] = suspended + new_suspended
+        counts["credit_events"] = credited + new_credited
         cursor.execute(
             "SELECT count(*) FROM listings_pricelinkagenotice WHERE status = %(open)s AND deadline_provisional",
             params,

@@ -1,7 +1,7 @@
 """Sunshine listing (阳光挂网), DOMAIN.md §3: declarations, listings, price-linkage notices,
 withdrawals, annual adjustment rounds, and the expert negotiation of new drugs."""
 
-import pghistory
+import pgtrigger
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from listings.choices import (
     WithdrawalReason,
 )
 from procurement.catalogue.models import Product
+from procurement.core.audit import tracked
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Expert, Organisation, User
@@ -29,7 +30,7 @@ from procurement.workdays.models import DeadlineFields
 MANUFACTURER_OWN = ScopeRule(manufacturer="manufacturer")
 
 
-@pghistory.track()
+@tracked()
 class Declaration(models.Model):
     """申报: a manufacturer's declared price for one of its products, in one category.
 
@@ -114,7 +115,7 @@ class DeclarationDocument(models.Model):
         return self.title
 
 
-@pghistory.track()
+@tracked()
 class Listing(models.Model):
     """挂网产品: a product hospitals may buy, at its listing price (per pack).
 
@@ -181,6 +182,8 @@ class ListingTransition(models.Model):
         verbose_name = _("listing transition")
         verbose_name_plural = _("listing transitions")
         ordering = ["-created_at", "-id"]
+        # A record of what happened: like the audit trail, never edited or deleted.
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self):
         return f"{self.listing_id}: {self.from_status} → {self.to_status}"
@@ -190,7 +193,7 @@ class ListingTransition(models.Model):
         return str(self.actor) if self.actor_id else self.actor_label
 
 
-@pghistory.track()
+@tracked()
 class PriceLinkageNotice(DeadlineFields):
     """价格联动通知 (R-LIST-10): a listing is above its national lowest; a compliant price is due.
 
@@ -230,7 +233,7 @@ class PriceLinkageNotice(DeadlineFields):
         return f"{self.listing} → {self.target_price} by {self.deadline}"
 
 
-@pghistory.track()
+@tracked()
 class WithdrawalRequest(models.Model):
     """撤网申请 (R-LIST-13): the manufacturer asks to take a product off; the bureau decides."""
 
@@ -267,7 +270,7 @@ class WithdrawalRequest(models.Model):
         return f"{self.listing} · {self.get_reason_display()}"
 
 
-@pghistory.track()
+@tracked()
 class AdjustmentRound(models.Model):
     """年度挂网价格调整 (R-LIST-11): once a year every listing gets a proposed price."""
 
@@ -303,7 +306,7 @@ class AdjustmentRound(models.Model):
         return str(self.year)
 
 
-@pghistory.track()
+@tracked()
 class AdjustmentProposal(models.Model):
     """One listing's proposed price in an adjustment round, with the figures it was chosen from."""
 
@@ -336,7 +339,7 @@ class AdjustmentProposal(models.Model):
         return f"{self.round.year} · {self.listing} → {self.proposed_price}"
 
 
-@pghistory.track()
+@tracked()
 class ExpertPanel(models.Model):
     """R-LIST-6: experts drawn at random to negotiate the price of a newly registered drug.
 

@@ -256,7 +256,6 @@ SPECTACULAR_SETTINGS = {
 # the context (who, from where, why) is stored in the event row itself so that nothing outside
 # the event table can change what it says.
 PGHISTORY_APPEND_ONLY = True
-PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -1,16 +1,16 @@
 """Credit records of companies (R-SUP-3): credit events and the bad-record list."""
 
-import pghistory
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.audit import tracked
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Organisation, User
 from supervision.choices import CreditEventKind
 
 
-@pghistory.track()
+@tracked()
 class CreditEvent(models.Model):
     """失信行为: one recorded failing of a company, by a reviewer or by a nightly job.
 
@@ -45,7 +45,7 @@ class CreditEvent(models.Model):
         return f"{self.organisation} · {self.get_kind_display()} · {self.occurred_on}"
 
 
-@pghistory.track()
+@tracked()
 class BadRecord(models.Model):
     """不良记录: while listed, none of the company's products may be listed or sold (R-LIST-14, R-SUP-3)."""
 

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -13,6 +12,7 @@ from pypinyin import Style, lazy_pinyin
 from procurement.catalogue.choices import ControlledCategory, ImportStatus, MedicineType
 from procurement.catalogue.codes import DRUG_CODE_PATTERN, validate_drug_code
 from procurement.catalogue.pricing import Content, parse_specification, unit_price
+from procurement.core.audit import tracked
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.choices import PROVINCE_CHOICES, PROVINCES, OrganisationKind
@@ -34,7 +34,7 @@ def pinyin_initials(*names: str) -> str:
     )
 
 
-@pghistory.track()
+@tracked()
 class Product(models.Model):
     """品规: one product (generic name × form × specification × pack × manufacturer).
 
@@ -177,7 +177,7 @@ class Product(models.Model):
         )
 
 
-@pghistory.track()
+@tracked()
 class NationalPriceImport(models.Model):
     """One load of the national price feed (全国各省级现执行挂网价格) from a file.
 

@@ -8,4 +8,22 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from procurement.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+
+        connection_created.connect(set_trigger_session_defaults, dispatch_uid="procurement.trigger_defaults")
+
+
+def set_trigger_session_defaults(sender, connection, **kwargs):
+    """Give every database session an empty ``pgtrigger.ignore`` list.
+
+    Each audit trigger asks pgtrigger whether to skip itself by reading that setting inside an
+    exception block; while the setting does not exist every call raises and catches an error, and a
+    transaction that has done so a few thousand times makes every later trigger call several times
+    slower (measured in bench/price_linkage.py: 0.24 s against 0.07 s for 3,000 updates).
+    pgtrigger.ignore() still works: it sets the list locally to a transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pgtrigger.ignore = '{}'")

@@ -2,7 +2,6 @@
 
 import hashlib
 
-import pghistory
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
@@ -11,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.audit import tracked
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.choices import (
     ExpertSpeciality,
@@ -25,7 +25,7 @@ from procurement.organisations.choices import (
 from procurement.organisations.validators import validate_credit_code
 
 
-@pghistory.track()
+@tracked()
 class Region(models.Model):
     """行政区划: a province, city or county, by its GB/T 2260 code.
 
@@ -77,7 +77,7 @@ def _itself(organisation):
     return Q(pk=organisation.pk)
 
 
-@pghistory.track()
+@tracked()
 class Organisation(models.Model):
     """Any party on the platform: a manufacturer, distributor, medical institution or bureau.
 
@@ -153,7 +153,7 @@ def _member_of_group(organisation):
     return Exists(HospitalGroupMembership.objects.filter(group=OuterRef("pk"), hospital=organisation))
 
 
-@pghistory.track()
+@tracked()
 class HospitalGroup(models.Model):
     """医联体 / 组团 / 拼单: hospitals that negotiate together; results bind every member (R-NEG-3)."""
 
@@ -192,7 +192,7 @@ class HospitalGroup(models.Model):
         return self.name
 
 
-@pghistory.track()
+@tracked()
 class HospitalGroupMembership(models.Model):
     group = models.ForeignKey(HospitalGroup, on_delete=models.CASCADE, related_name="memberships")
     hospital = models.ForeignKey(
@@ -220,7 +220,7 @@ class HospitalGroupMembership(models.Model):
         return f"{self.group} · {self.hospital}"
 
 
-@pghistory.track()
+@tracked()
 class Expert(models.Model):
     """评审专家: a member of the expert pool, drawn at random for review panels (R-LIST-6).
 
@@ -258,7 +258,7 @@ class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
     pass
 
 
-@pghistory.track(exclude=["password", "last_login"])
+@tracked(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person (or, with the HIS-client role, a machine) acting for one organisation.
 
@@ -326,7 +326,7 @@ def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-@pghistory.track(exclude=["digest", "last_used_at"])
+@tracked(exclude=["digest", "last_used_at"])
 class ApiToken(models.Model):
     """An API key for a hospital information system (HIS), bound to one hospital (R-ORD-5).
 

@@ -7,16 +7,16 @@ deadline that reaches into an unpublished year is computed on weekdays and marke
 recomputed when the year is published.
 """
 
-import pghistory
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.audit import tracked
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.workdays.choices import CalendarSource, DayKind
 
 
-@pghistory.track()
+@tracked()
 class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices)
@@ -42,7 +42,7 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-@pghistory.track()
+@tracked()
 class CalendarDay(models.Model):
     date = models.DateField(_("date"), primary_key=True)
     year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days", db_column="year")

@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_declare_refused_then_compliant_approved_and_public(world, browser, live_server):
     product = ProductFactory(manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", trade_name="阿乐",
                              specification="20mg", pack_quantity=7)  # fmt: skip
-    batch = NationalPriceImport.objects.create(original_name="f.csv", sha256="-", uploaded_by=world.user("platform_admin"))
+    batch = NationalPriceImport.objects.create(
+        original_name="f.csv", sha256="-", uploaded_by=world.user("platform_admin")
+    )
     NationalPrice.objects.create(product_code=product.code, province="11", price="9.00", effective_date="2026-09-18",
                                  batch=batch)  # fmt: skip
 

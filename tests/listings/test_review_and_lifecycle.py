@@ -204,3 +204,15 @@ class TestBadRecord:
                                                      organisation=world.manufacturer, starts_on=date(2026, 1, 1),
                                                      reason="串通报价")  # fmt: skip
         assert record.ends_on == date(2028, 12, 31)
+
+
+def test_listing_transitions_cannot_be_edited_or_deleted(product, list_product):
+    from django.db import DatabaseError, transaction
+
+    listing = list_product(product)
+    transition = ListingTransition.objects.get(listing=listing)
+    for change in (lambda: ListingTransition.objects.filter(pk=transition.pk).update(reason="forged"),
+                   lambda: ListingTransition.objects.filter(pk=transition.pk).delete()):  # fmt: skip
+        with pytest.raises(DatabaseError), transaction.atomic():
+            change()
+    assert ListingTransition.objects.get(pk=transition.pk).reason == transition.reason

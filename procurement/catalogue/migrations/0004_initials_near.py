@@ -21,6 +21,6 @@ $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0004_product_designated_price")]
+    dependencies = [("catalogue", "0003_feed_safe_casts")]
 
     operations = [migrations.RunSQL(FUNCTION, "DROP FUNCTION IF EXISTS initials_near(text, text);")]
