@@ -1,0 +1,57 @@
+"""The listing API (a refusal carries the cap, its source and the figures) and the public page."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from listings.choices import ListingCategory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_declaration_above_its_cap_is_refused_with_the_figures(world, product, feed, api_as):
+    feed(product.code, "11", "9.00")
+    client = api_as(world.user("manufacturer_clerk"))
+    response = client.post(reverse("api:declaration-list"), {
+        "product_code": product.code, "category": ListingCategory.NOT_PREVIOUSLY_LISTED, "price": "9.01"})  # fmt: skip
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["field"], error["rule"], error["code"]) == ("price", "R-LIST-2", "above_cap")
+    assert error["params"]["cap"] == "9.0000" and error["params"]["kind"] == "national_lowest"
+    assert error["params"]["limits"][0]["province"] == "北京市"
+    created = client.post(reverse("api:declaration-list"), {
+        "product_code": product.code, "category": ListingCategory.NOT_PREVIOUSLY_LISTED, "price": "9.00"})  # fmt: skip
+    assert created.status_code == 201 and created.json()["status"] == "submitted"
+
+
+def test_the_bureau_approves_over_the_api_and_the_listing_is_public(world, product, feed, api_as, api_client, declare):
+    feed(product.code, "11", "9.00")
+    declaration = declare(product, ListingCategory.NOT_PREVIOUSLY_LISTED, "8.50")
+    response = api_as(world.user("provincial_reviewer")).post(reverse("api:declaration-approve", args=[declaration.pk]),
+                                                              {"reason": "合规"})  # fmt: skip
+    assert response.json()["status"] == "approved"
+    api_client.logout()
+    listed = api_client.get(reverse("api:listing-list"), {"q": product.code}).json()["results"]
+    assert [(item["product_code"], item["price"], item["unit_price"]) for item in listed] == [
+        (product.code, "8.5000", "1.2143")]  # fmt: skip
+
+
+def test_other_manufacturers_do_not_see_my_declarations(world, product, declare, api_as):
+    declaration = declare(product, ListingCategory.NOT_PREVIOUSLY_LISTED, "8.50")
+    other = api_as(world.user("other_manufacturer_clerk"))
+    assert other.get(reverse("api:declaration-detail", args=[declaration.pk])).status_code == 404
+    assert other.get(reverse("api:declaration-list")).json()["count"] == 0
+    assert api_as(world.user("city_bureau")).get(reverse("api:declaration-list")).json()["count"] == 0
+
+
+def test_the_public_page_searches_and_exports(world, product, list_product, client):
+    list_product(product, "12.60")
+    page = client.get(reverse("public:public-list"), {"q": "atfts"}).content.decode()
+    assert product.code in page and "¥12.60" in page and "¥1.80" in page
+    export = client.get(reverse("public:public-export"), {"q": "atfts"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(row[0], Decimal(str(row[8]))) for row in rows] == [(product.code, Decimal("12.6"))]
