@@ -7,4 +7,4 @@ class ListingsConfig(AppConfig):
     verbose_name = _("Sunshine listing")
 
     def ready(self):
-        from listings import jobs  # noqa: F401  (registers the nightly jobs)
+        from listings import jobs, price_source  # noqa: F401  (registers the nightly jobs and the price source)

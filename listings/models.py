@@ -22,6 +22,7 @@ from listings.choices import (
 )
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
+from procurement.core.changes import change_stamp_trigger, change_xid_field
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Expert, Organisation, User
@@ -137,6 +138,7 @@ class Listing(models.Model):
     price_since = models.DateField(_("price since"))
     last_sale_at = models.DateTimeField(_("last sale"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    change_xid = change_xid_field()  # HIS clients pull price changes (R-ORD-5)
 
     scope_rule = ScopeRule(public=True, manufacturer="manufacturer")
     objects = ScopedQuerySet.as_manager()
@@ -152,6 +154,7 @@ class Listing(models.Model):
                 name="listing_cause_only_when_suspended",
             ),
         ]
+        triggers = [change_stamp_trigger()]
 
     def __str__(self):
         return f"{self.product} · {self.price}"

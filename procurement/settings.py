@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "procurement.organisations",
     "procurement.catalogue",
     "procurement.workdays",
+    "procurement.orders",
     "procurement.web",
     # One app per procurement channel
     "listings",

@@ -6,6 +6,16 @@ from rest_framework.routers import DefaultRouter
 
 from listings.api.views import DeclarationViewSet, ListingViewSet, NoticeViewSet, ProposalViewSet, WithdrawalViewSet
 from procurement.catalogue.api.views import NationalPriceImportViewSet, NationalPriceViewSet, ProductViewSet
+from procurement.orders.api.views import (
+    DesignationViewSet,
+    LineChangesView,
+    OfflinePurchaseViewSet,
+    OrderLineViewSet,
+    OrderViewSet,
+    PricesView,
+    ShipmentChangesView,
+    ShipmentViewSet,
+)
 from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
 from procurement.workdays.api.views import DeadlineView
 
@@ -20,10 +30,18 @@ router.register("listings", ListingViewSet, basename="listing")
 router.register("price-notices", NoticeViewSet, basename="price-notice")
 router.register("withdrawals", WithdrawalViewSet, basename="withdrawal")
 router.register("adjustment-proposals", ProposalViewSet, basename="adjustment-proposal")
+router.register("orders", OrderViewSet, basename="order")
+router.register("order-lines", OrderLineViewSet, basename="order-line")
+router.register("shipments", ShipmentViewSet, basename="shipment")
+router.register("designations", DesignationViewSet, basename="designation")
+router.register("offline-purchases", OfflinePurchaseViewSet, basename="offline-purchase")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("working-days/deadline/", DeadlineView.as_view(), name="working-days-deadline"),
+    path("prices/", PricesView.as_view(), name="prices"),
+    path("his/order-lines/", LineChangesView.as_view(), name="his-order-lines"),
+    path("his/shipments/", ShipmentChangesView.as_view(), name="his-shipments"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -1,0 +1,53 @@
+"""Change stamps for pull cursors that never skip a row committed late (R-ORD-5).
+
+A pullable row carries ``change_xid``: the id of the transaction that last wrote it, set by a
+database trigger on every insert and update. A client pulls rows whose ``(change_xid, id)`` is past
+its cursor and whose transaction precedes the oldest transaction still running (the snapshot's
+xmin of this database): everything below has committed or aborted, so a row written by a slow
+transaction is held back until it commits, and then returned — never skipped, whatever the clocks
+say. The price: a long transaction (a nightly job) delays the pull by its length, never more. This is the
+"hold back the newest writes, by the database" of DOMAIN.md §7, exact rather than by seconds.
+"""
+
+import pgtrigger
+from django.db import connection, models
+
+STAMP_FUNCTION = "NEW.change_xid := current_change_xid(); RETURN NEW;"
+
+
+def change_stamp_trigger() -> pgtrigger.Trigger:
+    return pgtrigger.Trigger(
+        name="stamp_change", when=pgtrigger.Before, operation=pgtrigger.Insert | pgtrigger.Update, func=STAMP_FUNCTION
+    )
+
+
+def change_xid_field() -> models.BigIntegerField:
+    return models.BigIntegerField(default=0, editable=False, db_index=True)
+
+
+def visible_horizon() -> int:
+    """The oldest transaction of this database still running; with none, the next id to be given.
+
+    Every change stamped below it has committed (or aborted). Transactions of other databases of
+    the cluster cannot write these tables and are not waited for (the snapshot's own xmin would).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT LEAST(
+                   (SELECT min(backend_xid::text::bigint) FROM pg_stat_activity
+                    WHERE datname = current_database() AND backend_xid IS NOT NULL),
+                   pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"""
+        )
+        return cursor.fetchone()[0]
+
+
+def encode_cursor(change_xid: int, row_id: int) -> str:
+    return f"{change_xid}.{row_id}"
+
+
+def decode_cursor(text: str | None) -> tuple[int, int]:
+    """``"xid.id"`` → (xid, id); an empty cursor starts from the beginning. Raises ValueError."""
+    if not text:
+        return 0, 0
+    xid, _, row_id = text.partition(".")
+    return int(xid), int(row_id or 0)

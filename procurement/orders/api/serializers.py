@@ -1,0 +1,96 @@
+from rest_framework import serializers
+
+from procurement.orders.models import DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(source="product.code", read_only=True)
+    generic_name = serializers.CharField(source="product.generic_name", read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "order", "product_code", "generic_name", "distributor", "quantity", "price", "price_source",
+                  "amount", "status", "shipped_quantity", "accepted_quantity", "returned_quantity", "reason",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "hospital", "source", "idempotency_key", "note", "total", "created_at", "lines"]
+        read_only_fields = fields
+
+
+class LineInputSerializer(serializers.Serializer):
+    product_code = serializers.CharField(max_length=23)
+    quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    distributor = serializers.IntegerField()
+
+
+class OrderInputSerializer(serializers.Serializer):
+    lines = LineInputSerializer(many=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(source="line.product.code", read_only=True)
+
+    class Meta:
+        model = Shipment
+        fields = ["id", "line", "product_code", "batch_number", "production_date", "expiry_date", "quantity", "status",
+                  "accepted_quantity", "returned_quantity", "rejection_reason", "shipped_at", "accepted_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ShipInputSerializer(serializers.Serializer):
+    batch_number = serializers.CharField(max_length=40)
+    production_date = serializers.DateField()
+    expiry_date = serializers.DateField()
+    quantity = serializers.IntegerField(min_value=1)
+    inspection_report = serializers.FileField()
+
+
+class AcceptInputSerializer(serializers.Serializer):
+    accepted_quantity = serializers.IntegerField(min_value=0)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class QuantityReasonSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(source="product.code")
+    region = serializers.CharField(source="region.code")
+
+    class Meta:
+        model = DistributorDesignation
+        fields = ["id", "product_code", "region", "distributor", "is_active"]
+        read_only_fields = ["id", "is_active"]
+
+
+class OfflinePurchaseSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+    class Meta:
+        model = OfflinePurchase
+        fields = ["id", "product_code", "product", "description", "quantity", "amount", "purchased_on", "reason",
+                  "reported_at"]  # fmt: skip
+        read_only_fields = ["id", "product", "reported_at"]
+
+
+class PriceQuoteSerializer(serializers.Serializer):
+    product_code = serializers.CharField()
+    orderable = serializers.BooleanField()
+    price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+    source = serializers.CharField(allow_blank=True)
+    refusal = serializers.CharField(allow_blank=True)
+    distributors = serializers.ListField(child=serializers.IntegerField())

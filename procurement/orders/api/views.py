@@ -1,0 +1,222 @@
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from procurement.api.viewsets import ScopedListViewSet, ScopedReadOnlyViewSet
+from procurement.catalogue.models import Product
+from procurement.core.errors import DomainError
+from procurement.orders import selectors, services
+from procurement.orders.api.serializers import (
+    AcceptInputSerializer,
+    DesignationSerializer,
+    OfflinePurchaseSerializer,
+    OrderInputSerializer,
+    OrderLineSerializer,
+    OrderSerializer,
+    PriceQuoteSerializer,
+    QuantityReasonSerializer,
+    ReasonSerializer,
+    ShipInputSerializer,
+    ShipmentSerializer,
+)
+from procurement.orders.choices import OrderSource
+from procurement.orders.models import DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
+from procurement.orders.pricing import Quote, resolve_prices
+from procurement.organisations.models import Organisation, Region
+
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER,
+    description="A key unique to this order (e.g. the HIS order number): a retry with the same key and body returns "
+                "the first order, never a second; the same key with another body is refused (409).",
+)  # fmt: skip
+
+
+class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Orders (R-ORD-2 … 5): a hospital's buyer or HIS places them; prices are resolved by the platform."""
+
+    queryset = Order.objects.prefetch_related("lines__product")
+    serializer_class = OrderSerializer
+    parser_classes = [JSONParser]
+
+    @extend_schema(parameters=[IDEMPOTENCY], request=OrderInputSerializer,
+                   responses={201: OrderSerializer, 200: OrderSerializer})  # fmt: skip
+    def create(self, request, *args, **kwargs):
+        data = OrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key is not None and len(key) > 100:
+            raise DomainError(
+                "The Idempotency-Key has at most 100 characters.", code="invalid", field="Idempotency-Key"
+            )
+        lines = [services.LineRequest(line["product_code"].strip(), line["quantity"], line["distributor"])
+                 for line in data.validated_data["lines"]]  # fmt: skip
+        submitted = services.order_submit(
+            actor=request.user, lines=lines, idempotency_key=key, note=data.validated_data["note"],
+            source=OrderSource.HIS if request.auth is not None else OrderSource.BROWSER,
+        )  # fmt: skip
+        order = Order.objects.prefetch_related("lines__product").get(pk=submitted.order.pk)
+        return Response(OrderSerializer(order).data,
+                        status=status.HTTP_200_OK if submitted.replayed else status.HTTP_201_CREATED)  # fmt: skip
+
+
+class OrderLineViewSet(ScopedReadOnlyViewSet):
+    """Order lines and their lifecycle (R-ORD-4): the distributor confirms, declines, ships; the hospital cancels."""
+
+    queryset = OrderLine.objects.select_related("product")
+    serializer_class = OrderLineSerializer
+    filterset_fields = ["status", "order"]
+
+    def _line(self, request, operation, **extra):
+        line = operation(actor=request.user, line_id=self.get_object().pk, **extra)
+        return Response(OrderLineSerializer(OrderLine.objects.select_related("product").get(pk=line.pk)).data)
+
+    @extend_schema(request=None, responses=OrderLineSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._line(request, services.line_confirm)
+
+    @extend_schema(request=ReasonSerializer, responses=OrderLineSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._line(request, services.line_decline, reason=request.data.get("reason", ""))
+
+    @extend_schema(request=ReasonSerializer, responses=OrderLineSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._line(request, services.line_cancel, reason=request.data.get("reason", ""))
+
+    @extend_schema(request={"multipart/form-data": ShipInputSerializer}, responses={201: ShipmentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def ship(self, request, pk=None):
+        data = ShipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        shipment = services.shipment_create(actor=request.user, line_id=self.get_object().pk, **data.validated_data)
+        return Response(ShipmentSerializer(shipment).data, status=status.HTTP_201_CREATED)
+
+
+class ShipmentViewSet(ScopedReadOnlyViewSet):
+    """Batches shipped; the hospital accepts (in full or in part) or rejects each once; returns after acceptance."""
+
+    queryset = Shipment.objects.select_related("line__product")
+    serializer_class = ShipmentSerializer
+    filterset_fields = ["status", "line"]
+
+    @extend_schema(request=AcceptInputSerializer, responses=ShipmentSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        data = AcceptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        shipment = services.shipment_accept(actor=request.user, shipment_id=self.get_object().pk, **data.validated_data)
+        return Response(ShipmentSerializer(shipment).data)
+
+    @extend_schema(request=QuantityReasonSerializer, responses=ShipmentSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        data = QuantityReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        shipment = self.get_object()
+        services.shipment_return(actor=request.user, shipment_id=shipment.pk, **data.validated_data)
+        return Response(ShipmentSerializer(Shipment.objects.get(pk=shipment.pk)).data)
+
+
+class PricesView(APIView):
+    """R-ORD-2: the price a hospital would pay for each product (and its source), or why it cannot buy it."""
+
+    @extend_schema(parameters=[OpenApiParameter("codes", str, description="comma-separated drug codes (≤ 200)")],
+                   responses=PriceQuoteSerializer(many=True))  # fmt: skip
+    def get(self, request):
+        codes = [code.strip() for code in request.query_params.get("codes", "").split(",") if code.strip()][:200]
+        hospital = request.user.organisation
+        if not services.can_order(request.user):
+            raise DomainError("Prices are resolved for a hospital's buyer or HIS.", code="forbidden")
+        products = list(Product.objects.filter(code__in=codes))
+        answers = resolve_prices(hospital, products, timezone.localdate())
+        distributors = services.designated_distributors(hospital, [product.pk for product in products])
+        rows = []
+        for product in products:
+            answer = answers[product.pk]
+            quoted = isinstance(answer, Quote)
+            rows.append({"product_code": product.code, "orderable": quoted, "price": answer.price if quoted else None,
+                         "source": answer.source if quoted else "", "refusal": "" if quoted else answer.message,
+                         "distributors": sorted(distributors[product.pk])})  # fmt: skip
+        return Response(PriceQuoteSerializer(rows, many=True).data)
+
+
+class _PullView(APIView):
+    """The changes of a HIS's hospital since its cursor (R-ORD-5); never skips a row committed late."""
+
+    serializer = None
+    queryset = None
+
+    def get(self, request):
+        try:
+            page = selectors.pull(request.user, self.queryset.all(), request.query_params.get("cursor"))
+        except ValueError:
+            raise DomainError(
+                "The cursor is the next_cursor of a previous answer.", code="invalid", field="cursor"
+            ) from None
+        return Response({"results": self.serializer(page.rows, many=True).data, "next_cursor": page.next_cursor,
+                         "more": page.more})  # fmt: skip
+
+
+class LineChangesView(_PullView):
+    serializer = OrderLineSerializer
+    queryset = OrderLine.objects.select_related("product")
+
+    @extend_schema(parameters=[OpenApiParameter("cursor", str)], responses=OrderLineSerializer(many=True))
+    def get(self, request):
+        return super().get(request)
+
+
+class ShipmentChangesView(_PullView):
+    serializer = ShipmentSerializer
+    queryset = Shipment.objects.select_related("line__product")
+
+    @extend_schema(parameters=[OpenApiParameter("cursor", str)], responses=ShipmentSerializer(many=True))
+    def get(self, request):
+        return super().get(request)
+
+
+class DesignationViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedListViewSet):
+    """R-ORD-3: the distributors a manufacturer names per product and region."""
+
+    queryset = DistributorDesignation.objects.select_related("product", "region")
+    serializer_class = DesignationSerializer
+    filterset_fields = ["distributor", "is_active"]
+
+    def create(self, request, *args, **kwargs):
+        data = DesignationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        designation = services.designation_add(
+            actor=request.user, product=get_object_or_404(Product, code=values["product"]["code"]),
+            region=get_object_or_404(Region, code=values["region"]["code"]),
+            distributor=values["distributor"] if isinstance(values["distributor"], Organisation)
+            else get_object_or_404(Organisation, pk=values["distributor"]),
+        )  # fmt: skip
+        return Response(DesignationSerializer(designation).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        services.designation_remove(actor=request.user, designation_id=self.get_object().pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OfflinePurchaseViewSet(mixins.CreateModelMixin, ScopedListViewSet):
+    """R-ORD-1: purchases made outside the platform, reported by the hospital."""
+
+    queryset = OfflinePurchase.objects.all()
+    serializer_class = OfflinePurchaseSerializer
+
+    def create(self, request, *args, **kwargs):
+        data = OfflinePurchaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        code = values.pop("product_code", "")
+        product = get_object_or_404(Product, code=code) if code else None
+        purchase = services.offline_purchase_report(actor=request.user, product=product, **values)
+        return Response(OfflinePurchaseSerializer(purchase).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,49 @@
+"""Statuses of orders, lines and shipments, with the transitions allowed (DOMAIN.md §7)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderSource(models.TextChoices):
+    BROWSER = "browser", _("Browser")
+    HIS = "his", _("HIS")
+
+
+class LineStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined by the distributor")
+    CANCELLED = "cancelled", _("Cancelled")
+    SHIPPING = "shipping", _("Partly shipped")
+    SHIPPED = "shipped", _("Shipped")
+    COMPLETED = "completed", _("Completed")
+
+
+# R-ORD-4. A line is cancelled only before anything ships; it is completed when every shipped pack is
+# accepted or rejected and the whole quantity has shipped (or the rest was cancelled).
+LINE_TRANSITIONS = {
+    LineStatus.SUBMITTED: {LineStatus.CONFIRMED, LineStatus.DECLINED, LineStatus.CANCELLED},
+    LineStatus.CONFIRMED: {LineStatus.SHIPPING, LineStatus.SHIPPED, LineStatus.CANCELLED},
+    LineStatus.SHIPPING: {LineStatus.SHIPPING, LineStatus.SHIPPED},
+    LineStatus.SHIPPED: {LineStatus.COMPLETED},
+    LineStatus.DECLINED: set(),
+    LineStatus.CANCELLED: set(),
+    LineStatus.COMPLETED: set(),
+}
+OPEN_LINE_STATUSES = (LineStatus.SUBMITTED, LineStatus.CONFIRMED, LineStatus.SHIPPING, LineStatus.SHIPPED)
+
+
+class ShipmentStatus(models.TextChoices):
+    SHIPPED = "shipped", _("Shipped, waiting for acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PriceSourceKind(models.TextChoices):
+    """Where the price of an order line came from (R-ORD-2), in the order of precedence."""
+
+    VBP_CONTRACT = "vbp", _("VBP contract price")
+    AGREEMENT = "agreement", _("Negotiated agreement")
+    LISTING = "listing", _("Listing price")
+    FILING = "filing", _("Filed price")

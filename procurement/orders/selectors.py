@@ -1,0 +1,85 @@
+"""Reads of ordering and delivery: scoped lists, the HIS pull, four-same comparisons, public batches."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from procurement.core.changes import decode_cursor, encode_cursor, visible_horizon
+from procurement.core.scoping import visible_to
+from procurement.orders.models import AlliancePrice, OrderLine, Shipment
+from procurement.organisations.models import User
+
+PULL_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    next_cursor: str
+    more: bool
+
+
+def pull(user: User, queryset: QuerySet, cursor: str | None, limit: int = PULL_LIMIT) -> Page:
+    """R-ORD-5: rows of ``queryset`` changed after ``cursor``, oldest change first, never skipping one.
+
+    Only changes of transactions older than the oldest still running are returned; the next cursor
+    points after the last row returned. A row written by a transaction that commits late is returned
+    by a later pull, because the cursor never passes a transaction still running.
+    """
+    after_xid, after_id = decode_cursor(cursor)
+    horizon = visible_horizon()
+    rows = list(
+        visible_to(user, queryset)
+        .filter(change_xid__lt=horizon)
+        .filter(Q(change_xid__gt=after_xid) | Q(change_xid=after_xid, id__gt=after_id))
+        .order_by("change_xid", "id")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1].change_xid, rows[-1].pk) if rows else (cursor or encode_cursor(0, 0))
+    return Page(rows, next_cursor, more)
+
+
+def lines_for(user: User) -> QuerySet[OrderLine]:
+    return visible_to(user, OrderLine).select_related("product", "distributor", "order", "hospital")
+
+
+def shipments_for(user: User) -> QuerySet[Shipment]:
+    return visible_to(user, Shipment).select_related("line__product", "distributor", "hospital")
+
+
+@dataclass(frozen=True)
+class AllianceComparison:
+    platform: str
+    price: Decimal
+    our_price: Decimal
+    saving: Decimal
+
+
+def cheaper_on_alliance(product, our_price: Decimal) -> AllianceComparison | None:
+    """R-ORD-6: the cheapest price of the same "four-same" product on an alliance platform, if lower
+    than ours (compared per pack of the same size, else per unit)."""
+    candidates = AlliancePrice.objects.filter(
+        generic_name=product.generic_name, dosage_form=product.dosage_form, specification=product.specification,
+        manufacturer_name=product.manufacturer.name,
+    )  # fmt: skip
+    best = None
+    for candidate in candidates:
+        price = candidate.price if candidate.pack_quantity == product.pack_quantity else (
+            candidate.price / candidate.pack_quantity * product.pack_quantity)  # fmt: skip
+        if price < our_price and (best is None or price < best.price):
+            best = AllianceComparison(candidate.platform, round(price, 4), our_price, round(our_price - price, 4))
+    return best
+
+
+def public_batches(text: str = "") -> QuerySet[Shipment]:
+    """R-ORD-7: every batch delivered, for the public: product, price, companies, batch, expiry, report."""
+    batches = Shipment.objects.select_related("line__product", "line__manufacturer", "distributor")
+    if text:
+        batches = batches.filter(
+            Q(batch_number__icontains=text) | Q(line__product__generic_name__icontains=text)
+            | Q(line__product__code__istartswith=text) | Q(line__manufacturer__name__icontains=text)
+            | Q(distributor__name__icontains=text)
+        )  # fmt: skip
+    return batches.order_by("-shipped_at", "-id")

@@ -1,0 +1,411 @@
+"""Writes of ordering and delivery (DOMAIN.md §7).
+
+Lock order: order before line before shipment. Every function checks who may act, locks, checks
+the transition, writes, and records why; a refusal raises ``DomainError`` and changes nothing.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from procurement.catalogue.models import Product
+from procurement.core.audit import audit_reason
+from procurement.core.errors import Conflict, DomainError, PermissionDenied, Problem
+from procurement.core.money import round_money
+from procurement.core.scoping import visible_to
+from procurement.orders.choices import LINE_TRANSITIONS, LineStatus, OrderSource, ShipmentStatus
+from procurement.orders.models import (
+    DistributorDesignation,
+    OfflinePurchase,
+    Order,
+    OrderLine,
+    Shipment,
+    ShipmentReturn,
+)
+from procurement.orders.pricing import Quote, Refusal, resolve_prices
+from procurement.organisations.choices import OrganisationKind, Role
+from procurement.organisations.models import Organisation, Region, User
+
+MAX_LINES = 200
+
+# -- who may do what --------------------------------------------------------------------------------
+
+
+def can_order(user: User) -> bool:
+    """A hospital's buyer (or its HIS) orders for the hospital."""
+    return user.kind == OrganisationKind.HOSPITAL and user.has_role(Role.HOSPITAL_BUYER, Role.HIS_CLIENT)
+
+
+def can_accept(user: User) -> bool:
+    """The hospital's storekeeper (or its HIS, or its buyer) accepts deliveries (验收入库)."""
+    return user.kind == OrganisationKind.HOSPITAL and user.has_role(
+        Role.HOSPITAL_STOREKEEPER, Role.HIS_CLIENT, Role.HOSPITAL_BUYER
+    )
+
+
+def can_deliver(user: User) -> bool:
+    return user.kind == OrganisationKind.DISTRIBUTOR and user.has_role(Role.DISTRIBUTOR_CLERK, Role.ORG_ADMIN)
+
+
+def can_designate(user: User) -> bool:
+    return user.kind == OrganisationKind.MANUFACTURER and user.has_role(Role.MANUFACTURER_CLERK, Role.ORG_ADMIN)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message, code="forbidden")
+
+
+# -- distributor designation (R-ORD-3) ------------------------------------------------------------
+
+
+def designation_add(
+    *, actor: User, product: Product, region: Region, distributor: Organisation
+) -> DistributorDesignation:
+    """R-ORD-3: the manufacturer names a distributor for one of its products in a region."""
+    _require(can_designate(actor), _("Only the manufacturer names the distributors of its products."))
+    if product.manufacturer_id != actor.organisation_id:
+        raise PermissionDenied(_("A manufacturer names distributors for its own products only."), code="not_own_product",
+                               field="product")  # fmt: skip
+    if distributor.kind != OrganisationKind.DISTRIBUTOR or not distributor.is_active:
+        raise DomainError(_("Choose an active distributor."), code="not_a_distributor", field="distributor")
+    with transaction.atomic(), audit_reason(_("Distributor named")):
+        designation, created = DistributorDesignation.objects.get_or_create(
+            product=product, region=region, distributor=distributor,
+            defaults={"manufacturer_id": actor.organisation_id},
+        )  # fmt: skip
+        if not created and not designation.is_active:
+            designation.is_active = True
+            designation.save(update_fields=["is_active"])
+    return designation
+
+
+def designation_remove(*, actor: User, designation_id: int) -> DistributorDesignation:
+    _require(can_designate(actor), _("Only the manufacturer names the distributors of its products."))
+    with transaction.atomic(), audit_reason(_("Distributor no longer named")):
+        designation = (
+            visible_to(actor, DistributorDesignation, for_write=True).select_for_update().get(pk=designation_id)
+        )
+        designation.is_active = False
+        designation.save(update_fields=["is_active"])
+    return designation
+
+
+def designated_distributors(hospital: Organisation, product_ids) -> dict[int, set[int]]:
+    """R-ORD-3: for each product, the distributors named for the hospital's region (or a region above it)."""
+    ancestors = [code for code in hospital.region.path.split("/") if code]
+    result: dict[int, set[int]] = {product_id: set() for product_id in product_ids}
+    rows = DistributorDesignation.objects.filter(
+        product_id__in=list(product_ids), region__code__in=ancestors, is_active=True, distributor__is_active=True
+    ).values_list("product_id", "distributor_id")
+    for product_id, distributor_id in rows:
+        result[product_id].add(distributor_id)
+    return result
+
+
+# -- ordering -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product_code: str
+    quantity: int
+    distributor_id: int
+
+
+@dataclass(frozen=True)
+class Submitted:
+    order: Order
+    replayed: bool  # True when an idempotency key returned the order made by an earlier request
+
+
+def request_fingerprint(lines: list[LineRequest], note: str) -> str:
+    """What a retry must repeat exactly to be recognised as the same request (R-ORD-5)."""
+    body = {"lines": [[line.product_code, line.quantity, line.distributor_id] for line in lines], "note": note}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def order_submit(
+    *, actor: User, lines: list[LineRequest], source: str = OrderSource.BROWSER, idempotency_key: str | None = None,
+    note: str = "",
+) -> Submitted:  # fmt: skip
+    """Place an order for the actor's hospital at the prices the platform resolves (R-ORD-2, R-ORD-3).
+
+    With an idempotency key, the key and the hospital are unique in the database: a retry with the
+    same body returns the first order; the same key with another body is refused; two concurrent
+    requests with one key make one order (the second waits for the first to commit, then finds it).
+    Every line is checked before anything is written; any problem refuses the whole order, each
+    problem naming its line.
+    """
+    _require(can_order(actor), _("Only a hospital's buyer (or its HIS) may order."))
+    hospital = actor.organisation
+    if not lines:
+        raise DomainError(_("An order has at least one line."), code="required", field="lines")
+    if len(lines) > MAX_LINES:
+        raise DomainError(_("An order has at most %(n)d lines.") % {"n": MAX_LINES}, code="too_many", field="lines")
+    fingerprint = request_fingerprint(lines, note) if idempotency_key else ""
+    with transaction.atomic(), audit_reason(_("Order placed")):
+        order_id = None
+        if idempotency_key:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    """INSERT INTO orders_order (hospital_id, placed_by_id, source, idempotency_key, request_hash, note,
+                                                total, created_at, change_xid)
+                       VALUES (%s, %s, %s, %s, %s, %s, 0, now(), 0)
+                       ON CONFLICT (hospital_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                       RETURNING id""",
+                    [hospital.pk, actor.pk, source, idempotency_key, fingerprint, note],
+                )
+                row = cursor.fetchone()
+            if row is None:
+                existing = Order.objects.get(hospital=hospital, idempotency_key=idempotency_key)
+                if existing.request_hash != fingerprint:
+                    raise Conflict(_("This idempotency key was used for a different order."), code="idempotency_key_reused",
+                                   field="Idempotency-Key", rule="R-ORD-5")  # fmt: skip
+                return Submitted(existing, replayed=True)
+            order_id = row[0]
+        lines_to_create = _priced_lines(hospital, lines)
+        if order_id is None:
+            order = Order.objects.create(hospital=hospital, placed_by=actor, source=source, note=note)
+        else:
+            order = Order(pk=order_id, hospital=hospital, placed_by=actor, source=source, note=note,
+                          idempotency_key=idempotency_key, request_hash=fingerprint)  # fmt: skip
+        for line in lines_to_create:
+            line.order_id = order.pk
+        OrderLine.objects.bulk_create(lines_to_create)
+        order.total = round_money(sum((line.amount for line in lines_to_create), Decimal(0)))
+        Order.objects.filter(pk=order.pk).update(total=order.total)
+        order.lines_created = lines_to_create
+    return Submitted(order, replayed=False)
+
+
+def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[OrderLine]:
+    """Resolve every line's product, price and distributor; refuse the order with every line's problem."""
+    codes = {request.product_code for request in requests}
+    products = {product.code: product for product in Product.objects.filter(code__in=codes)}
+    today = timezone.localdate()
+    quotes = resolve_prices(hospital, products.values(), today)
+    distributors = designated_distributors(hospital, [product.pk for product in products.values()])
+    problems, lines, seen = [], [], set()
+    for index, request in enumerate(requests):
+        where = f"lines[{index}]"
+        product = products.get(request.product_code)
+        if product is None:
+            problems.append(Problem("unknown_product", _("Unknown national drug code “%(code)s”.") % {
+                "code": request.product_code}, field=f"{where}.product_code"))  # fmt: skip
+            continue
+        if not isinstance(request.quantity, int) or request.quantity <= 0:
+            problems.append(Problem("invalid", _("The quantity is a whole number of packs above zero."),
+                                    field=f"{where}.quantity"))  # fmt: skip
+            continue
+        if (product.pk, request.distributor_id) in seen:
+            problems.append(Problem("duplicate_line", _("The same product and distributor are already in this order."),
+                                    field=f"{where}.product_code"))  # fmt: skip
+            continue
+        seen.add((product.pk, request.distributor_id))
+        answer = quotes[product.pk]
+        if isinstance(answer, Refusal):
+            problems.append(Problem(answer.code, answer.message, field=f"{where}.product_code", rule=answer.rule,
+                                    params={"product": product.code}))  # fmt: skip
+            continue
+        allowed = distributors[product.pk]
+        if not allowed:
+            problems.append(Problem("no_distributor", _("No distributor is named for “%(product)s” in your region (R-ORD-3).")
+                                    % {"product": product}, field=f"{where}.distributor", rule="R-ORD-3"))  # fmt: skip
+            continue
+        if request.distributor_id not in allowed:
+            problems.append(Problem("distributor_not_named", _("This distributor is not named for “%(product)s” in your "
+                                    "region; choose one of those named (R-ORD-3).") % {"product": product},
+                                    field=f"{where}.distributor", rule="R-ORD-3",
+                                    params={"allowed": sorted(allowed)}))  # fmt: skip
+            continue
+        assert isinstance(answer, Quote)
+        lines.append(OrderLine(
+            hospital=hospital, product=product, manufacturer_id=product.manufacturer_id,
+            distributor_id=request.distributor_id, quantity=request.quantity, price=answer.price,
+            price_source=answer.source, price_reference=answer.reference,
+            amount=round_money(answer.price * request.quantity),
+        ))  # fmt: skip
+    if problems:
+        raise DomainError(problems=problems)
+    return lines
+
+
+# -- the line lifecycle (R-ORD-4) ----------------------------------------------------------------------
+
+
+def _transition(line: OrderLine, to_status: str) -> None:
+    if to_status not in LINE_TRANSITIONS[line.status]:
+        raise Conflict(
+            _("A line that is “%(status)s” cannot become “%(to)s”.")
+            % {"status": line.get_status_display(), "to": LineStatus(to_status).label},
+            code="invalid_transition", field="status", rule="R-ORD-4",
+        )  # fmt: skip
+    line.status = to_status
+
+
+def _lock_line(actor: User, line_id: int) -> OrderLine:
+    line = visible_to(actor, OrderLine).select_related("product").get(pk=line_id)
+    Order.objects.select_for_update().filter(pk=line.order_id).first()  # lock order, then line
+    return OrderLine.objects.select_for_update().select_related("product").get(pk=line.pk)
+
+
+def line_confirm(*, actor: User, line_id: int) -> OrderLine:
+    _require(can_deliver(actor), _("Only the distributor of the line confirms it."))
+    with transaction.atomic(), audit_reason(_("Order line confirmed")):
+        line = _lock_line(actor, line_id)
+        _require(line.distributor_id == actor.organisation_id, _("Only the distributor of the line confirms it."))
+        _transition(line, LineStatus.CONFIRMED)
+        line.confirmed_at = timezone.now()
+        line.save(update_fields=["status", "confirmed_at"])
+    return line
+
+
+def line_decline(*, actor: User, line_id: int, reason: str) -> OrderLine:
+    _require(can_deliver(actor), _("Only the distributor of the line declines it."))
+    reason = _required(reason)
+    with transaction.atomic(), audit_reason(reason):
+        line = _lock_line(actor, line_id)
+        _require(line.distributor_id == actor.organisation_id, _("Only the distributor of the line declines it."))
+        _transition(line, LineStatus.DECLINED)
+        line.reason = reason
+        line.save(update_fields=["status", "reason"])
+    return line
+
+
+def line_cancel(*, actor: User, line_id: int, reason: str) -> OrderLine:
+    """The hospital cancels a line before anything of it ships."""
+    _require(can_order(actor), _("Only the hospital's buyer cancels its order lines."))
+    reason = _required(reason)
+    with transaction.atomic(), audit_reason(reason):
+        line = _lock_line(actor, line_id)
+        if line.shipped_quantity:
+            raise Conflict(_("Part of this line has shipped: it can no longer be cancelled."), code="already_shipped",
+                           rule="R-ORD-4")  # fmt: skip
+        _transition(line, LineStatus.CANCELLED)
+        line.reason = reason
+        line.save(update_fields=["status", "reason"])
+    return line
+
+
+def _required(text: str) -> str:
+    if not text or not text.strip():
+        raise DomainError(_("Give the reason."), code="required", field="reason")
+    return text.strip()
+
+
+def shipment_create(
+    *, actor: User, line_id: int, batch_number: str, production_date: date, expiry_date: date, inspection_report,
+    quantity: int,
+) -> Shipment:  # fmt: skip
+    """R-ORD-4: the distributor ships a batch (number, production date, expiry, inspection report)."""
+    _require(can_deliver(actor), _("Only the distributor of the line ships it."))
+    batch_number = (batch_number or "").strip()
+    if not batch_number:
+        raise DomainError(_("Give the batch number."), code="required", field="batch_number")
+    if expiry_date <= production_date:
+        raise DomainError(_("The expiry date comes after the production date."), code="invalid", field="expiry_date")
+    if expiry_date <= timezone.localdate():
+        raise DomainError(_("This batch has expired: it cannot be shipped."), code="expired", field="expiry_date")
+    if inspection_report is None:
+        raise DomainError(_("Attach the batch's inspection report."), code="required", field="inspection_report")
+    with transaction.atomic(), audit_reason(_("Batch shipped")):
+        line = _lock_line(actor, line_id)
+        _require(line.distributor_id == actor.organisation_id, _("Only the distributor of the line ships it."))
+        if not isinstance(quantity, int) or quantity <= 0 or quantity > line.open_quantity:
+            raise DomainError(_("Ship between 1 and %(open)d packs: the rest of the line.") % {"open": line.open_quantity},
+                              code="invalid_quantity", field="quantity")  # fmt: skip
+        line.shipped_quantity += quantity
+        _transition(line, LineStatus.SHIPPED if line.shipped_quantity == line.quantity else LineStatus.SHIPPING)
+        line.save(update_fields=["status", "shipped_quantity"])
+        shipment = Shipment(line=line, hospital_id=line.hospital_id, distributor_id=line.distributor_id,
+                            batch_number=batch_number, production_date=production_date, expiry_date=expiry_date,
+                            quantity=quantity, shipped_by=actor)  # fmt: skip
+        shipment.inspection_report.save(inspection_report.name, inspection_report, save=False)
+        shipment.save()
+    return shipment
+
+
+def shipment_accept(*, actor: User, shipment_id: int, accepted_quantity: int, reason: str = "") -> Shipment:
+    """R-ORD-4: the hospital accepts a batch in full or in part, or rejects it, once, with a reason for
+    what it does not accept. Acceptance starts the payment clock (R-SET-1)."""
+    _require(can_accept(actor), _("Only the hospital's storekeeper accepts deliveries."))
+    with transaction.atomic(), audit_reason(reason or _("Delivery accepted")):
+        shipment = visible_to(actor, Shipment).get(pk=shipment_id)
+        line = _lock_line(actor, shipment.line_id)
+        shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        if shipment.status != ShipmentStatus.SHIPPED:
+            raise Conflict(_("This batch has been accepted or rejected already: it is never accepted twice."),
+                           code="already_decided", rule="R-ORD-4")  # fmt: skip
+        if not isinstance(accepted_quantity, int) or not 0 <= accepted_quantity <= shipment.quantity:
+            raise DomainError(_("Accept between 0 and %(n)d packs.") % {"n": shipment.quantity}, code="invalid_quantity",
+                              field="accepted_quantity")  # fmt: skip
+        if accepted_quantity < shipment.quantity:
+            reason = _required(reason)
+        shipment.accepted_quantity = accepted_quantity
+        shipment.status = (ShipmentStatus.ACCEPTED if accepted_quantity == shipment.quantity
+                           else ShipmentStatus.REJECTED if accepted_quantity == 0 else ShipmentStatus.PARTLY_ACCEPTED)  # fmt: skip
+        shipment.rejection_reason = reason if accepted_quantity < shipment.quantity else ""
+        shipment.accepted_by, shipment.accepted_at = actor, timezone.now()
+        shipment.save()
+        line.accepted_quantity += accepted_quantity
+        fields = ["accepted_quantity"]
+        if (
+            line.status == LineStatus.SHIPPED
+            and not line.shipments.filter(status=ShipmentStatus.SHIPPED).exclude(pk=shipment.pk).exists()
+        ):
+            _transition(line, LineStatus.COMPLETED)
+            fields.append("status")
+        line.save(update_fields=fields)
+        if accepted_quantity:
+            _record_sale(line, shipment.accepted_at)
+    return shipment
+
+
+def _record_sale(line: OrderLine, when) -> None:
+    """R-LIST-12 counts months without a sale from the last accepted delivery."""
+    from listings.models import Listing
+
+    Listing.objects.filter(product_id=line.product_id).update(last_sale_at=when)
+
+
+def shipment_return(*, actor: User, shipment_id: int, quantity: int, reason: str) -> ShipmentReturn:
+    """The distributor records packs returned after acceptance."""
+    _require(can_deliver(actor), _("Only the distributor records returns."))
+    reason = _required(reason)
+    with transaction.atomic(), audit_reason(reason):
+        shipment = visible_to(actor, Shipment).get(pk=shipment_id)
+        line = _lock_line(actor, shipment.line_id)
+        shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        returnable = shipment.accepted_quantity - shipment.returned_quantity
+        if not isinstance(quantity, int) or not 0 < quantity <= returnable:
+            raise DomainError(_("Between 1 and %(n)d accepted packs of this batch can be returned.") % {"n": returnable},
+                              code="invalid_quantity", field="quantity")  # fmt: skip
+        Shipment.objects.filter(pk=shipment.pk).update(returned_quantity=F("returned_quantity") + quantity)
+        OrderLine.objects.filter(pk=line.pk).update(returned_quantity=F("returned_quantity") + quantity)
+        return ShipmentReturn.objects.create(shipment=shipment, hospital_id=shipment.hospital_id,
+                                             distributor_id=shipment.distributor_id, quantity=quantity, reason=reason,
+                                             recorded_by=actor)  # fmt: skip
+
+
+# -- offline purchases (R-ORD-1) ---------------------------------------------------------------------
+
+
+def offline_purchase_report(*, actor: User, description: str, quantity: int, amount: Decimal, purchased_on: date,
+                            reason: str, product: Product | None = None) -> OfflinePurchase:  # fmt: skip
+    """R-ORD-1: a purchase made outside the platform, reported so that the indicators count it."""
+    _require(can_order(actor), _("Only a hospital's buyer reports its purchases."))
+    if purchased_on > timezone.localdate():
+        raise DomainError(_("The purchase date is in the future."), code="invalid", field="purchased_on")
+    with transaction.atomic(), audit_reason(_("Offline purchase reported")):
+        return OfflinePurchase.objects.create(
+            hospital=actor.organisation, product=product, description=(description or str(product or "")).strip(),
+            quantity=quantity, amount=amount, purchased_on=purchased_on, reason=_required(reason), reported_by=actor,
+        )  # fmt: skip

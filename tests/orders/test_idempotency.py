@@ -1,0 +1,84 @@
+"""R-ORD-5: a HIS order with an idempotency key is made once, whatever the retries."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from procurement.orders.models import Order, OrderLine
+
+pytestmark = pytest.mark.django_db
+
+
+def body(world, listed, quantity=2):
+    return {"lines": [{"product_code": listed[0].code, "quantity": quantity, "distributor": world.distributor.pk}]}
+
+
+def post(client, key, data, his_key):
+    return client.post(reverse("api:order-list"), data=json.dumps(data), content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Token {his_key}", HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+
+
+def test_a_retry_with_the_same_key_returns_the_first_order(world, listed, his_key, client):
+    first = post(client, "HIS-2026-0001", body(world, listed), his_key)
+    assert first.status_code == 201
+    again = post(client, "HIS-2026-0001", body(world, listed), his_key)
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert Order.objects.count() == 1 and OrderLine.objects.count() == 1
+    order = Order.objects.get()
+    assert (order.source, order.idempotency_key) == ("his", "HIS-2026-0001")
+
+
+def test_the_same_key_with_another_body_is_refused(world, listed, his_key, client):
+    post(client, "HIS-2026-0002", body(world, listed), his_key)
+    response = post(client, "HIS-2026-0002", body(world, listed, quantity=3), his_key)
+    assert response.status_code == 409
+    assert response.json()["errors"][0] == {"field": "Idempotency-Key", "rule": "R-ORD-5",
+                                            "code": "idempotency_key_reused", "message": response.json()["errors"][0][
+                                                "message"], "params": {}}  # fmt: skip
+    assert OrderLine.objects.get().quantity == 2
+
+
+def test_a_refused_order_does_not_keep_its_key(world, listed, his_key, client):
+    bad = {"lines": [{"product_code": "XC10AA9999990010019999", "quantity": 1, "distributor": world.distributor.pk}]}
+    assert post(client, "HIS-2026-0003", bad, his_key).status_code == 400
+    assert post(client, "HIS-2026-0003", body(world, listed), his_key).status_code == 201
+
+
+def test_keys_are_per_hospital(world, listed, his_key, client):
+    from procurement.organisations import services
+
+    _token, other_key = services.api_token_create(actor=world.user("city_hospital_admin"),
+                                                  hospital=world.city_hospital, name="HIS")  # fmt: skip
+    from procurement.orders import services as order_services
+
+    order_services.designation_add(actor=world.user("manufacturer_clerk"), product=listed[0], region=world.province,
+                                   distributor=world.distributor)  # fmt: skip
+    assert post(client, "SAME-KEY", body(world, listed), his_key).status_code == 201
+    assert post(client, "SAME-KEY", body(world, listed), other_key).status_code == 201
+    assert Order.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_requests_with_one_key_make_one_order(world, listed, his_key):
+    results, barrier = [], threading.Barrier(2)
+
+    def send():
+        client = Client()
+        barrier.wait()
+        try:
+            results.append(post(client, "HIS-CONCURRENT", body(world, listed), his_key).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [200, 201]
+    assert Order.objects.count() == 1 and OrderLine.objects.count() == 1

@@ -1,0 +1,68 @@
+"""R-ORD-5: the HIS pull cursor never skips a row committed after a later one."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from procurement.orders import services
+from procurement.orders.models import Order
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def pull(client, key, cursor=""):
+    response = client.get(reverse("api:his-order-lines"), {"cursor": cursor}, HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_transaction_that_commits_after_a_later_one_is_not_skipped(world, listed, buyer, his_key, client):
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    dsn = {"dbname": db["NAME"], "user": db["USER"], "host": db["HOST"] or None, "port": db["PORT"] or None}
+    slow = psycopg.connect(**{k: v for k, v in dsn.items() if v})
+    try:
+        # T1 begins and writes a line, but does not commit yet.
+        order_id = Order.objects.create(hospital=world.hospital, placed_by=buyer, total=0).pk
+        slow.execute("BEGIN")
+        slow.execute(
+            """INSERT INTO orders_orderline (order_id, hospital_id, product_id, manufacturer_id, distributor_id, quantity,
+                   price, price_source, price_reference, amount, status, shipped_quantity, accepted_quantity,
+                   returned_quantity, reason, created_at, change_xid)
+               VALUES (%s, %s, %s, %s, %s, 1, 12.6, 'listing', '', 12.6, 'submitted', 0, 0, 0, '', now(), 0)""",
+            [order_id, world.hospital.pk, listed[1].pk, world.manufacturer.pk, world.distributor.pk],
+        )  # fmt: skip
+        # T2, later, orders and commits.
+        services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)])
+        first = pull(client, his_key)
+        assert first["results"] == []  # held back: an older transaction is still running
+        slow.commit()  # T1 commits after T2
+        second = pull(client, his_key, first["next_cursor"])
+        assert sorted(row["product_code"] for row in second["results"]) == sorted([listed[0].code, listed[1].code])
+        third = pull(client, his_key, second["next_cursor"])
+        assert third["results"] == []
+    finally:
+        slow.close()
+    connection.close()
+
+
+def test_a_changed_row_comes_back_and_pages_follow_the_cursor(world, listed, buyer, his_key, client):
+    line = services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)]
+                                 ).order.lines.get()  # fmt: skip
+    page = pull(client, his_key)
+    assert [row["status"] for row in page["results"]] == ["submitted"]
+    services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
+    page = pull(client, his_key, page["next_cursor"])
+    assert [row["status"] for row in page["results"]] == ["confirmed"]
+
+
+def test_a_his_pulls_only_its_hospitals_lines(world, listed, buyer, his_key, client):
+    from procurement.organisations import services as organisation_services
+
+    services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)])
+    _token, other_key = organisation_services.api_token_create(actor=world.user("city_hospital_admin"),
+                                                               hospital=world.city_hospital, name="HIS")  # fmt: skip
+    assert pull(client, other_key)["results"] == []
+    assert len(pull(client, his_key)["results"]) == 1
