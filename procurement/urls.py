@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from listings.urls import public_urlpatterns as public_listing_urls
+from procurement.orders.urls import public_urlpatterns as public_batch_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("organisations/", include("procurement.organisations.urls")),
     path("listings/", include("listings.urls")),
     path("listed/", include((public_listing_urls, "public"), namespace="public")),
+    path("orders/", include("procurement.orders.urls")),
+    path("batches/", include((public_batch_urls, "batches"), namespace="batches")),
     path("", include("procurement.web.urls")),
 ]
 

@@ -9,6 +9,7 @@ from listings.models import (
     PriceLinkageNotice,
     WithdrawalRequest,
 )
+from procurement.api.serializers import ReasonSerializer  # noqa: F401  (re-exported for the views)
 from procurement.core.money import PRICE_MAX_DIGITS, PRICE_PLACES
 
 PRICE = {"max_digits": PRICE_MAX_DIGITS, "decimal_places": PRICE_PLACES}
@@ -32,10 +33,6 @@ class DeclarationCreateSerializer(serializers.Serializer):
     price = serializers.DecimalField(min_value=0, **PRICE)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     submit = serializers.BooleanField(default=True, help_text="Submit for review at once (the cap is checked).")
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DeclarationImportSerializer(serializers.Serializer):

@@ -35,7 +35,7 @@ OPEN_LINE_STATUSES = (LineStatus.SUBMITTED, LineStatus.CONFIRMED, LineStatus.SHI
 
 class ShipmentStatus(models.TextChoices):
     SHIPPED = "shipped", _("Shipped, waiting for acceptance")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Accepted into stock")
     PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
     REJECTED = "rejected", _("Rejected")
 

@@ -25,6 +25,7 @@ def navigation_for(user) -> list[NavItem]:
 
     public = [
         NavItem(_("Listed products"), "public:public-list"),
+        NavItem(_("Batches"), "batches:batches"),
         NavItem(_("Catalogue"), "catalogue:product-list"),
         NavItem(_("National prices"), "catalogue:national-price-list"),
     ]
@@ -38,6 +39,16 @@ def navigation_for(user) -> list[NavItem]:
             NavItem(_("Our listings"), "listings:listing-list"),
             NavItem(_("Price adjustment"), "listings:adjustments"),
         ]
+    from procurement.orders import services as orders
+
+    if orders.can_order(user) or orders.can_accept(user):
+        if orders.can_order(user):
+            items += [NavItem(_("Buy"), "orders:buy"), NavItem(_("Cart"), "orders:cart")]
+        items += [NavItem(_("Orders"), "orders:order-list"), NavItem(_("Offline purchases"), "orders:offline")]
+    if orders.can_deliver(user):
+        items += [NavItem(_("Order lines"), "orders:line-list"), NavItem(_("Orders"), "orders:order-list")]
+    if orders.can_designate(user):
+        items.append(NavItem(_("Distributors"), "orders:designations"))
     if listings.can_review(user):
         items += [
             NavItem(_("Review queue"), "listings:review"),
@@ -55,5 +66,5 @@ def navigation_for(user) -> list[NavItem]:
     if user.kind == OrganisationKind.HOSPITAL and user.has_role(Role.ORG_ADMIN):
         items.append(NavItem(_("HIS API keys"), "organisations:token-list"))
     if user.is_superuser or user.is_provincial_bureau:
-        items.append(NavItem(_("Audit trail"), "audit-list"))
+        items += [NavItem(_("Alliance prices"), "orders:alliance"), NavItem(_("Audit trail"), "audit-list")]
     return items

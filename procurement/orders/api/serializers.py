@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from procurement.api.serializers import ReasonSerializer  # noqa: F401  (re-exported for the views)
 from procurement.orders.models import DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
 
 
@@ -61,10 +62,6 @@ class AcceptInputSerializer(serializers.Serializer):
 class QuantityReasonSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1)
     reason = serializers.CharField()
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DesignationSerializer(serializers.ModelSerializer):

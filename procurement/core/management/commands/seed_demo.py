@@ -30,6 +30,8 @@ from procurement.core import jobs
 from procurement.core.audit import audit_actor
 from procurement.core.demo import medicines, organisations, regions
 from procurement.core.money import round_money
+from procurement.orders import services as order_services
+from procurement.orders.models import DistributorDesignation
 from procurement.organisations import services as organisation_services
 from procurement.organisations.choices import (
     PROVINCES,
@@ -89,6 +91,8 @@ class Command(BaseCommand):
                 self.seed_listings()
                 for run in jobs.run_jobs(["national_price_linkage"], triggered_by="seed_demo"):
                     self.stdout.write(f"  {run.name}: {run.status} {run.counts}")
+                self.stdout.write("Naming distributors and placing orders …")
+                self.seed_orders()
         self.print_logins()
 
     # -- organisations -----------------------------------------------------------------------
@@ -356,6 +360,48 @@ class Command(BaseCommand):
             if index == 1:
                 listing_services.declaration_return(actor=reviewer, declaration_id=declaration.pk,
                                                     reason="请补充药品注册证书和价格证明材料")  # fmt: skip
+
+    @transaction.atomic
+    def seed_orders(self):
+        """Distributors named for every listed product; orders of the demo hospital in every state."""
+        rng = self.random
+        province = Region.objects.get(level=RegionLevel.PROVINCE)
+        distributors = list(Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR).order_by("name"))
+        demo_distributor = Organisation.objects.get(name="国药控股宁夏有限公司")
+        listed = list(
+            Listing.objects.filter(status=ListingStatus.LISTED).select_related("product").order_by("product__code")
+        )
+        DistributorDesignation.objects.bulk_create(
+            DistributorDesignation(manufacturer_id=listing.manufacturer_id, product_id=listing.product_id, region=province,
+                                   distributor=distributor)
+            for listing in listed
+            for distributor in {demo_distributor, rng.choice(distributors)}
+        )  # fmt: skip
+        buyer = User.objects.get(username="hospital.buyer")
+        keeper = User.objects.get(username="hospital.keeper")
+        clerk = User.objects.get(username="distributor.clerk")
+        for index in range(6):
+            chosen = rng.sample(listed, k=3)
+            lines = [order_services.LineRequest(listing.product.code, rng.randint(5, 60), demo_distributor.pk)
+                     for listing in chosen]  # fmt: skip
+            order = order_services.order_submit(actor=buyer, lines=lines, note=f"第{index + 1}批临床用药").order
+            for line in order.lines.all():
+                if index == 0:
+                    continue  # waiting for the distributor
+                order_services.line_confirm(actor=clerk, line_id=line.pk)
+                if index == 1:
+                    continue  # confirmed, to ship
+                shipment = order_services.shipment_create(
+                    actor=clerk, line_id=line.pk, quantity=line.quantity,
+                    batch_number=f"{timezone.localdate():%y%m}{rng.randint(1000, 9999)}",
+                    production_date=timezone.localdate() - timedelta(days=rng.randint(30, 200)),
+                    expiry_date=timezone.localdate() + timedelta(days=rng.randint(400, 900)),
+                    inspection_report=SimpleUploadedFile("检验报告.pdf", b"%PDF-1.4 demo inspection report"),
+                )  # fmt: skip
+                if index >= 3:
+                    order_services.shipment_accept(
+                        actor=keeper, shipment_id=shipment.pk, accepted_quantity=line.quantity
+                    )
 
     def print_logins(self):
         self.stdout.write("")

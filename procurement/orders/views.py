@@ -1,0 +1,369 @@
+"""Pages of ordering and delivery: buy (search, cart, order), orders and their lines, shipping and
+acceptance, distributor designations, offline purchases, alliance prices, the public batch page."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from listings.filters import PublicListingFilter
+from listings.models import Listing
+from listings.selectors import public_listings
+from procurement.catalogue.models import Product
+from procurement.core.errors import DomainError
+from procurement.core.scoping import visible_to
+from procurement.orders import alliance, selectors, services
+from procurement.orders.choices import LineStatus
+from procurement.orders.models import AlliancePrice, DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
+from procurement.orders.pricing import Quote, resolve_prices
+from procurement.organisations.choices import OrganisationKind
+from procurement.organisations.models import Organisation, Region
+from procurement.web.views import ScopedListView, apply_domain_error
+
+CART = "cart"
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise DjangoPermissionDenied
+
+
+def _refusal(request, error: DomainError) -> None:
+    for problem in error.problems:
+        messages.error(request, problem.message)
+
+
+# -- buying ---------------------------------------------------------------------------------------------
+
+
+class BuyView(LoginRequiredMixin, ScopedListView):
+    """Search the listed products and put them in the cart."""
+
+    model = Listing
+    filterset_class = PublicListingFilter
+    template_name = "orders/buy.html"
+    paginate_by = 30
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(services.can_order(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return public_listings()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cart=request_cart(self.request), **kwargs)
+
+
+def request_cart(request) -> dict:
+    return request.session.setdefault(CART, {})
+
+
+@login_required
+@require_POST
+def cart_add(request):
+    _require(services.can_order(request.user))
+    product = get_object_or_404(Product, pk=request.POST.get("product"))
+    cart = request_cart(request)
+    entry = cart.get(str(product.pk), {"quantity": 0, "distributor": None})
+    entry["quantity"] += max(1, int(request.POST.get("quantity") or 1))
+    cart[str(product.pk)] = entry
+    request.session.modified = True
+    if request.headers.get("HX-Request"):
+        return render(request, "orders/_cart_badge.html", {"cart": cart})
+    messages.success(request, _("Added to the cart: %(product)s") % {"product": product})
+    return redirect(request.POST.get("next") or "orders:buy")
+
+
+class CartLineForm(forms.Form):
+    quantity = forms.IntegerField(min_value=0, label=gettext_lazy("quantity (packs)"))
+    distributor = forms.ChoiceField(label=gettext_lazy("distributor"), required=False)
+
+
+@login_required
+def cart(request):
+    """The cart: each line at the price the platform resolves, its source, the named distributors,
+    and a cheaper four-same price on an alliance platform when there is one (R-ORD-2, 3, 6)."""
+    _require(services.can_order(request.user))
+    hospital = request.user.organisation
+    entries = request_cart(request)
+    products = {product.pk: product for product in
+                Product.objects.filter(pk__in=[int(pk) for pk in entries]).select_related("manufacturer")}  # fmt: skip
+    quotes = resolve_prices(hospital, products.values(), timezone.localdate())
+    allowed = services.designated_distributors(hospital, list(products))
+    names = dict(
+        Organisation.objects.filter(pk__in={d for ids in allowed.values() for d in ids}).values_list("pk", "name")
+    )
+    if request.method == "POST":
+        for pk in list(entries):
+            quantity = request.POST.get(f"quantity-{pk}", "")
+            if quantity.isdigit():
+                entries[pk]["quantity"] = int(quantity)
+            distributor = request.POST.get(f"distributor-{pk}", "")
+            entries[pk]["distributor"] = int(distributor) if distributor.isdigit() else None
+            if entries[pk]["quantity"] == 0:
+                del entries[pk]
+        request.session.modified = True
+        if "order" in request.POST and entries:
+            lines = [services.LineRequest(products[int(pk)].code, entry["quantity"], entry["distributor"] or 0)
+                     for pk, entry in entries.items()]  # fmt: skip
+            try:
+                submitted = services.order_submit(actor=request.user, lines=lines, note=request.POST.get("note", ""))
+            except DomainError as error:
+                _refusal(request, error)
+            else:
+                request.session[CART] = {}
+                messages.success(request, _("Order placed: the distributors are asked to confirm."))
+                return redirect("orders:order-detail", pk=submitted.order.pk)
+        return redirect("orders:cart")
+    rows = []
+    for pk, entry in entries.items():
+        product = products.get(int(pk))
+        if product is None:
+            continue
+        answer = quotes[product.pk]
+        price = answer.price if isinstance(answer, Quote) else None
+        choices = sorted((distributor, names[distributor]) for distributor in allowed[product.pk])
+        rows.append({
+            "product": product, "quantity": entry["quantity"], "quote": answer if price is not None else None,
+            "refusal": None if price is not None else answer, "distributors": choices,
+            "distributor": entry["distributor"] or (choices[0][0] if len(choices) == 1 else None),
+            "amount": price * entry["quantity"] if price is not None else None,
+            "alliance": selectors.cheaper_on_alliance(product, price) if price is not None else None,
+        })  # fmt: skip
+    total = sum((row["amount"] for row in rows if row["amount"] is not None), 0)
+    return render(request, "orders/cart.html", {"rows": rows, "total": total})
+
+
+# -- orders ----------------------------------------------------------------------------------------------
+
+
+class OrderListView(LoginRequiredMixin, ScopedListView):
+    model = Order
+    template_name = "orders/order_list.html"
+
+    def base_queryset(self):
+        return Order.objects.select_related("hospital", "placed_by").prefetch_related("lines")
+
+
+class LineListView(LoginRequiredMixin, ScopedListView):
+    """The distributor's work: lines to confirm, to ship; the hospital's lines by status."""
+
+    model = OrderLine
+    template_name = "orders/line_list.html"
+
+    def base_queryset(self):
+        lines = OrderLine.objects.select_related("product", "order", "hospital", "distributor")
+        status = self.request.GET.get("status")
+        return lines.filter(status=status) if status in LineStatus.values else lines
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=LineStatus.choices, status=self.request.GET.get("status", ""), **kwargs
+        )
+
+
+class ShipForm(forms.Form):
+    batch_number = forms.CharField(label=gettext_lazy("batch number"), max_length=40)
+    production_date = forms.DateField(
+        label=gettext_lazy("production date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expiry_date = forms.DateField(label=gettext_lazy("expiry date"), widget=forms.DateInput(attrs={"type": "date"}))
+    quantity = forms.IntegerField(label=gettext_lazy("quantity (packs)"), min_value=1)
+    inspection_report = forms.FileField(label=gettext_lazy("inspection report"))
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_object_or_404(visible_to(request.user, Order).select_related("hospital", "placed_by"), pk=pk)
+    lines = visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor")
+    shipments = visible_to(request.user, Shipment).filter(line__order=order).select_related("line__product")
+    user = request.user
+    return render(request, "orders/order_detail.html", {
+        "order": order, "lines": lines, "shipments": shipments, "ship_form": ShipForm(),
+        "is_distributor": services.can_deliver(user), "can_cancel": services.can_order(user),
+        "can_accept": services.can_accept(user),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def line_action(request, pk, action):
+    line = get_object_or_404(visible_to(request.user, OrderLine), pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "confirm":
+            services.line_confirm(actor=request.user, line_id=line.pk)
+        elif action == "decline":
+            services.line_decline(actor=request.user, line_id=line.pk, reason=reason)
+        elif action == "cancel":
+            services.line_cancel(actor=request.user, line_id=line.pk, reason=reason)
+        elif action == "ship":
+            form = ShipForm(request.POST, request.FILES)
+            if not form.is_valid():
+                for field, errors in form.errors.items():
+                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}")
+                return redirect("orders:order-detail", pk=line.order_id)
+            services.shipment_create(actor=request.user, line_id=line.pk, **form.cleaned_data)
+        else:
+            raise Http404
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("orders:order-detail", pk=line.order_id)
+
+
+@login_required
+@require_POST
+def shipment_action(request, pk, action):
+    shipment = get_object_or_404(visible_to(request.user, Shipment), pk=pk)
+    try:
+        quantity = int(request.POST.get("quantity", ""))
+    except ValueError:
+        messages.error(request, _("Give the number of packs."))
+        return redirect("orders:order-detail", pk=shipment.line.order_id)
+    try:
+        if action == "accept":
+            services.shipment_accept(actor=request.user, shipment_id=shipment.pk, accepted_quantity=quantity,
+                                     reason=request.POST.get("reason", ""))  # fmt: skip
+        elif action == "return":
+            services.shipment_return(actor=request.user, shipment_id=shipment.pk, quantity=quantity,
+                                     reason=request.POST.get("reason", ""))  # fmt: skip
+        else:
+            raise Http404
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("orders:order-detail", pk=shipment.line.order_id)
+
+
+# -- designations, offline purchases, alliance prices ------------------------------------------------
+
+
+@login_required
+def designations(request):
+    """R-ORD-3: the manufacturer names the distributors of each of its products, by region."""
+    _require(services.can_designate(request.user))
+    maker = request.user.organisation
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                services.designation_remove(actor=request.user, designation_id=int(request.POST["remove"]))
+            else:
+                services.designation_add(
+                    actor=request.user, product=get_object_or_404(Product, pk=request.POST.get("product"), manufacturer=maker),
+                    region=get_object_or_404(Region, pk=request.POST.get("region")),
+                    distributor=get_object_or_404(Organisation, pk=request.POST.get("distributor"),
+                                                  kind=OrganisationKind.DISTRIBUTOR),
+                )  # fmt: skip
+        except DomainError as error:
+            _refusal(request, error)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("orders:designations")
+    return render(request, "orders/designations.html", {
+        "designations": visible_to(request.user, DistributorDesignation).filter(is_active=True)
+        .select_related("product", "region", "distributor").order_by("product__generic_name"),
+        "products": Product.objects.filter(manufacturer=maker).order_by("generic_name", "code"),
+        "regions": Region.objects.order_by("path"),
+        "distributors": Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR, is_active=True),
+        "undesignated": Product.objects.filter(manufacturer=maker, listing__status="listed")
+        .exclude(designations__is_active=True).count(),
+    })  # fmt: skip
+
+
+class OfflineForm(forms.Form):
+    product = forms.ModelChoiceField(label=gettext_lazy("product"), queryset=Product.objects.all(), required=False)
+    description = forms.CharField(label=gettext_lazy("what was bought"), max_length=200, required=False)
+    quantity = forms.IntegerField(label=gettext_lazy("quantity (packs)"), min_value=1)
+    amount = forms.DecimalField(label=gettext_lazy("amount"), max_digits=16, decimal_places=2, min_value=0)
+    purchased_on = forms.DateField(label=gettext_lazy("purchased on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=gettext_lazy("why outside the platform"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("product") and not cleaned.get("description"):
+            raise forms.ValidationError(_("Choose the product or describe what was bought."))
+        return cleaned
+
+
+@login_required
+def offline_purchases(request):
+    """R-ORD-1: purchases outside the platform, reported by the hospital, counted by the bureau."""
+    user = request.user
+    form = OfflineForm(request.POST or None)
+    if request.method == "POST":
+        _require(services.can_order(user))
+        if form.is_valid():
+            try:
+                services.offline_purchase_report(actor=user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Reported."))
+                return redirect("orders:offline")
+    return render(request, "orders/offline.html", {
+        "form": form if services.can_order(user) else None,
+        "purchases": visible_to(user, OfflinePurchase).select_related("hospital", "product")[:200],
+    })  # fmt: skip
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (CSV or .xlsx)"))
+
+
+@login_required
+def alliance_prices(request):
+    """R-ORD-6: the bureau loads the prices of alliance platforms for four-same products."""
+    _require(request.user.is_superuser or request.user.is_provincial_bureau)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = alliance.import_alliance_prices(actor=request.user, stream=upload, name=upload.name)
+        except alliance.ImportRefused as refused:
+            problems = refused.problems
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("%(n)d alliance prices loaded.") % {"n": count})
+            return redirect("orders:alliance")
+    return render(request, "orders/alliance.html", {"form": form, "problems": problems,
+                                                    "prices": AlliancePrice.objects.order_by("generic_name")[:300]})  # fmt: skip
+
+
+# -- public ---------------------------------------------------------------------------------------------
+
+
+class PublicBatchView(ScopedListView):
+    """R-ORD-7: every batch delivered, for the public."""
+
+    model = Shipment
+    template_name = "orders/public_batches.html"
+
+    def get_queryset(self):
+        self.filterset = None
+        return selectors.public_batches(self.request.GET.get("q", "").strip())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
+
+
+def batch_report(request, pk):
+    """The inspection report of a batch: public, like the batch itself (R-ORD-7)."""
+    shipment = get_object_or_404(Shipment, pk=pk)
+    if not shipment.inspection_report:
+        raise Http404
+    name = shipment.inspection_report.name.rsplit("/", 1)[-1]
+    return FileResponse(shipment.inspection_report.open("rb"), as_attachment=True, filename=name)

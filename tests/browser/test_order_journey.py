@@ -1,0 +1,84 @@
+"""Issue 4: a hospital buyer finds a product and orders it, the distributor ships it with a batch, the
+buyer accepts it, and the public batch page shows the batch — in a real Chromium."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from procurement.orders import services
+from tests.factories import ProductFactory
+from tests.orders.conftest import make_listing
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path):
+    product = ProductFactory(manufacturer=world.manufacturer, generic_name="硫酸氢氯吡格雷片", trade_name="泰嘉",
+                             specification="75mg", pack_quantity=7)  # fmt: skip
+    make_listing(product, "12.60")
+    services.designation_add(actor=world.user("manufacturer_clerk"), product=product, region=world.province,
+                             distributor=world.distributor)  # fmt: skip
+    report = tmp_path / "检验报告-B26110001.pdf"
+    report.write_bytes(b"%PDF-1.4 inspection report of batch B26110001")
+
+    def session(username):
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "Secret-pass-2026")
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=home-title]")
+        return context, page
+
+    # The buyer finds the product by its pinyin initials and orders 4 packs.
+    buyer_context, buyer = session("hospital_buyer")
+    buyer.click("nav.main-nav >> text=采购")
+    buyer.fill("#id_q", "lbgl")
+    buyer.click("form.filters button")
+    buyer.fill(f"[data-testid=buy-table] tr:has-text('{product.code}') input[name=quantity]", "4")
+    buyer.click(f"[data-testid=add-{product.code}]")
+    buyer.wait_for_selector("#cart-badge:has-text('(1)')")
+    buyer.click("nav.main-nav >> text=购物车")
+    assert "¥12.60" in buyer.inner_text("[data-testid=cart-table]")
+    buyer.select_option(f"[data-testid=distributor-{product.code}]", str(world.distributor.pk))
+    buyer.click("[data-testid=place-order]")
+    assert "订单已提交" in buyer.inner_text(".messages")
+    order_url = buyer.url
+
+    # The distributor confirms and ships one batch with its inspection report.
+    distributor_context, distributor = session("distributor_clerk")
+    distributor.goto(order_url)
+    distributor.click("[data-testid=confirm]")
+    expiry = (timezone.localdate() + timedelta(days=700)).isoformat()
+    form = distributor.locator("[data-testid=ship-form]")
+    form.locator("input[name=batch_number]").fill("B26110001")
+    form.locator("input[name=production_date]").fill("2026-10-01")
+    form.locator("input[name=expiry_date]").fill(expiry)
+    form.locator("input[name=quantity]").fill("4")
+    form.locator("input[name=inspection_report]").set_input_files(str(report))
+    form.locator("button").click()
+    assert distributor.inner_text("[data-testid=line-status]") == "已发货"
+    distributor_context.close()
+
+    # The buyer accepts the batch into stock.
+    buyer.goto(order_url)
+    buyer.click("[data-testid=accept]")
+    assert buyer.inner_text("[data-testid=shipment-status]") == "已验收入库"
+    assert buyer.inner_text("[data-testid=line-status]") == "已完成"
+    buyer_context.close()
+
+    # Anyone sees the batch on the public page.
+    public_context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    public = public_context.new_page()
+    public.goto("/batches/?q=B26110001")
+    row = public.locator("[data-testid=batches] tbody tr").first
+    text = row.inner_text()
+    assert "硫酸氢氯吡格雷片" in text and "¥12.60" in text and world.distributor.name in text and expiry in text
+    with public.expect_download() as download:
+        row.locator("text=下载").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    public_context.close()

@@ -1,0 +1,85 @@
+"""The ordering pages: the cart shows the resolved price, the named distributors and a cheaper four-same
+price (R-ORD-6); alliance prices import all or nothing; the public batch page (R-ORD-7)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from procurement.orders import services
+from procurement.orders.models import AlliancePrice, OfflinePurchase, Order
+from tests.orders.conftest import BATCH, report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_cart_orders_at_the_resolved_price(world, listed, buyer, client):
+    client.force_login(buyer)
+    client.post(reverse("orders:cart-add"), {"product": listed[0].pk, "quantity": 3})
+    page = client.get(reverse("orders:cart")).content.decode()
+    assert "¥12.60" in page and "¥37.80" in page and world.distributor.name in page
+    response = client.post(reverse("orders:cart"), {f"quantity-{listed[0].pk}": 3,
+                                                    f"distributor-{listed[0].pk}": world.distributor.pk, "order": "1"})  # fmt: skip
+    order = Order.objects.get()
+    assert response["Location"] == reverse("orders:order-detail", args=[order.pk])
+    assert (order.total, order.lines.get().quantity) == (Decimal("37.80"), 3)
+    assert client.session["cart"] == {}
+
+
+def test_a_cheaper_four_same_price_is_shown_with_both_prices(world, listed, buyer, client):
+    product = listed[0]
+    AlliancePrice.objects.create(platform="吉林省联盟采购平台", generic_name=product.generic_name,
+                                 dosage_form=product.dosage_form, specification=product.specification,
+                                 manufacturer_name=world.manufacturer.name, pack_quantity=14, price=Decimal("22.40"),
+                                 effective_date=date(2026, 10, 1), imported_by=world.user("platform_admin"))  # fmt: skip
+    client.force_login(buyer)
+    client.post(reverse("orders:cart-add"), {"product": product.pk, "quantity": 1})
+    page = client.get(reverse("orders:cart")).content.decode()
+    # 22.40 for 14 tablets is 11.20 for our pack of 7, against our 12.60.
+    assert f'data-testid="alliance-{product.code}"' in page
+    assert "¥11.20" in page and "¥12.60" in page and "吉林省联盟采购平台" in page
+
+
+def test_alliance_prices_import_all_or_nothing(world, client):
+    client.force_login(world.user("provincial_reviewer"))
+    header = "联盟平台,通用名,剂型,规格,生产企业,包装数量,价格,执行日期\n"
+    bad = (
+        header
+        + "吉林联盟,阿托伐他汀钙片,片剂,20mg,某药业,7,9.10,2026-10-01\n吉林联盟,阿托伐他汀钙片,片剂,20mg,某药业,x,abc,昨天\n"
+    )
+    response = client.post(reverse("orders:alliance"), {"file": SimpleUploadedFile("a.csv", bad.encode())})
+    assert [(p.row, p.column) for p in response.context["problems"]] == [(3, "包装数量"), (3, "价格"), (3, "执行日期")]
+    assert not AlliancePrice.objects.exists()
+    good = header + "吉林联盟,阿托伐他汀钙片,片剂,20mg,某药业,7,9.10,2026-10-01\n"
+    client.post(reverse("orders:alliance"), {"file": SimpleUploadedFile("a.csv", good.encode())})
+    assert AlliancePrice.objects.get().price == Decimal("9.1000")
+    client.force_login(world.user("hospital_buyer"))
+    assert client.get(reverse("orders:alliance")).status_code == 403
+
+
+def test_the_public_sees_every_batch_and_its_report(world, listed, buyer, client):
+    line = services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 5, world.distributor.pk)]
+                                 ).order.lines.get()  # fmt: skip
+    services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
+    shipment = services.shipment_create(actor=world.user("distributor_clerk"), line_id=line.pk, quantity=5,
+                                        inspection_report=report(), **BATCH)  # fmt: skip
+    page = client.get(reverse("batches:batches"), {"q": BATCH["batch_number"]}).content.decode()
+    for value in (BATCH["batch_number"], listed[0].generic_name, "¥12.60", world.manufacturer.name,
+                  world.distributor.name, BATCH["expiry_date"].isoformat()):  # fmt: skip
+        assert value in page
+    report_response = client.get(reverse("batches:batch-report", args=[shipment.pk]))
+    assert b"".join(report_response.streaming_content).startswith(b"%PDF")
+
+
+def test_offline_purchases_are_reported_by_the_hospital(world, buyer, client):
+    client.force_login(buyer)
+    client.post(reverse("orders:offline"), {"description": "急救用肾上腺素注射液", "quantity": 10, "amount": "58.00",
+                                            "purchased_on": "2026-11-01", "reason": "夜间急救，平台配送不及"})  # fmt: skip
+    purchase = OfflinePurchase.objects.get()
+    assert (purchase.hospital, purchase.amount) == (world.hospital, Decimal("58.00"))
+    client.force_login(world.user("county_bureau"))
+    assert "急救用肾上腺素注射液" in client.get(reverse("orders:offline")).content.decode()
+    client.force_login(world.user("other_hospital_admin"))
+    assert "急救用肾上腺素注射液" not in client.get(reverse("orders:offline")).content.decode()
