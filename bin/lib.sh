@@ -49,4 +49,19 @@ embedded_database() {
   "$PY" "$ROOT/bin/embedded_postgres.py" start "$1" "$2"
 }
 
+# ensure_database URL: create the database of a PostgreSQL URL when it does not exist yet.
+ensure_database() {
+  "$PY" - "$1" <<'PYEOF'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+import psycopg
+from psycopg import sql
+parts = urlsplit(sys.argv[1])
+name = parts.path.lstrip("/")
+with psycopg.connect(urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), autocommit=True) as connection:
+    if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+PYEOF
+}
+
 manage() { "$PY" "$ROOT/manage.py" "$@"; }

@@ -7,9 +7,9 @@ from listings.urls import public_urlpatterns as public_listing_urls
 from procurement.orders.urls import public_urlpatterns as public_batch_urls
 
 urlpatterns = [
+    path("api/v1/", include(("procurement.api.urls", "api"), namespace="api")),  # first: HIS traffic is the bulk
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(("procurement.api.urls", "api"), namespace="api")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalogue/", include("procurement.catalogue.urls")),

@@ -19,7 +19,16 @@ from procurement.orders.api.views import (
 from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
 from procurement.workdays.api.views import DeadlineView
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    include_format_suffixes = False  # JSON is the API's format: no ``.json`` twin of every route
+
+
+router = Router()
+# The HIS hot paths first: a URL is matched against the routes in order.
+router.register("orders", OrderViewSet, basename="order")
+router.register("order-lines", OrderLineViewSet, basename="order-line")
+router.register("shipments", ShipmentViewSet, basename="shipment")
 router.register("regions", RegionViewSet, basename="region")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("products", ProductViewSet, basename="product")
@@ -30,13 +39,11 @@ router.register("listings", ListingViewSet, basename="listing")
 router.register("price-notices", NoticeViewSet, basename="price-notice")
 router.register("withdrawals", WithdrawalViewSet, basename="withdrawal")
 router.register("adjustment-proposals", ProposalViewSet, basename="adjustment-proposal")
-router.register("orders", OrderViewSet, basename="order")
-router.register("order-lines", OrderLineViewSet, basename="order-line")
-router.register("shipments", ShipmentViewSet, basename="shipment")
 router.register("designations", DesignationViewSet, basename="designation")
 router.register("offline-purchases", OfflinePurchaseViewSet, basename="offline-purchase")
 
 urlpatterns = [
+    path("", include(router.urls)),
     path("me/", MeView.as_view(), name="me"),
     path("working-days/deadline/", DeadlineView.as_view(), name="working-days-deadline"),
     path("prices/", PricesView.as_view(), name="prices"),
@@ -45,5 +52,4 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("", include(router.urls)),
 ]

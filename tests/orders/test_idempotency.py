@@ -82,3 +82,15 @@ def test_two_concurrent_requests_with_one_key_make_one_order(world, listed, his_
         thread.join()
     assert sorted(results) == [200, 201]
     assert Order.objects.count() == 1 and OrderLine.objects.count() == 1
+
+
+def test_the_answer_to_an_order_is_the_order_as_stored(world, listed, his_key, client):
+    """The create answer is built from what was written, without reading it back: it must be what a read returns."""
+    lines = [{"product_code": product.code, "quantity": quantity, "distributor": world.distributor.pk}
+             for product, quantity in zip(listed[:2], (3, 7), strict=True)]  # fmt: skip
+    created = post(client, "HIS-2026-0100", {"lines": lines, "note": "急诊"}, his_key)
+    assert created.status_code == 201
+    stored = client.get(reverse("api:order-detail", args=[created.json()["id"]]), HTTP_AUTHORIZATION=f"Token {his_key}")
+    assert created.json() == stored.json()
+    assert [line["quantity"] for line in stored.json()["lines"]] == [3, 7]
+    assert Order.objects.get().total == sum(line.amount for line in OrderLine.objects.all())

@@ -1,10 +1,13 @@
 from rest_framework import serializers
 
-from procurement.api.serializers import ReasonSerializer  # noqa: F401  (re-exported for the views)
+from procurement.api.serializers import (
+    FieldsBuiltOnce,
+    ReasonSerializer,  # noqa: F401  (re-exported for the views)
+)
 from procurement.orders.models import DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     product_code = serializers.CharField(source="product.code", read_only=True)
     generic_name = serializers.CharField(source="product.generic_name", read_only=True)
 
@@ -16,7 +19,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
 
     class Meta:

@@ -59,7 +59,10 @@ class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             actor=request.user, lines=lines, idempotency_key=key, note=data.validated_data["note"],
             source=OrderSource.HIS if request.auth is not None else OrderSource.BROWSER,
         )  # fmt: skip
-        order = Order.objects.prefetch_related("lines__product").get(pk=submitted.order.pk)
+        if submitted.replayed:
+            order = Order.objects.prefetch_related("lines__product").get(pk=submitted.order.pk)
+        else:
+            order = submitted.order  # its lines are in memory as written: no read back
         return Response(OrderSerializer(order).data,
                         status=status.HTTP_200_OK if submitted.replayed else status.HTTP_201_CREATED)  # fmt: skip
 
