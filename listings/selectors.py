@@ -15,16 +15,6 @@ from procurement.organisations.models import User
 from procurement.workdays.services import working_days_left
 
 
-def lowest_purchase_prices_sql(*, since_months: int) -> tuple[str, list]:
-    """SQL of ``(product_id, price)``: the lowest pack price each product was bought at in the province.
-
-    R-LIST-11 takes it into the annual proposal. Purchases are order lines accepted by hospitals;
-    until the ordering channel records them this yields no row, and the proposal is the lower of the
-    current price and the national lowest.
-    """
-    return "SELECT NULL::bigint AS product_id, NULL::numeric AS price WHERE false", []
-
-
 def public_listings(text: str = "") -> QuerySet[Listing]:
     """The listed products the public sees (信息公开), with their products and manufacturers."""
     listings = Listing.objects.filter(status=ListingStatus.LISTED).select_related("product", "manufacturer")

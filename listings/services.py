@@ -494,9 +494,9 @@ def adjustment_round_open(*, actor: User, year: int, answer_by: date, effective_
     """R-LIST-11: open the year's round; every active listing gets a proposed price, set-based.
 
     Proposed = the lowest of the current price, the national lowest and the lowest price the
-    product was bought at in the province in the last 12 months (``lowest_purchase_prices_sql``).
+    product was bought at in the province in the last 12 months (accepted order lines).
     """
-    from listings.selectors import lowest_purchase_prices_sql
+    from procurement.orders.selectors import lowest_bought_prices_sql
 
     _require(can_review(actor), _("Only the provincial bureau opens an adjustment round."))
     if effective_date <= answer_by:
@@ -509,7 +509,7 @@ def adjustment_round_open(*, actor: User, year: int, answer_by: date, effective_
             raise Conflict(_("The %(year)d round exists already.") % {"year": year}, code="round_exists", field="year")
         adjustment = AdjustmentRound.objects.create(year=year, answer_by=answer_by, effective_date=effective_date,
                                                     opened_by=actor)  # fmt: skip
-        purchases_sql, purchases_params = lowest_purchase_prices_sql(since_months=12)
+        purchases_sql, purchases_params = lowest_bought_prices_sql(since_months=12)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""

@@ -83,3 +83,20 @@ def public_batches(text: str = "") -> QuerySet[Shipment]:
             | Q(distributor__name__icontains=text)
         )  # fmt: skip
     return batches.order_by("-shipped_at", "-id")
+
+
+def lowest_bought_prices_sql(*, since_months: int) -> tuple[str, list]:
+    """SQL of ``(product_id, price)``: the lowest pack price each product was bought at in the province.
+
+    A purchase is an order line of which the hospital accepted at least part of a batch within the
+    last ``since_months`` months (accepted means bought: a line submitted, declined or cancelled was
+    not). R-LIST-11 takes it into the annual adjustment proposal.
+    """
+    return (
+        """SELECT l.product_id, min(l.price) AS price FROM orders_orderline l
+           WHERE EXISTS (SELECT 1 FROM orders_shipment s
+                         WHERE s.line_id = l.id AND s.accepted_quantity > 0
+                           AND s.accepted_at >= now() - make_interval(months => %s))
+           GROUP BY l.product_id""",
+        [since_months],
+    )

@@ -1,6 +1,6 @@
 """R-ORD-4: confirm or decline, ship in batches, accept in part or in full once, cancel, return."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -128,3 +128,26 @@ def test_each_party_acts_only_on_its_own_lines(world, line, listed):
     other_buyer = UserFactory(username="other.buyer", organisation=world.city_hospital, roles=["hospital_buyer"])
     with pytest.raises(OrderLine.DoesNotExist):
         services.line_cancel(actor=other_buyer, line_id=line.pk, reason="x")
+
+
+def test_what_was_bought_lowers_the_annual_proposal(world, buyer, listed, order_lines, storekeeper):
+    """R-LIST-11: the proposal takes the lowest price a product was bought at (accepted) in the last 12 months."""
+    from listings import services as listing_services
+    from listings.models import AdjustmentProposal
+
+    bought, only_ordered = services.order_submit(actor=buyer, lines=order_lines(10, 5)).order.lines.order_by("id")
+    services.line_confirm(actor=world.user("distributor_clerk"), line_id=bought.pk)
+    services.shipment_accept(actor=storekeeper, shipment_id=ship(world, bought, 10).pk, accepted_quantity=10)
+    # Both listings go up afterwards; only the product actually bought has a lower price to hold it to.
+    Listing.objects.filter(product__in=listed).update(price=Decimal("40.00"))
+    today = timezone.localdate()
+    adjustment = listing_services.adjustment_round_open(
+        actor=world.user("provincial_reviewer"), year=today.year + 1, answer_by=today + timedelta(days=10),
+        effective_date=today + timedelta(days=30),
+    )  # fmt: skip
+    proposals = {p.listing.product_id: p for p in AdjustmentProposal.objects.filter(round=adjustment)
+                 .select_related("listing")}  # fmt: skip
+    assert (proposals[bought.product_id].lowest_purchase_price, proposals[bought.product_id].proposed_price) == (
+        Decimal("12.6000"), Decimal("12.6000"))  # fmt: skip
+    assert proposals[only_ordered.product_id].lowest_purchase_price is None
+    assert proposals[only_ordered.product_id].proposed_price == Decimal("40.00")
