@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -23,7 +23,7 @@ from listings.api.serializers import (
 from listings.filters import DeclarationFilter, PublicListingFilter
 from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
 from procurement.api.errors import error_body
-from procurement.api.viewsets import ScopedListViewSet, ScopedReadOnlyViewSet
+from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.catalogue.models import Product
 
 
@@ -161,3 +161,14 @@ class ProposalViewSet(ScopedReadOnlyViewSet):
         proposal = services.adjustment_proposal_answer(actor=request.user, proposal_id=self.get_object().pk,
                                                        **data.validated_data)  # fmt: skip
         return Response(ProposalSerializer(proposal).data)
+
+
+class ListingChangesView(PullView):
+    """Listing prices and statuses changed since the cursor (R-ORD-5): a HIS keeps its drug dictionary current."""
+
+    serializer = ListingSerializer
+    queryset = Listing.objects.select_related("product", "manufacturer")
+
+    @extend_schema(parameters=[OpenApiParameter("cursor", str)], responses=ListingSerializer(many=True))
+    def get(self, request):
+        return super().get(request)

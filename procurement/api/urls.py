@@ -4,7 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from listings.api.views import DeclarationViewSet, ListingViewSet, NoticeViewSet, ProposalViewSet, WithdrawalViewSet
+from listings.api.views import (
+    DeclarationViewSet,
+    ListingChangesView,
+    ListingViewSet,
+    NoticeViewSet,
+    ProposalViewSet,
+    WithdrawalViewSet,
+)
 from procurement.catalogue.api.views import NationalPriceImportViewSet, NationalPriceViewSet, ProductViewSet
 from procurement.orders.api.views import (
     DesignationViewSet,
@@ -49,6 +56,7 @@ urlpatterns = [
     path("prices/", PricesView.as_view(), name="prices"),
     path("his/order-lines/", LineChangesView.as_view(), name="his-order-lines"),
     path("his/shipments/", ShipmentChangesView.as_view(), name="his-shipments"),
+    path("his/listing-prices/", ListingChangesView.as_view(), name="his-listing-prices"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -5,8 +5,13 @@ through ``procurement.core.scoping``, so an object outside scope is a 404 for re
 and every action alike.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from procurement.core.changes import pull
+from procurement.core.errors import DomainError
 from procurement.core.scoping import visible_to
 
 
@@ -21,3 +26,23 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class ScopedListViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     pass
+
+
+class PullView(APIView):
+    """The changes a user may see since its cursor (R-ORD-5), oldest first; never skips a row committed late.
+
+    A subclass names the ``queryset`` (of a model with ``change_xid``) and the ``serializer``.
+    """
+
+    serializer = None
+    queryset = None
+
+    def get(self, request):
+        try:
+            page = pull(request.user, self.queryset.all(), request.query_params.get("cursor"))
+        except ValueError:
+            raise DomainError(
+                _("The cursor is the next_cursor of a previous answer."), code="invalid", field="cursor"
+            ) from None
+        return Response({"results": self.serializer(page.rows, many=True).data, "next_cursor": page.next_cursor,
+                         "more": page.more})  # fmt: skip

@@ -9,8 +9,11 @@ say. The price: a long transaction (a nightly job) delays the pull by its length
 "hold back the newest writes, by the database" of DOMAIN.md §7, exact rather than by seconds.
 """
 
+from dataclasses import dataclass
+
 import pgtrigger
 from django.db import connection, models
+from django.db.models import Q, QuerySet
 
 STAMP_FUNCTION = "NEW.change_xid := current_change_xid(); RETURN NEW;"
 
@@ -51,3 +54,36 @@ def decode_cursor(text: str | None) -> tuple[int, int]:
         return 0, 0
     xid, _, row_id = text.partition(".")
     return int(xid), int(row_id or 0)
+
+
+PULL_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    next_cursor: str
+    more: bool
+
+
+def pull(user, queryset: QuerySet, cursor: str | None, limit: int = PULL_LIMIT) -> Page:
+    """R-ORD-5: rows of ``queryset`` changed after ``cursor``, oldest change first, never skipping one.
+
+    Only changes of transactions older than the oldest still running are returned; the next cursor
+    points after the last row returned. A row written by a transaction that commits late is returned
+    by a later pull, because the cursor never passes a transaction still running.
+    """
+    from procurement.core.scoping import visible_to  # scoping reads the models that import this module
+
+    after_xid, after_id = decode_cursor(cursor)
+    horizon = visible_horizon()
+    rows = list(
+        visible_to(user, queryset)
+        .filter(change_xid__lt=horizon)
+        .filter(Q(change_xid__gt=after_xid) | Q(change_xid=after_xid, id__gt=after_id))
+        .order_by("change_xid", "id")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1].change_xid, rows[-1].pk) if rows else (cursor or encode_cursor(0, 0))
+    return Page(rows, next_cursor, more)

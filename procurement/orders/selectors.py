@@ -5,40 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from procurement.core.changes import decode_cursor, encode_cursor, visible_horizon
 from procurement.core.scoping import visible_to
 from procurement.orders.models import AlliancePrice, OrderLine, Shipment
 from procurement.organisations.models import User
-
-PULL_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list
-    next_cursor: str
-    more: bool
-
-
-def pull(user: User, queryset: QuerySet, cursor: str | None, limit: int = PULL_LIMIT) -> Page:
-    """R-ORD-5: rows of ``queryset`` changed after ``cursor``, oldest change first, never skipping one.
-
-    Only changes of transactions older than the oldest still running are returned; the next cursor
-    points after the last row returned. A row written by a transaction that commits late is returned
-    by a later pull, because the cursor never passes a transaction still running.
-    """
-    after_xid, after_id = decode_cursor(cursor)
-    horizon = visible_horizon()
-    rows = list(
-        visible_to(user, queryset)
-        .filter(change_xid__lt=horizon)
-        .filter(Q(change_xid__gt=after_xid) | Q(change_xid=after_xid, id__gt=after_id))
-        .order_by("change_xid", "id")[: limit + 1]
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = encode_cursor(rows[-1].change_xid, rows[-1].pk) if rows else (cursor or encode_cursor(0, 0))
-    return Page(rows, next_cursor, more)
 
 
 def lines_for(user: User) -> QuerySet[OrderLine]:

@@ -66,3 +66,20 @@ def test_a_his_pulls_only_its_hospitals_lines(world, listed, buyer, his_key, cli
                                                                hospital=world.city_hospital, name="HIS")  # fmt: skip
     assert pull(client, other_key)["results"] == []
     assert len(pull(client, his_key)["results"]) == 1
+
+
+def test_a_his_pulls_listing_price_changes(world, listed, his_key, client):
+    """R-ORD-5: prices too: a HIS keeps its drug dictionary current from the listing changes."""
+    from listings.models import Listing
+
+    url = reverse("api:his-listing-prices")
+    first = client.get(url, HTTP_AUTHORIZATION=f"Token {his_key}").json()
+    assert {row["product_code"]: row["price"] for row in first["results"]} == {
+        listed[0].code: "12.6000", listed[1].code: "30.0000"}  # fmt: skip
+    listing = Listing.objects.get(product=listed[1])
+    listing.price = listing.price - 2
+    listing.save(update_fields=["price"])
+    second = client.get(url, {"cursor": first["next_cursor"]}, HTTP_AUTHORIZATION=f"Token {his_key}").json()
+    assert [(row["product_code"], row["price"]) for row in second["results"]] == [(listed[1].code, "28.0000")]
+    bad = client.get(url, {"cursor": "yesterday"}, HTTP_AUTHORIZATION=f"Token {his_key}")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "cursor"

@@ -7,10 +7,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from procurement.api.viewsets import ScopedListViewSet, ScopedReadOnlyViewSet
+from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.catalogue.models import Product
 from procurement.core.errors import DomainError
-from procurement.orders import selectors, services
+from procurement.orders import services
 from procurement.orders.api.serializers import (
     AcceptInputSerializer,
     DesignationSerializer,
@@ -150,24 +150,7 @@ class PricesView(APIView):
         return Response(PriceQuoteSerializer(rows, many=True).data)
 
 
-class _PullView(APIView):
-    """The changes of a HIS's hospital since its cursor (R-ORD-5); never skips a row committed late."""
-
-    serializer = None
-    queryset = None
-
-    def get(self, request):
-        try:
-            page = selectors.pull(request.user, self.queryset.all(), request.query_params.get("cursor"))
-        except ValueError:
-            raise DomainError(
-                "The cursor is the next_cursor of a previous answer.", code="invalid", field="cursor"
-            ) from None
-        return Response({"results": self.serializer(page.rows, many=True).data, "next_cursor": page.next_cursor,
-                         "more": page.more})  # fmt: skip
-
-
-class LineChangesView(_PullView):
+class LineChangesView(PullView):
     serializer = OrderLineSerializer
     queryset = OrderLine.objects.select_related("product")
 
@@ -176,7 +159,7 @@ class LineChangesView(_PullView):
         return super().get(request)
 
 
-class ShipmentChangesView(_PullView):
+class ShipmentChangesView(PullView):
     serializer = ShipmentSerializer
     queryset = Shipment.objects.select_related("line__product")
 
