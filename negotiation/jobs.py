@@ -1,0 +1,121 @@
+"""The nightly red / yellow / blue zoning of agreements (R-NEG-6), set-based and idempotent.
+
+For each product, every public hospital's agreed unit price in force is compared with those of the
+other public hospitals with an agreement for it (the hospital itself left out): red above the
+peers' red percentile (75th) or above the national lowest unit price, yellow above their yellow
+percentile (median), blue above their lowest, no alert at or below it; fewer than ZONE_MIN_PEERS
+peers: not zoned. Percentiles are continuous, as percentile_cont; leaving one hospital out is done
+by index arithmetic on the product's sorted prices (``peer_percentile``, migration 0002), so each
+agreement costs a few array reads, not a scan of its peers.
+
+Only changed rows are written: a second run the same night writes nothing.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from procurement.core.jobs import nightly_job
+from procurement.core.policy import policy
+
+# Every agreement in force at a public hospital, with its zone and the figures it was decided on.
+ZONED_SQL = """
+    WITH current AS (
+        SELECT a.id, a.hospital_id, a.product_id, a.unit_price
+        FROM negotiation_agreement a
+        JOIN organisations_organisation h ON h.id = a.hospital_id
+        WHERE a.status = 'active' AND a.valid_from <= %(day)s AND a.valid_until >= %(day)s
+          AND h.ownership = 'public'
+    ),
+    ranked AS (
+        SELECT c.*, row_number() OVER (PARTITION BY c.product_id ORDER BY c.unit_price) AS own_rank
+        FROM current c
+    ),
+    sorted AS (
+        SELECT product_id, array_agg(unit_price ORDER BY unit_price) AS prices FROM current GROUP BY product_id
+    ),
+    lowest AS (
+        SELECT p.id AS product_id, round(min(n.price) / p.pack_quantity, 4) AS unit_price
+        FROM catalogue_product p
+        JOIN catalogue_nationalprice n ON n.product_code = p.code AND n.province <> %(home)s
+        WHERE p.id IN (SELECT product_id FROM sorted)
+        GROUP BY p.id, p.pack_quantity
+    ),
+    figures AS (
+        SELECT r.id AS agreement_id, r.hospital_id, r.product_id, r.unit_price,
+               cardinality(s.prices) - 1 AS peer_count,
+               round(peer_percentile(s.prices, r.own_rank, 0), 4) AS peer_lowest,
+               round(peer_percentile(s.prices, r.own_rank, %(yellow)s), 4) AS peer_yellow_line,
+               round(peer_percentile(s.prices, r.own_rank, %(red)s), 4) AS peer_red_line,
+               l.unit_price AS national_lowest
+        FROM ranked r
+        JOIN sorted s ON s.product_id = r.product_id
+        LEFT JOIN lowest l ON l.product_id = r.product_id
+    )
+    SELECT f.*,
+           CASE WHEN f.peer_count < %(min_peers)s THEN 'unzoned'
+                WHEN f.unit_price > f.peer_red_line OR f.unit_price > f.national_lowest THEN 'red'
+                WHEN f.unit_price > f.peer_yellow_line THEN 'yellow'
+                WHEN f.unit_price > f.peer_lowest THEN 'blue'
+                ELSE 'none' END AS zone
+    FROM figures f
+"""
+
+
+def zoning_params(day) -> dict:
+    return {"day": day, "home": settings.HOME_PROVINCE, "yellow": policy("ZONE_YELLOW_PERCENTILE"),
+            "red": policy("ZONE_RED_PERCENTILE"), "min_peers": policy("ZONE_MIN_PEERS")}  # fmt: skip
+
+
+@nightly_job("zone_agreements", order=60)
+def zone_agreements(today: date | None = None) -> dict[str, int]:
+    """R-NEG-6: red / yellow / blue zoning of the agreements in force, with the figures of each."""
+    params = zoning_params(today or timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE zoned ON COMMIT DROP AS {ZONED_SQL}", params)
+        cursor.execute(
+            """INSERT INTO negotiation_agreementzoning AS z
+                   (agreement_id, hospital_id, product_id, zone, unit_price, peer_count, peer_lowest, peer_yellow_line,
+                    peer_red_line, national_lowest, yellow_percentile, red_percentile, zoned_on)
+               SELECT agreement_id, hospital_id, product_id, zone, unit_price, peer_count, peer_lowest,
+                      peer_yellow_line, peer_red_line, national_lowest, %(yellow)s, %(red)s, %(day)s
+               FROM zoned
+               ON CONFLICT (agreement_id) DO UPDATE SET
+                   zone = EXCLUDED.zone, unit_price = EXCLUDED.unit_price, peer_count = EXCLUDED.peer_count,
+                   peer_lowest = EXCLUDED.peer_lowest, peer_yellow_line = EXCLUDED.peer_yellow_line,
+                   peer_red_line = EXCLUDED.peer_red_line, national_lowest = EXCLUDED.national_lowest,
+                   yellow_percentile = EXCLUDED.yellow_percentile, red_percentile = EXCLUDED.red_percentile,
+                   zoned_on = EXCLUDED.zoned_on
+               WHERE (z.zone, z.unit_price, z.peer_count, z.peer_lowest, z.peer_yellow_line, z.peer_red_line,
+                      z.national_lowest, z.yellow_percentile, z.red_percentile)
+                     IS DISTINCT FROM
+                     (EXCLUDED.zone, EXCLUDED.unit_price, EXCLUDED.peer_count, EXCLUDED.peer_lowest,
+                      EXCLUDED.peer_yellow_line, EXCLUDED.peer_red_line, EXCLUDED.national_lowest,
+                      EXCLUDED.yellow_percentile, EXCLUDED.red_percentile)""",
+            params,
+        )  # fmt: skip
+        changed = cursor.rowcount
+        # Agreements no longer in force (superseded, expired, at a hospital no longer public) leave the zoning.
+        cursor.execute(
+            """DELETE FROM negotiation_agreementzoning z
+               WHERE NOT EXISTS (SELECT 1 FROM zoned WHERE zoned.agreement_id = z.agreement_id)"""
+        )
+        removed = cursor.rowcount
+        cursor.execute(
+            """INSERT INTO negotiation_hospitalzoneday AS d (hospital_id, day, agreements, red, yellow, blue)
+               SELECT hospital_id, %(day)s, count(*) FILTER (WHERE zone <> 'unzoned'),
+                      count(*) FILTER (WHERE zone = 'red'), count(*) FILTER (WHERE zone = 'yellow'),
+                      count(*) FILTER (WHERE zone = 'blue')
+               FROM zoned GROUP BY hospital_id
+               ON CONFLICT (hospital_id, day) DO UPDATE SET
+                   agreements = EXCLUDED.agreements, red = EXCLUDED.red, yellow = EXCLUDED.yellow,
+                   blue = EXCLUDED.blue
+               WHERE (d.agreements, d.red, d.yellow, d.blue)
+                     IS DISTINCT FROM (EXCLUDED.agreements, EXCLUDED.red, EXCLUDED.yellow, EXCLUDED.blue)""",
+            params,
+        )
+        cursor.execute("SELECT count(*) FROM zoned")
+        zoned = cursor.fetchone()[0]
+    return {"zoned": zoned, "changed": changed, "removed": removed}

@@ -1,0 +1,38 @@
+"""SQL functions of the R-NEG-6 zoning: percentiles of a product's prices with one hospital left out.
+
+``prices`` is every public hospital's agreed unit price for a product, sorted; ``own_rank`` the
+1-based position of the hospital's own price in it. Its peers are the array without that element:
+peer ``i`` (0-based) is ``prices[i + 1]`` before the hospital's position, ``prices[i + 2]`` from it
+on. ``peer_percentile`` interpolates linearly between the two peers around ``fraction × (m − 1)``
+for the m peers — exactly PostgreSQL's ``percentile_cont`` over the peers (tests/negotiation).
+"""
+
+from django.db import migrations
+
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION peer_at(prices numeric[], own_rank bigint, i integer) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT prices[CASE WHEN i + 1 < own_rank THEN i + 1 ELSE i + 2 END]
+$$;
+
+CREATE OR REPLACE FUNCTION peer_percentile(prices numeric[], own_rank bigint, fraction numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE WHEN cardinality(prices) < 2 THEN NULL ELSE
+        peer_at(prices, own_rank, floor(fraction * (cardinality(prices) - 2))::integer)
+        + (fraction * (cardinality(prices) - 2) - floor(fraction * (cardinality(prices) - 2)))
+          * (peer_at(prices, own_rank, ceil(fraction * (cardinality(prices) - 2))::integer)
+             - peer_at(prices, own_rank, floor(fraction * (cardinality(prices) - 2))::integer))
+    END
+$$;
+"""
+
+DROP = """
+DROP FUNCTION IF EXISTS peer_percentile(numeric[], bigint, numeric);
+DROP FUNCTION IF EXISTS peer_at(numeric[], bigint, integer);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [("negotiation", "0001_initial")]
+
+    operations = [migrations.RunSQL(FUNCTIONS, DROP)]

@@ -1,0 +1,31 @@
+"""The agreement price source of the order resolver (R-NEG-5): before the listing price (R-ORD-2)."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from procurement.catalogue.models import Product
+from procurement.core import prepared
+from procurement.orders.choices import PriceSourceKind
+from procurement.orders.pricing import Quote, register_price_source
+from procurement.organisations.models import Organisation
+
+
+class AgreementPriceSource:
+    kind = PriceSourceKind.AGREEMENT
+    precedence = 20
+
+    def consider(self, hospital: Organisation, products: list[Product], on: date):
+        # The hospital's agreement in force for each product (a group's agreement is the member's own
+        # row: R-NEG-3). Every order line runs this, hence a prepared statement.
+        rows = prepared.fetch_all(
+            """SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
+               WHERE a.hospital_id = %s AND a.product_id = ANY(%s::bigint[]) AND a.status = 'active'
+                 AND a.valid_from <= %s::date AND a.valid_until >= %s::date""",
+            [hospital.pk, [product.pk for product in products], on, on],
+        )
+        return {product_id: Quote(product_id, price, self.kind, f"agreement:{agreement_id}", _("negotiated price"))
+                for product_id, agreement_id, price in rows}  # fmt: skip
+
+
+register_price_source(AgreementPriceSource())
