@@ -74,6 +74,7 @@ def zone_agreements(today: date | None = None) -> dict[str, int]:
     """R-NEG-6: red / yellow / blue zoning of the agreements in force, with the figures of each."""
     params = zoning_params(today or timezone.localdate())
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.zoned")  # a second run in one transaction (tests, operators)
         cursor.execute(f"CREATE TEMP TABLE zoned ON COMMIT DROP AS {ZONED_SQL}", params)
         cursor.execute(
             """INSERT INTO negotiation_agreementzoning AS z

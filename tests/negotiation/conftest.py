@@ -4,6 +4,7 @@ import pytest
 
 from procurement.orders import services as order_services
 from tests.factories import ProductFactory
+from tests.listings.conftest import feed  # noqa: F401  (a fixture)
 from tests.orders.conftest import make_listing
 
 
