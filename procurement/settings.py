@@ -253,6 +253,10 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "listings.choices.RequestStatus",
         "ProposalStatusEnum": "listings.choices.ProposalStatus",
         "ImportStatusEnum": "procurement.catalogue.choices.ImportStatus",
+        "NegotiationPartyEnum": "negotiation.choices.Party",
+        "ThreadStatusEnum": "negotiation.choices.ThreadStatus",
+        "AgreementStatusEnum": "negotiation.choices.AgreementStatus",
+        "ZoneEnum": "negotiation.choices.Zone",
     },
 }
 
@@ -298,6 +302,10 @@ PROCUREMENT_POLICY = {
     # R-NEG-7: supervision flags.
     "NON_NEGOTIATION_DAYS": 180,
     "RED_SHARE_FLAG": Decimal("0.30"),
+    # R-NEG-7 / R-SUP-4 (our choice): a hospital's purchases of a product in the last 30 days above this many
+    # times its monthly average over the months before are abnormal.
+    "ABNORMAL_PURCHASE_FACTOR": Decimal("3"),
+    "ABNORMAL_PURCHASE_BASE_MONTHS": 6,
     # R-FIL-4: days a confirmed filing may go without a purchase.
     "FILING_PURCHASE_DAYS": 60,
     # R-SET-1: days to pay for military and private institutions.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("listings/", include("listings.urls")),
     path("listed/", include((public_listing_urls, "public"), namespace="public")),
     path("orders/", include("procurement.orders.urls")),
+    path("negotiation/", include("negotiation.urls")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),
     path("", include("procurement.web.urls")),
 ]

@@ -12,6 +12,7 @@ from listings.api.views import (
     ProposalViewSet,
     WithdrawalViewSet,
 )
+from negotiation.api.views import AgreementViewSet, NegotiationViewSet
 from procurement.catalogue.api.views import NationalPriceImportViewSet, NationalPriceViewSet, ProductViewSet
 from procurement.orders.api.views import (
     DesignationViewSet,
@@ -48,6 +49,8 @@ router.register("withdrawals", WithdrawalViewSet, basename="withdrawal")
 router.register("adjustment-proposals", ProposalViewSet, basename="adjustment-proposal")
 router.register("designations", DesignationViewSet, basename="designation")
 router.register("offline-purchases", OfflinePurchaseViewSet, basename="offline-purchase")
+router.register("negotiations", NegotiationViewSet, basename="negotiation")
+router.register("agreements", AgreementViewSet, basename="agreement")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -45,6 +45,11 @@ def navigation_for(user) -> list[NavItem]:
         if orders.can_order(user):
             items += [NavItem(_("Buy"), "orders:buy"), NavItem(_("Cart"), "orders:cart")]
         items += [NavItem(_("Orders"), "orders:order-list"), NavItem(_("Offline purchases"), "orders:offline")]
+    from negotiation import services as negotiation
+
+    if negotiation.can_negotiate_for_hospital(user) or negotiation.can_answer_for_manufacturer(user):
+        items += [NavItem(_("Negotiations"), "negotiation:thread-list"),
+                  NavItem(_("Agreements"), "negotiation:agreement-list")]  # fmt: skip
     if orders.can_deliver(user):
         items += [NavItem(_("Order lines"), "orders:line-list"), NavItem(_("Orders"), "orders:order-list")]
     if orders.can_designate(user):
@@ -56,6 +61,11 @@ def navigation_for(user) -> list[NavItem]:
             NavItem(_("Notices"), "listings:notices"),
             NavItem(_("Withdrawals"), "listings:withdrawals"),
             NavItem(_("Price adjustment"), "listings:adjustments"),
+        ]
+    if user.is_superuser or user.kind == OrganisationKind.BUREAU:
+        items += [
+            NavItem(_("Price alerts"), "negotiation:alerts"),
+            NavItem(_("Negotiations"), "negotiation:thread-list"),
         ]
     items += public
     if can_import_national_prices(user):

@@ -1,0 +1,198 @@
+"""Reads of negotiation: zones by product, hospital and region; chart series; savings; R-NEG-7 flags."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from negotiation.choices import AgreementStatus, ThreadStatus, Zone
+from negotiation.models import Agreement, AgreementZoning, HospitalZoneDay, Negotiation
+from procurement.core.money import round_money
+from procurement.core.policy import policy
+from procurement.core.scoping import scope_q, visible_to
+from procurement.organisations.models import Organisation, User
+
+ZONE_COUNTS = {
+    "zoned": Count("pk", filter=~Q(zone=Zone.UNZONED)),
+    "red": Count("pk", filter=Q(zone=Zone.RED)),
+    "yellow": Count("pk", filter=Q(zone=Zone.YELLOW)),
+    "blue": Count("pk", filter=Q(zone=Zone.BLUE)),
+}
+
+
+def threads_for(user: User) -> QuerySet[Negotiation]:
+    return visible_to(user, Negotiation).select_related("hospital", "group", "product", "manufacturer")
+
+
+def agreements_for(user: User) -> QuerySet[Agreement]:
+    return (visible_to(user, Agreement).filter(status=AgreementStatus.ACTIVE)
+            .select_related("hospital", "product", "manufacturer", "group", "zoning"))  # fmt: skip
+
+
+def zonings_for(user: User) -> QuerySet[AgreementZoning]:
+    return visible_to(user, AgreementZoning)
+
+
+def zones_by_product(user: User):
+    return (zonings_for(user).values("product", "product__generic_name", "product__specification",
+                                     "product__pack_quantity", "product__minimum_unit", "product__pack_unit")
+            .annotate(agreements=Count("pk"), **ZONE_COUNTS).order_by("-red", "-yellow", "product__generic_name"))  # fmt: skip
+
+
+def zones_by_hospital(user: User):
+    return (zonings_for(user).values("hospital", "hospital__name", "hospital__region__name")
+            .annotate(agreements=Count("pk"), **ZONE_COUNTS).order_by("-red", "-yellow", "hospital__name"))  # fmt: skip
+
+
+def zones_by_region(user: User):
+    return (zonings_for(user).values("hospital__region", "hospital__region__name", "hospital__region__parent__name")
+            .annotate(agreements=Count("pk"), **ZONE_COUNTS)
+            .order_by("hospital__region__parent__name", "hospital__region__name"))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Point:
+    hospital: Organisation
+    unit_price: Decimal
+    zone: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Every public hospital's agreed unit price for one product, as the zoning saw them."""
+
+    points: list[Point]
+    national_lowest: Decimal | None
+    own: AgreementZoning | None  # the marked hospital's zoning: its peers' lines
+
+
+def product_distribution(user: User, product_id: int, marked_hospital_id: int | None = None) -> Distribution:
+    """For the chart of one product: the prices a user may see, the marked hospital's own figures.
+
+    A hospital sees where its price stands among its peers (R-NEG-6) but not who they are: the
+    peers' points come without names for a hospital.
+    """
+    every = AgreementZoning.objects.filter(product_id=product_id).select_related("hospital").order_by("unit_price")
+    visible = set(zonings_for(user).filter(product_id=product_id).values_list("pk", flat=True))
+    anonymous = user.kind == "hospital"
+    points = [Point(row.hospital if (row.pk in visible or not anonymous) else None, row.unit_price, row.zone,
+                    row.hospital_id == marked_hospital_id)
+              for row in every if row.pk in visible or anonymous]  # fmt: skip
+    own = next((row for row in every if row.hospital_id == marked_hospital_id and row.pk in visible), None)
+    return Distribution(points, every[0].national_lowest if every else None, own)
+
+
+def red_share_series(user: User, hospital_id: int | None = None) -> list[tuple[date, float]]:
+    """Share of red among zoned agreements per night, for one hospital or every hospital the user sees."""
+    days = visible_to(user, HospitalZoneDay)
+    if hospital_id is not None:
+        days = days.filter(hospital_id=hospital_id)
+    from django.db.models import Sum
+
+    rows = days.values("day").annotate(agreements=Sum("agreements"), red=Sum("red")).order_by("day")
+    return [(row["day"], (row["red"] / row["agreements"]) if row["agreements"] else 0.0) for row in rows]
+
+
+def saving_at_peers_median(agreement: Agreement) -> Decimal:
+    """What the hospital would save over the agreement's volume at its peers' median unit price."""
+    zoning = getattr(agreement, "zoning", None)
+    if zoning is None or zoning.peer_yellow_line is None or zoning.unit_price <= zoning.peer_yellow_line:
+        return Decimal(0)
+    units = agreement.volume * agreement.product.pack_quantity
+    return round_money((zoning.unit_price - zoning.peer_yellow_line) * units)
+
+
+# -- R-NEG-7: flags for supervision ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # "non_negotiation" | "red_share" | "abnormal_purchase"
+    hospital: Organisation
+    detail: str
+    figures: dict
+
+
+def _visible_hospital_ids(user: User) -> list[int] | None:
+    """The hospitals a bureau user may see (None: every one)."""
+    condition = scope_q(Organisation, user)
+    if condition is None:
+        return None
+    return list(Organisation.objects.filter(condition, kind="hospital").values_list("pk", flat=True))
+
+
+def flags(user: User, today: date | None = None) -> list[Flag]:
+    """R-NEG-7: long-term non-negotiation, a red share above the threshold, abnormal purchases."""
+    today = today or timezone.localdate()
+    hospitals = _visible_hospital_ids(user)
+    found: list[tuple[str, int, str, dict]] = []
+    since = today - timedelta(days=policy("NON_NEGOTIATION_DAYS"))
+    with connection.cursor() as cursor:
+        # Long-term non-negotiation: bought negotiable products at the listing price in the window, and asked
+        # for no negotiated price in it.
+        cursor.execute(
+            """SELECT l.hospital_id, count(DISTINCT l.product_id), sum(l.amount)
+               FROM orders_orderline l
+               JOIN catalogue_product p ON p.id = l.product_id
+               WHERE l.price_source = 'listing' AND l.created_at >= %(since)s AND l.status <> 'cancelled'
+                 AND NOT (p.is_national_negotiated OR p.is_designated_production OR p.is_provincial_reserve)
+                 AND (%(all)s OR l.hospital_id = ANY(%(hospitals)s))
+                 AND NOT EXISTS (SELECT 1 FROM negotiation_negotiation n
+                                 WHERE n.created_at >= %(since)s
+                                   AND (n.hospital_id = l.hospital_id OR EXISTS (
+                                        SELECT 1 FROM organisations_hospitalgroupmembership m
+                                        WHERE m.group_id = n.group_id AND m.hospital_id = l.hospital_id)))
+               GROUP BY l.hospital_id""",
+            {"since": since, "all": hospitals is None, "hospitals": hospitals or []},
+        )
+        for hospital_id, products, amount in cursor.fetchall():
+            found.append(("non_negotiation", hospital_id, "", {"products": products, "amount": amount,
+                                                               "days": policy("NON_NEGOTIATION_DAYS")}))  # fmt: skip
+        # Red share above the threshold, on the current zoning.
+        cursor.execute(
+            """SELECT hospital_id, count(*) FILTER (WHERE zone = 'red'), count(*) FILTER (WHERE zone <> 'unzoned')
+               FROM negotiation_agreementzoning WHERE (%(all)s OR hospital_id = ANY(%(hospitals)s))
+               GROUP BY hospital_id
+               HAVING count(*) FILTER (WHERE zone = 'red')
+                      > %(share)s * count(*) FILTER (WHERE zone <> 'unzoned')""",
+            {"all": hospitals is None, "hospitals": hospitals or [], "share": policy("RED_SHARE_FLAG")},
+        )
+        for hospital_id, red, zoned in cursor.fetchall():
+            found.append(("red_share", hospital_id, "", {"red": red, "zoned": zoned, "share": red / zoned}))
+        # Abnormal purchases (R-SUP-4): the last 30 days above FACTOR × the monthly average of the months before.
+        months = policy("ABNORMAL_PURCHASE_BASE_MONTHS")
+        cursor.execute(
+            """WITH recent AS (
+                   SELECT hospital_id, product_id, sum(quantity) AS packs FROM orders_orderline
+                   WHERE created_at >= %(today)s::date - 30 AND status <> 'cancelled'
+                     AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
+                   GROUP BY hospital_id, product_id),
+               before AS (
+                   SELECT hospital_id, product_id, sum(quantity)::numeric / %(months)s AS monthly FROM orders_orderline
+                   WHERE created_at >= %(today)s::date - 30 - 30 * %(months)s AND created_at < %(today)s::date - 30
+                     AND status <> 'cancelled' AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
+                   GROUP BY hospital_id, product_id)
+               SELECT r.hospital_id, r.product_id, p.generic_name, r.packs, round(b.monthly, 1)
+               FROM recent r JOIN before b USING (hospital_id, product_id)
+               JOIN catalogue_product p ON p.id = r.product_id
+               WHERE r.packs > %(factor)s * b.monthly
+               ORDER BY r.packs / b.monthly DESC""",
+            {"today": today, "all": hospitals is None, "hospitals": hospitals or [], "months": months,
+             "factor": policy("ABNORMAL_PURCHASE_FACTOR")},
+        )  # fmt: skip
+        for hospital_id, _product_id, name, packs, monthly in cursor.fetchall():
+            found.append(("abnormal_purchase", hospital_id, name, {"packs": packs, "monthly": monthly,
+                                                                   "factor": policy("ABNORMAL_PURCHASE_FACTOR")}))  # fmt: skip
+    names = Organisation.objects.in_bulk({hospital_id for _kind, hospital_id, _d, _f in found})
+    return [Flag(kind, names[hospital_id], detail, figures) for kind, hospital_id, detail, figures in found]
+
+
+def open_threads_awaiting(user: User) -> QuerySet[Negotiation]:
+    """The threads waiting for this user's side to answer."""
+    if user.kind == "manufacturer":
+        return threads_for(user).filter(status=ThreadStatus.OPEN, turn="manufacturer")
+    return threads_for(user).filter(status=ThreadStatus.OPEN, turn="hospital", hospital=user.organisation_id)

@@ -1,0 +1,140 @@
+"""The negotiation pages and API: a request from the form, answers on the thread page, many answers by
+Excel (all or nothing) and by the bulk API, agreements with zones and savings, the bureau's alerts."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from negotiation import services
+from negotiation.choices import ThreadStatus
+from negotiation.jobs import zone_agreements
+from negotiation.models import Agreement, Negotiation
+from tests.factories import HospitalFactory, ProductFactory
+from tests.negotiation.test_zoning import agree
+from tests.orders.conftest import make_listing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_buyer_asks_and_the_manufacturer_counters_on_the_thread_page(world, buyer, clerk, product, client):
+    client.force_login(buyer)
+    refused = client.post(reverse("negotiation:thread-new"), {"product": product.code, "price": "31", "volume": 100,
+                                                             "valid_months": 12})  # fmt: skip
+    assert "R-NEG-2" in refused.content.decode() and not Negotiation.objects.exists()
+    response = client.post(reverse("negotiation:thread-new"), {"product": product.code, "price": "24.00",
+                                                              "volume": 100, "valid_months": 12, "note": "年用量大"})  # fmt: skip
+    thread = Negotiation.objects.get()
+    assert response["Location"] == reverse("negotiation:thread-detail", args=[thread.pk])
+    client.force_login(clerk)
+    page = client.get(reverse("negotiation:thread-detail", args=[thread.pk])).content.decode()
+    assert "年用量大" in page and 'data-testid="counter"' in page
+    client.post(reverse("negotiation:thread-detail", args=[thread.pk]), {"action": "counter", "price": "27.50"})
+    client.force_login(buyer)
+    client.post(reverse("negotiation:thread-detail", args=[thread.pk]), {"action": "accept"})
+    assert Agreement.objects.get().price == Decimal("27.50")
+
+
+def test_another_manufacturer_cannot_open_the_thread(world, buyer, product, client):
+    thread = services.negotiation_request(actor=buyer, request=services.Request(product, "25", 10))
+    client.force_login(world.user("other_manufacturer_clerk"))
+    assert client.get(reverse("negotiation:thread-detail", args=[thread.pk])).status_code == 404
+
+
+def test_many_answers_by_excel_all_or_nothing(world, buyer, clerk, product, client):
+    second = ProductFactory(manufacturer=world.manufacturer)
+    make_listing(second, "10.00")
+    threads = [services.negotiation_request(actor=buyer, request=services.Request(p, price, 10))
+               for p, price in ((product, "25"), (second, "9"))]  # fmt: skip
+    client.force_login(clerk)
+    download = client.get(reverse("negotiation:answers-excel"), {"download": 1})
+    book = load_workbook(io.BytesIO(download.content))
+    sheet = book.active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [threads[0].pk, threads[1].pk]
+    sheet["H2"], sheet["H3"], sheet["I3"] = "接受", "还价", "12"  # 12 is above the listing price of 10
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "answers.xlsx"
+    refused = client.post(reverse("negotiation:answers-excel"), {"file": upload})
+    assert refused.status_code == 400
+    assert "row 3, I" in refused.content.decode() and "R-NEG-2" in refused.content.decode()
+    assert not Agreement.objects.exists()
+    sheet["I3"] = "9.5"
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "answers.xlsx"
+    client.post(reverse("negotiation:answers-excel"), {"file": upload})
+    assert Agreement.objects.get().product == product
+    assert Negotiation.objects.get(pk=threads[1].pk).price == Decimal("9.50")
+
+
+def test_the_api_negotiates_and_answers_in_bulk(world, buyer, clerk, product, api_as):
+    api = api_as(buyer)
+    created = api.post(reverse("api:negotiation-list"), {"product_code": product.code, "price": "25.00",
+                                                         "volume": 500}, format="json")  # fmt: skip
+    assert created.status_code == 201 and created.json()["turn"] == "manufacturer"
+    thread_id = created.json()["id"]
+    maker = api_as(clerk)
+    refused = maker.post(reverse("api:negotiation-answers"),
+                         {"answers": [{"negotiation": thread_id, "action": "counter", "price": "30.01"}]}, format="json")  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "answers[0].price"
+    assert maker.post(reverse("api:negotiation-counter", args=[thread_id]), {"price": "28"},
+                      format="json").json()["counter_rounds"] == 1  # fmt: skip
+    api = api_as(buyer)  # one client: log the buyer back in
+    accepted = api.post(reverse("api:negotiation-accept", args=[thread_id]), {}, format="json")
+    assert accepted.status_code == 200, accepted.json()
+    agreements = accepted.json()
+    assert agreements[0]["price"] == "28.0000"
+    listed = api.get(reverse("api:agreement-list")).json()["results"]
+    assert [a["product_code"] for a in listed] == [product.code]
+    assert api_as(world.user("other_manufacturer_clerk")).get(reverse("api:agreement-list")).json()["results"] == []
+
+
+def test_the_hospital_sees_its_zones_and_the_saving_at_the_median(world, buyer, product, client):
+    mine = agree(world, world.hospital, product, "24.50")  # 3.50 a tablet
+    peers = [agree(world, HospitalFactory(), product, price).hospital
+             for price in ("14.00", "21.00", "28.00")]  # 2.00, 3.00, 4.00 a tablet: median of the peers 3.00
+    zone_agreements()
+    client.force_login(buyer)
+    page = client.get(reverse("negotiation:agreement-list")).content.decode()
+    assert "黄色" in page or "Yellow" in page
+    # (3.50 − 3.00) × 7 tablets × 100 packs = ¥350.00
+    assert "¥350.00" in page
+    chart = client.get(reverse("negotiation:product-alerts", args=[product.pk])).content.decode()
+    drawn = chart.split("<svg")[1].split("</svg>")[0]
+    assert 'data-testid="own-price"' in drawn and mine.hospital.name in drawn
+    assert not any(peer.name in chart for peer in peers)  # where it stands among peers, not who they are
+
+
+def test_bureau_alerts_by_product_hospital_and_region_within_its_region(world, product, client):
+    agree(world, world.hospital, product, "24.50")
+    for price in ("14.00", "21.00", "28.00"):
+        agree(world, HospitalFactory(region=world.pingluo), product, price)
+    zone_agreements()
+    client.force_login(world.user("provincial_supervisor"))
+    for by in ("product", "hospital", "region"):
+        page = client.get(reverse("negotiation:alerts"), {"by": by})
+        assert page.status_code == 200 and 'data-testid="zones"' in page.content.decode()
+    assert 'data-testid="chart"' in client.get(reverse("negotiation:alerts")).content.decode()
+    client.force_login(world.user("county_bureau"))  # 永宁县 sees its own hospital only
+    rows = client.get(reverse("negotiation:alerts"), {"by": "hospital"}).context["object_list"]
+    assert [row["hospital"] for row in rows] == [world.hospital.pk]
+    client.force_login(world.user("hospital_buyer"))
+    assert client.get(reverse("negotiation:alerts")).status_code == 403
+
+
+def test_flags_for_supervision(world, buyer, product, client, settings):
+    from procurement.orders import services as order_services
+
+    order_services.order_submit(actor=buyer, lines=[order_services.LineRequest(product.code, 5, world.distributor.pk)])
+    client.force_login(world.user("provincial_supervisor"))
+    flags = client.get(reverse("negotiation:flags")).context["flags"]
+    assert [(flag.kind, flag.hospital) for flag in flags] == [("non_negotiation", world.hospital)]
+    services.negotiation_request(actor=buyer, request=services.Request(product, "25", 10))
+    assert client.get(reverse("negotiation:flags")).context["flags"] == []
+    assert Negotiation.objects.get().status == ThreadStatus.OPEN
