@@ -6,7 +6,6 @@ class ThreadStatus(models.TextChoices):
     OPEN = "open", _("In negotiation")
     AGREED = "agreed", _("Agreed")
     DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Party(models.TextChoices):

@@ -25,6 +25,10 @@ COLUMN_OF_FIELD = {"negotiation": "A", "action": "H", "price": "I", "reason": "J
 MAX_ROWS = 5000
 
 
+def _cell(row: int, column: str) -> str:
+    return _("row %(row)d, column %(column)s") % {"row": row, "column": column}
+
+
 def answers_workbook(threads: list[Negotiation]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -61,13 +65,13 @@ def answers_from_workbook(stream) -> list[tuple[int, services.Answer]]:
             continue
         action = ACTION_TEXT.get(action_text.lower(), ACTION_TEXT.get(action_text))
         if action is None:
-            problems.append(Problem("invalid", _("The answer is 接受, 还价 or 拒绝."), field=f"row {row_number}, H"))
+            problems.append(Problem("invalid", _("The answer is 接受, 还价 or 拒绝."), field=_cell(row_number, "H")))
             continue
         try:
             negotiation_id = int(cells[0])
         except (TypeError, ValueError):
             problems.append(Problem("invalid", _("The negotiation number is missing or not a number."),
-                                    field=f"row {row_number}, A"))  # fmt: skip
+                                    field=_cell(row_number, "A")))  # fmt: skip
             continue
         price = "" if cells[8] is None else str(cells[8])
         answers.append((row_number, services.Answer(negotiation_id, action, price, str(cells[9] or "").strip())))
@@ -83,7 +87,7 @@ def import_answers(*, actor, stream) -> int:
     numbers = [row for row, _answer in rows]
 
     def where(index: int) -> str:
-        return f"row {numbers[index]}"
+        return str(index)
 
     try:
         return services.answer_many(actor=actor, answers=[answer for _row, answer in rows], where=where)
@@ -91,8 +95,8 @@ def import_answers(*, actor, stream) -> int:
         # "row 5.price" → "row 5, I (price)": the column the clerk must correct.
         problems = []
         for problem in error.problems:
-            place, _dot, field = (problem.field or "").partition(".")
-            column = COLUMN_OF_FIELD.get(field, "")
-            problems.append(Problem(problem.code, problem.message, field=f"{place}, {column}" if column else place,
+            index, _dot, field = (problem.field or "").partition(".")
+            row = numbers[int(index)] if index.isdigit() else 0
+            problems.append(Problem(problem.code, problem.message, field=_cell(row, COLUMN_OF_FIELD.get(field, "A")),
                                     rule=problem.rule, params=problem.params))  # fmt: skip
         raise DomainError(problems=problems) from None

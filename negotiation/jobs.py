@@ -14,7 +14,7 @@ Only changed rows are written: a second run the same night writes nothing.
 from datetime import date
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from procurement.core.jobs import nightly_job
@@ -73,7 +73,7 @@ def zoning_params(day) -> dict:
 def zone_agreements(today: date | None = None) -> dict[str, int]:
     """R-NEG-6: red / yellow / blue zoning of the agreements in force, with the figures of each."""
     params = zoning_params(today or timezone.localdate())
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # the temporary table lives until the commit
         cursor.execute("DROP TABLE IF EXISTS pg_temp.zoned")  # a second run in one transaction (tests, operators)
         cursor.execute(f"CREATE TEMP TABLE zoned ON COMMIT DROP AS {ZONED_SQL}", params)
         cursor.execute(

@@ -5,6 +5,7 @@ import pgtrigger
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from negotiation.choices import AgreementStatus, Party, ThreadStatus, Zone
 from procurement.catalogue.models import Product
@@ -120,7 +121,7 @@ class Agreement(models.Model):
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
     manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
                                      related_name="+")  # fmt: skip
-    price = PriceField(_("agreed price"), help_text=_("Per pack, in yuan."))
+    price = PriceField(pgettext_lazy("agreement", "agreed price"), help_text=_("Per pack, in yuan."))
     unit_price = PriceField(_("agreed unit price"), help_text=_("Per minimum unit: what the zoning compares."))
     listing_price = PriceField(_("listing price"))
     volume = models.PositiveIntegerField(_("volume"))

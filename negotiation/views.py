@@ -219,5 +219,7 @@ def rezone(request):
     from procurement.core.jobs import run_job
 
     run = run_job("zone_agreements", triggered_by=request.user.username)
-    messages.success(request, _("Zoning done: %(counts)s") % {"counts": run.counts})
+    counts = {"zoned": 0, "changed": 0, "removed": 0, **(run.counts or {})}
+    messages.success(request, _("Zoning done: %(zoned)d agreements zoned, %(changed)d changed, %(removed)d left.")
+                     % counts)  # fmt: skip
     return redirect("negotiation:alerts")

@@ -60,7 +60,7 @@ def test_many_answers_by_excel_all_or_nothing(world, buyer, clerk, product, clie
     upload.name = "answers.xlsx"
     refused = client.post(reverse("negotiation:answers-excel"), {"file": upload})
     assert refused.status_code == 400
-    assert "row 3, I" in refused.content.decode() and "R-NEG-2" in refused.content.decode()
+    assert "第 3 行，I 列" in refused.content.decode() and "R-NEG-2" in refused.content.decode()
     assert not Agreement.objects.exists()
     sheet["I3"] = "9.5"
     upload = io.BytesIO()
@@ -97,8 +97,9 @@ def test_the_api_negotiates_and_answers_in_bulk(world, buyer, clerk, product, ap
 
 def test_the_hospital_sees_its_zones_and_the_saving_at_the_median(world, buyer, product, client):
     mine = agree(world, world.hospital, product, "24.50")  # 3.50 a tablet
-    peers = [agree(world, HospitalFactory(), product, price).hospital
-             for price in ("14.00", "21.00", "28.00")]  # 2.00, 3.00, 4.00 a tablet: median of the peers 3.00
+    peers = [
+        agree(world, HospitalFactory(), product, price).hospital for price in ("14.00", "21.00", "28.00")
+    ]  # 2.00, 3.00, 4.00 a tablet: median of the peers 3.00
     zone_agreements()
     client.force_login(buyer)
     page = client.get(reverse("negotiation:agreement-list")).content.decode()

@@ -37,6 +37,7 @@ from procurement.organisations.choices import (
     PROVINCES,
     ExpertSpeciality,
     HospitalGroupKind,
+    HospitalOwnership,
     OrganisationKind,
     RegionLevel,
     Role,
@@ -93,6 +94,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {run.name}: {run.status} {run.counts}")
                 self.stdout.write("Naming distributors and placing orders …")
                 self.seed_orders()
+                self.stdout.write("Negotiating, and zoning the agreements of the last 30 nights …")
+                self.seed_negotiations()
         self.print_logins()
 
     # -- organisations -----------------------------------------------------------------------
@@ -402,6 +405,55 @@ class Command(BaseCommand):
                     order_services.shipment_accept(
                         actor=keeper, shipment_id=shipment.pk, accepted_quantity=line.quantity
                     )
+
+    def seed_negotiations(self):
+        """Agreements of the public hospitals made over the last month (zoned night by night, for the
+        charts), and open negotiations of the demo hospital: one for the manufacturer, one for the buyer."""
+        from negotiation import services as negotiation_services
+        from negotiation.choices import Party, ThreadStatus
+        from negotiation.jobs import zone_agreements
+        from negotiation.models import Agreement, Negotiation, Offer
+
+        rng = self.random
+        today = timezone.localdate()
+        buyer = User.objects.get(username="hospital.buyer")
+        clerk = User.objects.get(username="maker.clerk")
+        hospitals = list(Organisation.objects.filter(kind=OrganisationKind.HOSPITAL, ownership=HospitalOwnership.PUBLIC)
+                         .order_by("name"))  # fmt: skip
+        negotiable = [listing for listing in Listing.objects.filter(status=ListingStatus.LISTED).select_related("product")
+                      .order_by("product__code")
+                      if not (listing.product.is_national_negotiated or listing.product.is_designated_production
+                              or listing.product.is_provincial_reserve)]  # fmt: skip
+        demo_maker = [listing for listing in negotiable if listing.manufacturer_id == clerk.organisation_id]
+        chosen = rng.sample(negotiable, k=min(40, len(negotiable)))
+        for listing in chosen:
+            for hospital in rng.sample(hospitals, k=min(len(hospitals), rng.randint(6, 24))):
+                price = round_money(listing.price * Decimal(rng.randint(72, 99)) / 100)
+                valid_from = today - timedelta(days=rng.randint(0, 30))
+                thread = Negotiation.objects.create(
+                    hospital=hospital, product=listing.product, manufacturer_id=listing.manufacturer_id,
+                    listing_price=listing.price, volume=rng.randint(50, 2000), price=price, turn=Party.HOSPITAL,
+                    status=ThreadStatus.AGREED, requested_by=buyer, closed_at=timezone.now(),
+                )  # fmt: skip
+                Offer.objects.create(negotiation=thread, party=Party.HOSPITAL, price=price, made_by=buyer)
+                Agreement.objects.create(
+                    negotiation=thread, hospital=hospital, product=listing.product,
+                    manufacturer_id=listing.manufacturer_id, price=price, unit_price=listing.product.unit_price(price),
+                    listing_price=listing.price, volume=thread.volume, valid_from=valid_from,
+                    valid_until=valid_from + timedelta(days=364),
+                )  # fmt: skip
+        for days_ago in range(30, -1, -1):
+            zone_agreements(today=today - timedelta(days=days_ago))
+        # Open threads of the demo hospital with the demo manufacturer.
+        taken = set(Agreement.objects.filter(hospital=buyer.organisation).values_list("product_id", flat=True))
+        free = [listing for listing in demo_maker if listing.product_id not in taken][:2]
+        for number, listing in enumerate(free):
+            thread = negotiation_services.negotiation_request(actor=buyer, request=negotiation_services.Request(
+                listing.product, round_money(listing.price * Decimal("0.85")), 600, note="年度用量较大，请求降价"))  # fmt: skip
+            if number == 1:
+                negotiation_services.offer_counter(actor=clerk, negotiation_id=thread.pk,
+                                                   price=round_money(listing.price * Decimal("0.93")),
+                                                   note="原料成本上涨，可让利7%")  # fmt: skip
 
     def print_logins(self):
         self.stdout.write("")
