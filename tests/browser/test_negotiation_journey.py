@@ -1,0 +1,88 @@
+"""Issue 5: a hospital asks for a lower price, the manufacturer counters, the hospital accepts and orders at
+the agreed price; bureau staff open the price alerts and see the charts — in a real Chromium."""
+
+import pytest
+
+from procurement.orders import services
+from tests.factories import HospitalFactory, ProductFactory
+from tests.negotiation.test_zoning import agree
+from tests.orders.conftest import make_listing
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, live_server):
+    product = ProductFactory(manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", trade_name="立普妥",
+                             specification="20mg", pack_quantity=7)  # fmt: skip
+    make_listing(product, "30.00")
+    services.designation_add(actor=world.user("manufacturer_clerk"), product=product, region=world.province,
+                             distributor=world.distributor)  # fmt: skip
+    for price in ("21.00", "24.50", "26.00"):  # three other public hospitals already agreed
+        agree(world, HospitalFactory(), product, price)
+
+    def session(username):
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "Secret-pass-2026")
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=home-title]")
+        return context, page
+
+    # The buyer asks for 24.00 a pack instead of the listing price of 30.00.
+    buyer_context, buyer = session("hospital_buyer")
+    buyer.click("nav.main-nav >> text=议价")
+    buyer.click("[data-testid=new-request]")
+    buyer.fill("#id_product", product.code)
+    buyer.fill("#id_price", "24.00")
+    buyer.fill("#id_volume", "200")
+    buyer.fill("#id_note", "年用量较大")
+    buyer.click("[data-testid=request-form] button.primary")
+    assert buyer.inner_text("[data-testid=thread-status]") == "议价中"
+    thread_url = buyer.url
+
+    # The manufacturer counters with 27.00.
+    maker_context, maker = session("manufacturer_clerk")
+    maker.goto(thread_url)
+    assert "年用量较大" in maker.inner_text("main")
+    maker.fill("[data-testid=counter-price]", "27.00")
+    maker.click("[data-testid=counter]")
+    assert maker.inner_text("[data-testid=price-on-table]") == "¥27.00"
+    maker_context.close()
+
+    # The buyer accepts, then orders at the agreed price.
+    buyer.goto(thread_url)
+    buyer.click("[data-testid=accept]")
+    assert buyer.inner_text("[data-testid=thread-status]") == "已达成"
+    buyer.click("nav.main-nav >> text=采购")
+    buyer.fill("#id_q", product.code)
+    buyer.click("form.filters button")
+    buyer.click(f"[data-testid=add-{product.code}]")
+    buyer.wait_for_selector("#cart-badge:has-text('(1)')")
+    buyer.click("nav.main-nav >> text=购物车")
+    cart = buyer.inner_text("[data-testid=cart-table]")
+    assert "¥27.00" in cart and "议价协议价" in cart
+    buyer.select_option(f"[data-testid=distributor-{product.code}]", str(world.distributor.pk))
+    buyer.click("[data-testid=place-order]")
+    assert "订单已提交" in buyer.inner_text(".messages")
+    line = buyer.inner_text("main section.card")
+    assert "¥27.00" in line and "议价协议价" in line
+    buyer_context.close()
+
+    # Bureau staff run the zoning and read the alerts: the trend chart, then the product's distribution.
+    bureau_context, bureau = session("provincial_supervisor")
+    bureau.click("nav.main-nav >> text=价格预警")
+    bureau.click("text=立即分区")
+    assert bureau.locator("[data-testid=chart] polyline").count() == 1
+    bureau.click(f"[data-testid=zones] >> text={product.generic_name}")
+    bureau.select_option("select[name=hospital]", str(world.hospital.pk))
+    bureau.click("form.filters button")
+    chart = bureau.locator("[data-testid=chart]")
+    assert chart.locator("circle").count() == 4  # four public hospitals agreed a price for it
+    assert chart.locator("[data-testid=own-price]").count() == 1
+    # 27.00 / 7 = 3.8571 a tablet, above the peers’ 75th percentile (3.6071): red.
+    assert bureau.inner_text("dl.facts [data-testid=zone]") == "红色（调控）"
+    bureau_context.close()
