@@ -6,7 +6,8 @@ peers' red percentile (75th) or above the national lowest unit price, yellow abo
 percentile (median), blue above their lowest, no alert at or below it; fewer than ZONE_MIN_PEERS
 peers: not zoned. Percentiles are continuous, as percentile_cont; leaving one hospital out is done
 by index arithmetic on the product's sorted prices (``peer_percentile``, migration 0002), so each
-agreement costs a few array reads, not a scan of its peers.
+agreement costs a few array reads, not a scan of its peers. Percentiles are computed in double
+precision, as percentile_cont does, and stored rounded to the fen's hundredth (4 places).
 
 Only changed rows are written: a second run the same night writes nothing.
 """
@@ -34,7 +35,7 @@ ZONED_SQL = """
         FROM current c
     ),
     sorted AS (
-        SELECT product_id, array_agg(unit_price ORDER BY unit_price) AS prices FROM current GROUP BY product_id
+        SELECT product_id, array_agg(unit_price::float8 ORDER BY unit_price) AS prices FROM current GROUP BY product_id
     ),
     lowest AS (
         SELECT p.id AS product_id, round(min(n.price) / p.pack_quantity, 4) AS unit_price
@@ -46,9 +47,9 @@ ZONED_SQL = """
     figures AS (
         SELECT r.id AS agreement_id, r.hospital_id, r.product_id, r.unit_price,
                cardinality(s.prices) - 1 AS peer_count,
-               round(peer_percentile(s.prices, r.own_rank, 0), 4) AS peer_lowest,
-               round(peer_percentile(s.prices, r.own_rank, %(yellow)s), 4) AS peer_yellow_line,
-               round(peer_percentile(s.prices, r.own_rank, %(red)s), 4) AS peer_red_line,
+               round(peer_percentile(s.prices, r.own_rank, 0)::numeric, 4) AS peer_lowest,
+               round(peer_percentile(s.prices, r.own_rank, %(yellow)s::float8)::numeric, 4) AS peer_yellow_line,
+               round(peer_percentile(s.prices, r.own_rank, %(red)s::float8)::numeric, 4) AS peer_red_line,
                l.unit_price AS national_lowest
         FROM ranked r
         JOIN sorted s ON s.product_id = r.product_id

@@ -115,7 +115,7 @@ def test_leaving_one_out_is_percentile_cont_over_the_peers():
             peers = prices[: rank - 1] + prices[rank:]
             fraction = generator.choice([D("0"), D("0.5"), D("0.75"), D("0.9")])
             cursor.execute(
-                """SELECT peer_percentile(%s::numeric[], %s, %s),
+                """SELECT peer_percentile(%s::float8[], %s, %s::float8),
                           (SELECT percentile_cont(%s::float8) WITHIN GROUP (ORDER BY p) FROM unnest(%s::numeric[]) p)""",
                 [prices, rank, fraction, float(fraction), peers],
             )
