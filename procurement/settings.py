@@ -315,8 +315,6 @@ PROCUREMENT_POLICY = {
     "NATIONAL_PREPAYMENT_SHARE": Decimal("0.30"),
     # R-VBP-11: days of demand under which a winner's stock raises a shortage warning.
     "SHORTAGE_STOCK_DAYS": 30,
-    # R-ORD-5: seconds the HIS pull cursor holds back, by the database clock.
-    "PULL_CURSOR_HOLDBACK_SECONDS": 5,
 }
 for _name, _default in PROCUREMENT_POLICY.items():
     _cast = {Decimal: Decimal, int: int, str: str}[type(_default)]
