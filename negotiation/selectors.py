@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Round
 from django.utils import timezone
 
 from negotiation.choices import AgreementStatus, ThreadStatus, Zone
 from negotiation.models import Agreement, AgreementZoning, HospitalZoneDay, Negotiation
-from procurement.core.money import round_money
 from procurement.core.policy import policy
 from procurement.core.scoping import scope_q, visible_to
 from procurement.organisations.models import Organisation, User
@@ -27,9 +27,27 @@ def threads_for(user: User) -> QuerySet[Negotiation]:
     return visible_to(user, Negotiation).select_related("hospital", "group", "product", "manufacturer")
 
 
+# What a hospital would save over an agreement's volume at its peers' median unit price (0 at or below it).
+SAVING_AT_PEERS_MEDIAN = (
+    Greatest(
+        Coalesce(F("zoning__unit_price") - F("zoning__peer_yellow_line"), Value(Decimal(0))),
+        Value(Decimal(0)),
+        output_field=DecimalField(max_digits=20, decimal_places=4),
+    )
+    * F("volume")
+    * F("product__pack_quantity")
+)
+
+
 def agreements_for(user: User) -> QuerySet[Agreement]:
+    """The agreements in force the user may see, each with ``saving`` (at the peers' median)."""
     return (visible_to(user, Agreement).filter(status=AgreementStatus.ACTIVE)
-            .select_related("hospital", "product", "manufacturer", "group", "zoning"))  # fmt: skip
+            .select_related("hospital", "product", "manufacturer", "group", "zoning")
+            .annotate(saving=Round(SAVING_AT_PEERS_MEDIAN, 2)))  # fmt: skip
+
+
+def total_saving(agreements: QuerySet[Agreement]) -> Decimal:
+    return agreements.aggregate(total=Coalesce(Sum("saving"), Value(Decimal(0))))["total"]
 
 
 def zonings_for(user: User) -> QuerySet[AgreementZoning]:
@@ -91,19 +109,8 @@ def red_share_series(user: User, hospital_id: int | None = None) -> list[tuple[d
     days = visible_to(user, HospitalZoneDay)
     if hospital_id is not None:
         days = days.filter(hospital_id=hospital_id)
-    from django.db.models import Sum
-
     rows = days.values("day").annotate(agreements=Sum("agreements"), red=Sum("red")).order_by("day")
     return [(row["day"], (row["red"] / row["agreements"]) if row["agreements"] else 0.0) for row in rows]
-
-
-def saving_at_peers_median(agreement: Agreement) -> Decimal:
-    """What the hospital would save over the agreement's volume at its peers' median unit price."""
-    zoning = getattr(agreement, "zoning", None)
-    if zoning is None or zoning.peer_yellow_line is None or zoning.unit_price <= zoning.peer_yellow_line:
-        return Decimal(0)
-    units = agreement.volume * agreement.product.pack_quantity
-    return round_money((zoning.unit_price - zoning.peer_yellow_line) * units)
 
 
 # -- R-NEG-7: flags for supervision ----------------------------------------------------------------------

@@ -149,10 +149,8 @@ def agreement_list(request):
     if request.GET.get("zone"):
         agreements = agreements.filter(zoning__zone=request.GET["zone"])
     page = _page(request, agreements)
-    rows = [(agreement, selectors.saving_at_peers_median(agreement)) for agreement in page["object_list"]]
-    total = sum((selectors.saving_at_peers_median(a) for a in agreements), start=0) if page["is_paginated"] else sum(
-        (saving for _a, saving in rows), start=0)  # fmt: skip
-    return render(request, "negotiation/agreement_list.html", {"rows": rows, "total_saving": total, **page})
+    return render(request, "negotiation/agreement_list.html", {"total_saving": selectors.total_saving(agreements),
+                                                               **page})  # fmt: skip
 
 
 @login_required
