@@ -10,7 +10,8 @@ element i of an array of variable-length numerics walks the i elements before it
 figure cost the length of its product's array; fixed-width elements are read in one step. And
 they are not STRICT: PostgreSQL inlines a SQL function into the query only when it can prove the
 body as strict as the declaration, which a CASE is not; not inlined, each call ran its own little
-executor (2.5 minutes for 600,000 agreements against 2 seconds inlined).
+executor (measured on synthetic prices: 7.9 s for 60,000 agreements not inlined, 2 s for 600,000
+inlined).
 """
 
 from django.db import migrations
