@@ -10,12 +10,15 @@ sys.path.insert(0, str(ROOT))
 
 
 def setup(name: str):
-    """Point Django at a fresh ``<database>_bench``, migrate it, and return psycopg's connect URL."""
+    """Point Django at a fresh ``<database>_<name>_bench``, migrate it, and return psycopg's connect URL.
+
+    Each benchmark has its own scratch database, so two can run at once without dropping each other's.
+    """
     import psycopg
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/procurement")
     parts = urlsplit(url)
-    bench_db = f"{parts.path.lstrip('/') or 'procurement'}_bench"
+    bench_db = f"{parts.path.lstrip('/') or 'procurement'}_{name}_bench"
     admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')

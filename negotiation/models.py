@@ -166,10 +166,16 @@ class AgreementZoning(models.Model):
     Unit prices throughout; the percentiles are of the other public hospitals' agreed unit prices.
     """
 
-    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, primary_key=True, related_name="zoning")
-    hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    zone = models.CharField(_("zone"), max_length=8, choices=Zone.choices, db_index=True)
+    # Derived rows, written only by the nightly job from the agreements in force in the same transaction:
+    # no foreign-key checks in the database (600,000 deferred checks cost the job more than its writes;
+    # bench/zoning.py), and no single-column indexes the composite ones below already serve.
+    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, primary_key=True, related_name="zoning",
+                                     db_constraint=False)  # fmt: skip
+    hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                 db_index=False)  # fmt: skip
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                db_index=False)  # fmt: skip
+    zone = models.CharField(_("zone"), max_length=8, choices=Zone.choices)
     unit_price = PriceField(_("agreed unit price"))
     peer_count = models.PositiveIntegerField(_("peer hospitals"))
     peer_lowest = PriceField(_("peers' lowest"), null=True)
