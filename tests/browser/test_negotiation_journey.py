@@ -41,7 +41,7 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
     buyer.fill("#id_volume", "200")
     buyer.fill("#id_note", "年用量较大")
     buyer.click("[data-testid=request-form] button.primary")
-    assert buyer.inner_text("[data-testid=thread-status]") == "议价中"
+    buyer.wait_for_selector("[data-testid=thread-status]:has-text('议价中')")
     thread_url = buyer.url
 
     # The manufacturer counters with 27.00.
@@ -50,13 +50,14 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
     assert "年用量较大" in maker.inner_text("main")
     maker.fill("[data-testid=counter-price]", "27.00")
     maker.click("[data-testid=counter]")
-    assert maker.inner_text("[data-testid=price-on-table]") == "¥27.00"
+    maker.wait_for_selector("[data-testid=price-on-table]:has-text('¥27.00')")
+    assert "还价已发送" in maker.inner_text(".messages")
     maker_context.close()
 
     # The buyer accepts, then orders at the agreed price.
     buyer.goto(thread_url)
     buyer.click("[data-testid=accept]")
-    assert buyer.inner_text("[data-testid=thread-status]") == "已达成"
+    buyer.wait_for_selector("[data-testid=thread-status]:has-text('已达成')")
     buyer.click("nav.main-nav >> text=采购")
     buyer.fill("#id_q", product.code)
     buyer.click("form.filters button")
@@ -76,10 +77,12 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
     bureau_context, bureau = session("provincial_supervisor")
     bureau.click("nav.main-nav >> text=价格预警")
     bureau.click("text=立即分区")
+    bureau.wait_for_selector(".messages:has-text('分区完成')")
     assert bureau.locator("[data-testid=chart] polyline").count() == 1
     bureau.click(f"[data-testid=zones] >> text={product.generic_name}")
     bureau.select_option("select[name=hospital]", str(world.hospital.pk))
     bureau.click("form.filters button")
+    bureau.wait_for_selector("[data-testid=chart] [data-testid=own-price]")
     chart = bureau.locator("[data-testid=chart]")
     assert chart.locator("circle").count() == 4  # four public hospitals agreed a price for it
     assert chart.locator("[data-testid=own-price]").count() == 1
