@@ -11,7 +11,7 @@ from listings.models import Listing
 from procurement.core.errors import DomainError
 from procurement.orders import services
 from procurement.orders.models import Order
-from procurement.orders.pricing import Quote, Refusal, register_price_source, resolve_prices
+from procurement.orders.pricing import Quote, Refusal, resolve_prices
 from supervision import services as supervision
 from tests.factories import ProductFactory
 from tests.orders.conftest import make_listing
@@ -89,22 +89,18 @@ def test_a_designation_for_another_city_does_not_serve_this_hospital(world, buye
     assert services.designated_distributors(world.other_hospital, [product.pk]) == {product.pk: {world.distributor.pk}}
 
 
-def test_a_new_price_source_plugs_in_by_precedence(world, listed, buyer):
-    """Later channels add a source; the order code does not change (R-ORD-2: agreement before listing)."""
-
-    class AgreementSource:
-        kind, precedence = "agreement", 20
-
-        def consider(self, hospital, products, on):
-            return {products[0].pk: Quote(products[0].pk, Decimal("11.00"), "agreement", "agreement:1")}
-
+def test_a_new_price_source_plugs_in_by_precedence(world, listed, buyer, monkeypatch):
+    """Later channels add a source; the order code does not change (R-ORD-2: a VBP contract before the rest)."""
     from procurement.orders import pricing
 
-    register_price_source(AgreementSource())
-    try:
-        submitted = services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2,
-                                                                                  world.distributor.pk)])  # fmt: skip
-        line = submitted.order.lines.get()
-        assert (line.price, line.price_source, line.amount) == (Decimal("11.0000"), "agreement", Decimal("22.00"))
-    finally:
-        pricing._sources.pop("agreement")
+    class ContractSource:
+        kind, precedence = "vbp", 10
+
+        def consider(self, hospital, products, on):
+            return {products[0].pk: Quote(products[0].pk, Decimal("11.00"), "vbp", "contract:1")}
+
+    monkeypatch.setitem(pricing._sources, "vbp", ContractSource())  # removed again after the test
+    submitted = services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2,
+                                                                              world.distributor.pk)])  # fmt: skip
+    line = submitted.order.lines.get()
+    assert (line.price, line.price_source, line.amount) == (Decimal("11.0000"), "vbp", Decimal("22.00"))
