@@ -49,3 +49,27 @@ def login(page):
         return page
 
     return login_as
+
+
+@pytest.fixture
+def session(browser, live_server):
+    """``session(username)``: a new browser context logged in as that user (confirm dialogs accepted);
+    returns (context, page). Contexts still open at the end are closed."""
+    contexts = []
+
+    def open_session(username: str, password: str = "Secret-pass-2026"):
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=home-title]")
+        return context, page
+
+    yield open_session
+    for context in contexts:
+        context.close()  # a no-op for one the test closed already

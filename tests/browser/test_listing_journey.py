@@ -9,7 +9,7 @@ from tests.factories import ProductFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_declare_refused_then_compliant_approved_and_public(world, browser, live_server):
+def test_declare_refused_then_compliant_approved_and_public(world, browser, live_server, session):
     product = ProductFactory(manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", trade_name="阿乐",
                              specification="20mg", pack_quantity=7)  # fmt: skip
     batch = NationalPriceImport.objects.create(
@@ -17,18 +17,6 @@ def test_declare_refused_then_compliant_approved_and_public(world, browser, live
     )
     NationalPrice.objects.create(product_code=product.code, province="11", price="9.00", effective_date="2026-09-18",
                                  batch=batch)  # fmt: skip
-
-    def session(username):
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "Secret-pass-2026")
-        page.click("button[type=submit]")
-        page.wait_for_selector("[data-testid=home-title]")
-        return context, page
 
     # The manufacturer's clerk declares 9.50 where the national lowest is 9.00.
     maker_context, maker = session("manufacturer_clerk")

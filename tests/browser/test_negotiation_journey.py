@@ -11,7 +11,7 @@ from tests.orders.conftest import make_listing
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, live_server):
+def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, live_server, session):
     product = ProductFactory(manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", trade_name="立普妥",
                              specification="20mg", pack_quantity=7)  # fmt: skip
     make_listing(product, "30.00")
@@ -19,18 +19,6 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
                              distributor=world.distributor)  # fmt: skip
     for price in ("21.00", "24.50", "26.00"):  # three other public hospitals already agreed
         agree(world, HospitalFactory(), product, price)
-
-    def session(username):
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "Secret-pass-2026")
-        page.click("button[type=submit]")
-        page.wait_for_selector("[data-testid=home-title]")
-        return context, page
 
     # The buyer asks for 24.00 a pack instead of the listing price of 30.00.
     buyer_context, buyer = session("hospital_buyer")

@@ -13,7 +13,7 @@ from tests.orders.conftest import make_listing
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path):
+def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path, session):
     product = ProductFactory(manufacturer=world.manufacturer, generic_name="硫酸氢氯吡格雷片", trade_name="泰嘉",
                              specification="75mg", pack_quantity=7)  # fmt: skip
     make_listing(product, "12.60")
@@ -21,18 +21,6 @@ def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path):
                              distributor=world.distributor)  # fmt: skip
     report = tmp_path / "检验报告-B26110001.pdf"
     report.write_bytes(b"%PDF-1.4 inspection report of batch B26110001")
-
-    def session(username):
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "Secret-pass-2026")
-        page.click("button[type=submit]")
-        page.wait_for_selector("[data-testid=home-title]")
-        return context, page
 
     # The buyer finds the product by its pinyin initials and orders 4 packs.
     buyer_context, buyer = session("hospital_buyer")
