@@ -236,8 +236,8 @@ def wrk_peak(port, keys, codes, distributor, connections, seconds) -> tuple[floa
 # The same statements the API sends for one order, without the application: the key's lookup (the
 # key, its machine account, hospital and region), the order row with its idempotency key and the
 # audit context (who, from where, why) that every event row of the transaction records, the
-# products with the distributors named for the region (R-ORD-3), their listings and the makers'
-# bad-record bars (R-ORD-2, R-LIST-14), the five lines and the order's total. Products are picked
+# products with the distributors named for the region (R-ORD-3), the hospital's agreements (R-NEG-5),
+# their listings and the makers' bad-record bars (R-ORD-2, R-LIST-14), the five lines and the order's total. Products are picked
 # by id where the API looks them up by code (both a unique-index probe).
 PGBENCH_SCRIPT = """
 \\set h random(0, {hospitals} - 1)
@@ -268,6 +268,9 @@ SELECT p.id, p.code, p.generic_name, p.manufacturer_id,
              JOIN organisations_region r ON r.id = d.region_id JOIN organisations_organisation o ON o.id = d.distributor_id
              WHERE d.product_id = p.id AND d.is_active AND o.is_active AND r.code = '{region}')
   FROM catalogue_product p WHERE p.id IN (:p1, :p2, :p3, :p4, :p5);
+SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
+  WHERE a.hospital_id = :hospital_id AND a.product_id IN (:p1, :p2, :p3, :p4, :p5) AND a.status = 'active'
+    AND a.valid_from <= current_date AND a.valid_until >= current_date;
 SELECT l.id, l.price, l.status, bar.ends_on
   FROM listings_listing l
   LEFT JOIN LATERAL (SELECT max(b.ends_on) AS ends_on FROM supervision_badrecord b
