@@ -84,9 +84,13 @@ def test_counter_offers_alternate_up_to_the_round_limit(world, buyer, clerk, pro
 
 def test_a_counter_offer_stays_within_the_listing_price(buyer, clerk, product):
     thread = ask(buyer, product)
-    with pytest.raises(DomainError) as error:
-        services.offer_counter(actor=clerk, negotiation_id=thread.pk, price="31.00")
+    with pytest.raises(DomainError) as error:  # one fen above the listing price of 30.00
+        services.offer_counter(actor=clerk, negotiation_id=thread.pk, price="30.01")
     assert error.value.problems[0].rule == "R-NEG-2"
+    # Equal to the listing price is allowed; agreed there, it counts as not negotiated (R-NEG-2).
+    services.offer_counter(actor=clerk, negotiation_id=thread.pk, price="30.00")
+    [agreement] = services.negotiation_accept(actor=buyer, negotiation_id=thread.pk)
+    assert (agreement.price, agreement.negotiated) == (Decimal("30.00"), False)
 
 
 def test_each_side_sees_only_its_own_threads(world, buyer, clerk, product):
