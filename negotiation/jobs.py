@@ -9,8 +9,12 @@ by index arithmetic on the product's sorted prices (``peer_percentile``, migrati
 agreement costs a few array reads, not a scan of its peers. Percentiles are computed in double
 precision, as percentile_cont does, and stored rounded to the fen's hundredth (4 places).
 
-Only changed rows are written: a second run the same night writes nothing. Under the job runner's
-advisory lock no other writer touches the zoning, so a plain UPDATE and INSERT replace ON CONFLICT.
+A product's zones depend on nothing but its agreements in force at public hospitals, its national
+lowest unit price and the thresholds: the job hashes these per product (``ProductZoning``) and
+recomputes only the products whose fingerprint moved, writing only the rows whose figures changed.
+A second run the same night, or a night when nothing moved, computes fingerprints and writes
+nothing. Under the job runner's advisory lock no other writer touches the zoning, so a plain UPDATE
+and INSERT replace ON CONFLICT.
 """
 
 from datetime import date
@@ -19,63 +23,117 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from procurement.core.bulk import indexes_built_after
 from procurement.core.jobs import nightly_job
 from procurement.core.policy import policy
 
-# Every agreement in force at a public hospital, with its zone and the figures it was decided on.
-ZONED_SQL = """
-    WITH current AS (
-        SELECT a.id, a.hospital_id, a.product_id, a.unit_price
-        FROM negotiation_agreement a
-        JOIN organisations_organisation h ON h.id = a.hospital_id
-        WHERE a.status = 'active' AND a.valid_from <= %(day)s AND a.valid_until >= %(day)s
-          AND h.ownership = 'public'
-    ),
-    ranked AS (
-        SELECT c.*, row_number() OVER (PARTITION BY c.product_id ORDER BY c.unit_price) AS own_rank
-        FROM current c
-    ),
-    sorted AS (
-        SELECT product_id, array_agg(unit_price::float8 ORDER BY unit_price) AS prices FROM current GROUP BY product_id
-    ),
-    lowest AS (
-        SELECT p.id AS product_id, round(min(n.price) / p.pack_quantity, 4) AS unit_price
-        FROM catalogue_product p
-        JOIN catalogue_nationalprice n ON n.product_code = p.code AND n.province <> %(home)s
-        WHERE p.id IN (SELECT product_id FROM sorted)
-        GROUP BY p.id, p.pack_quantity
-    ),
-    figures AS MATERIALIZED (  -- each percentile once, for its column and for the zone
-        SELECT r.id AS agreement_id, r.hospital_id, r.product_id, r.unit_price,
-               cardinality(s.prices) - 1 AS peer_count,
-               round(peer_percentile(s.prices, r.own_rank, 0)::numeric, 4) AS peer_lowest,
-               round(peer_percentile(s.prices, r.own_rank, %(yellow)s::float8)::numeric, 4) AS peer_yellow_line,
-               round(peer_percentile(s.prices, r.own_rank, %(red)s::float8)::numeric, 4) AS peer_red_line,
-               l.unit_price AS national_lowest
-        FROM ranked r
-        JOIN sorted s ON s.product_id = r.product_id
-        LEFT JOIN lowest l ON l.product_id = r.product_id
-    )
-    SELECT f.*,
-           CASE WHEN f.peer_count < %(min_peers)s THEN 'unzoned'
-                WHEN f.unit_price > f.peer_red_line OR f.unit_price > f.national_lowest THEN 'red'
-                WHEN f.unit_price > f.peer_yellow_line THEN 'yellow'
-                WHEN f.unit_price > f.peer_lowest THEN 'blue'
-                ELSE 'none' END AS zone
-    FROM figures f
+ZONING_TABLE = "negotiation_agreementzoning"
+
+# Every agreement in force at a public hospital.
+CURRENT_SQL = """
+    SELECT a.id, a.hospital_id, a.product_id, a.unit_price
+    FROM negotiation_agreement a
+    JOIN organisations_organisation h ON h.id = a.hospital_id
+    WHERE a.status = 'active' AND a.valid_from <= %(day)s AND a.valid_until >= %(day)s AND h.ownership = 'public'
+"""
+
+# Each product with agreements in force: their unit prices sorted (``peer_percentile`` reads the peers'
+# from them) and the lowest unit price in the national feed outside this province. One row per
+# product, joined to its agreements once.
+PRODUCTS_SQL = """
+    SELECT s.*, (SELECT round(min(n.price) / p.pack_quantity, 4)
+                 FROM catalogue_product p
+                 JOIN catalogue_nationalprice n ON n.product_code = p.code AND n.province <> %(home)s
+                 WHERE p.id = s.product_id GROUP BY p.pack_quantity) AS national_lowest
+    FROM (SELECT product_id, array_agg(unit_price::float8 ORDER BY unit_price) AS prices{columns}
+          FROM current GROUP BY product_id) s
 """
 
 
+def _zoned(agreements: str) -> str:
+    """The CTE ``zoned``: the figures and zone of each agreement of ``agreements`` (all of each of its
+    products' agreements in force), from ``products``. The figures are computed in a
+    subquery kept apart (OFFSET 0), so that each percentile is computed once, for its column and for
+    the zone."""
+    return f"""
+    ranked AS (
+        SELECT c.*, row_number() OVER (PARTITION BY c.product_id ORDER BY c.unit_price) AS own_rank
+        FROM {agreements} c
+    ),
+    zoned AS (
+        SELECT f.*,
+               CASE WHEN f.peer_count < %(min_peers)s THEN 'unzoned'
+                    WHEN f.unit_price > f.peer_red_line OR f.unit_price > f.national_lowest THEN 'red'
+                    WHEN f.unit_price > f.peer_yellow_line THEN 'yellow'
+                    WHEN f.unit_price > f.peer_lowest THEN 'blue'
+                    ELSE 'none' END AS zone
+        FROM (
+            SELECT r.id AS agreement_id, r.hospital_id, r.product_id, r.unit_price,
+                   cardinality(s.prices) - 1 AS peer_count,
+                   round(peer_percentile(s.prices, r.own_rank, 0)::numeric, 4) AS peer_lowest,
+                   round(peer_percentile(s.prices, r.own_rank, %(yellow)s::float8)::numeric, 4) AS peer_yellow_line,
+                   round(peer_percentile(s.prices, r.own_rank, %(red)s::float8)::numeric, 4) AS peer_red_line,
+                   s.national_lowest
+            FROM ranked r
+            JOIN products s ON s.product_id = r.product_id
+            OFFSET 0
+        ) f
+    )"""
+
+
+# The bare computation, every agreement in force with its zone and figures, nothing written (bench/zoning.py).
+ZONED_SQL = f"""
+    WITH current AS MATERIALIZED ({CURRENT_SQL}),
+    products AS MATERIALIZED ({PRODUCTS_SQL.format(columns="")}),
+    {_zoned("current")}
+    SELECT * FROM zoned
+"""
+
 _FIGURES = ["zone", "unit_price", "peer_count", "peer_lowest", "peer_yellow_line", "peer_red_line", "national_lowest"]
 
-# One statement: the figures once, then only what changed is written — rows whose figures moved are
-# updated, agreements new to the zoning inserted (an unchanged row is not even locked, so a re-run
-# writes nothing), agreements no longer in force (superseded, expired, at a hospital no longer
-# public) removed, and each hospital's counts of the night recorded. The parts touch disjoint rows.
+# A product's fingerprint: its agreements in force (which, at what unit price: an order-free sum of their
+# hashes, with their count), its national lowest and the thresholds.
+_MARKED = ", count(*) AS agreements, sum(hashint8extended(id, 0) # hash_numeric_extended(unit_price, 1)) AS mark"
+_FINGERPRINT = (
+    "md5(concat_ws(':', agreements, mark, coalesce(national_lowest::text, '-'), %(yellow)s, %(red)s, %(min_peers)s))"
+)
+_COLUMNS = f"agreement_id, hospital_id, product_id, {', '.join(_FIGURES)}, yellow_percentile, red_percentile, zoned_on"
+
+# The first night, into an empty zoning: every agreement in force is new, every product marked.
+LOAD_STATEMENT = f"""
+    WITH current AS MATERIALIZED ({CURRENT_SQL}),
+    products AS MATERIALIZED ({PRODUCTS_SQL.format(columns=_MARKED)}),
+    marked AS (
+        INSERT INTO negotiation_productzoning (product_id, agreements, fingerprint, zoned_on)
+        SELECT product_id, agreements, {_FINGERPRINT}, %(day)s FROM products
+    ),
+    {_zoned("current")}
+    INSERT INTO {ZONING_TABLE} ({_COLUMNS})
+    SELECT agreement_id, hospital_id, product_id, {", ".join(_FIGURES)}, %(yellow)s, %(red)s, %(day)s FROM zoned
+"""
+
+# Any other night, one statement. Products whose fingerprint moved are rezoned: rows whose figures changed are updated, agreements new to the
+# zoning inserted, those no longer in force (superseded, expired, at a hospital no longer public)
+# removed; products with no agreement in force any more lose their rows. The parts touch disjoint rows.
 ZONE_STATEMENT = f"""
-    WITH zoned AS MATERIALIZED ({ZONED_SQL}),
+    WITH current AS MATERIALIZED ({CURRENT_SQL}),
+    products AS MATERIALIZED ({PRODUCTS_SQL.format(columns=_MARKED)}),
+    changed AS MATERIALIZED (
+        SELECT m.product_id, m.agreements, m.fingerprint
+        FROM (SELECT product_id, agreements, {_FINGERPRINT} AS fingerprint FROM products) m
+        LEFT JOIN negotiation_productzoning z ON z.product_id = m.product_id
+        WHERE z.fingerprint IS DISTINCT FROM m.fingerprint
+    ),
+    gone AS MATERIALIZED (
+        SELECT z.product_id FROM negotiation_productzoning z
+        WHERE NOT EXISTS (SELECT 1 FROM products s WHERE s.product_id = z.product_id)
+    ),
+    rezoned AS (
+        SELECT c.* FROM current c WHERE c.product_id IN (SELECT product_id FROM changed)
+    ),
+    {_zoned("rezoned")},
     updated AS (
-        UPDATE negotiation_agreementzoning z
+        UPDATE {ZONING_TABLE} z
         SET {", ".join(f"{name} = n.{name}" for name in _FIGURES)}, yellow_percentile = %(yellow)s,
             red_percentile = %(red)s, zoned_on = %(day)s
         FROM zoned n
@@ -85,32 +143,42 @@ ZONE_STATEMENT = f"""
         RETURNING 1
     ),
     inserted AS (
-        INSERT INTO negotiation_agreementzoning
-            (agreement_id, hospital_id, product_id, {", ".join(_FIGURES)}, yellow_percentile, red_percentile, zoned_on)
+        INSERT INTO {ZONING_TABLE} ({_COLUMNS})
         SELECT n.agreement_id, n.hospital_id, n.product_id, {", ".join(f"n.{name}" for name in _FIGURES)},
                %(yellow)s, %(red)s, %(day)s
         FROM zoned n
-        WHERE NOT EXISTS (SELECT 1 FROM negotiation_agreementzoning z WHERE z.agreement_id = n.agreement_id)
+        WHERE NOT EXISTS (SELECT 1 FROM {ZONING_TABLE} z WHERE z.agreement_id = n.agreement_id)
         RETURNING 1
     ),
     removed AS (
-        DELETE FROM negotiation_agreementzoning z
-        WHERE NOT EXISTS (SELECT 1 FROM zoned n WHERE n.agreement_id = z.agreement_id)
+        DELETE FROM {ZONING_TABLE} z
+        WHERE z.product_id IN (SELECT product_id FROM changed UNION ALL SELECT product_id FROM gone)
+          AND NOT EXISTS (SELECT 1 FROM zoned n WHERE n.agreement_id = z.agreement_id)
         RETURNING 1
     ),
-    days AS (
-        INSERT INTO negotiation_hospitalzoneday AS d (hospital_id, day, agreements, red, yellow, blue)
-        SELECT hospital_id, %(day)s, count(*) FILTER (WHERE zone <> 'unzoned'), count(*) FILTER (WHERE zone = 'red'),
-               count(*) FILTER (WHERE zone = 'yellow'), count(*) FILTER (WHERE zone = 'blue')
-        FROM zoned GROUP BY hospital_id
-        ON CONFLICT (hospital_id, day) DO UPDATE SET
-            agreements = EXCLUDED.agreements, red = EXCLUDED.red, yellow = EXCLUDED.yellow, blue = EXCLUDED.blue
-        WHERE (d.agreements, d.red, d.yellow, d.blue)
-              IS DISTINCT FROM (EXCLUDED.agreements, EXCLUDED.red, EXCLUDED.yellow, EXCLUDED.blue)
-        RETURNING 1
+    marked AS (
+        INSERT INTO negotiation_productzoning AS s (product_id, agreements, fingerprint, zoned_on)
+        SELECT product_id, agreements, fingerprint, %(day)s FROM changed
+        ON CONFLICT (product_id) DO UPDATE SET
+            agreements = EXCLUDED.agreements, fingerprint = EXCLUDED.fingerprint, zoned_on = EXCLUDED.zoned_on
+    ),
+    unmarked AS (
+        DELETE FROM negotiation_productzoning s WHERE s.product_id IN (SELECT product_id FROM gone)
     )
-    SELECT (SELECT count(*) FROM zoned), (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted),
+    SELECT (SELECT count(*) FROM current), (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted),
            (SELECT count(*) FROM removed)
+"""
+
+# Each hospital's counts of the night, from the zoning as written; a row only where they differ.
+DAYS_STATEMENT = f"""
+    INSERT INTO negotiation_hospitalzoneday AS d (hospital_id, day, agreements, red, yellow, blue)
+    SELECT hospital_id, %(day)s, count(*) FILTER (WHERE zone <> 'unzoned'), count(*) FILTER (WHERE zone = 'red'),
+           count(*) FILTER (WHERE zone = 'yellow'), count(*) FILTER (WHERE zone = 'blue')
+    FROM {ZONING_TABLE} GROUP BY hospital_id
+    ON CONFLICT (hospital_id, day) DO UPDATE SET
+        agreements = EXCLUDED.agreements, red = EXCLUDED.red, yellow = EXCLUDED.yellow, blue = EXCLUDED.blue
+    WHERE (d.agreements, d.red, d.yellow, d.blue)
+          IS DISTINCT FROM (EXCLUDED.agreements, EXCLUDED.red, EXCLUDED.yellow, EXCLUDED.blue)
 """
 
 
@@ -124,7 +192,16 @@ def zone_agreements(today: date | None = None) -> dict[str, int]:
     """R-NEG-6: red / yellow / blue zoning of the agreements in force, with the figures of each."""
     params = zoning_params(today or timezone.localdate())
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")  # compiling this statement costs more than it saves (1.7 s)
-        cursor.execute(ZONE_STATEMENT, params)
-        zoned, changed, removed = cursor.fetchone()
+        cursor.execute("SET LOCAL jit = off")  # compiling these statements costs more than it saves (1.7 s)
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {ZONING_TABLE})")
+        if cursor.fetchone()[0]:
+            cursor.execute(ZONE_STATEMENT, params)
+            zoned, changed, removed = cursor.fetchone()
+        else:  # a first night: a load, the indexes built after the rows
+            cursor.execute("DELETE FROM negotiation_productzoning")
+            with indexes_built_after(cursor, ZONING_TABLE):
+                cursor.execute(LOAD_STATEMENT, params)
+                zoned = changed = cursor.rowcount
+            removed = 0
+        cursor.execute(DAYS_STATEMENT, params)
     return {"zoned": zoned, "changed": changed, "removed": removed}

@@ -168,7 +168,10 @@ class AgreementZoning(models.Model):
 
     # Derived rows, written only by the nightly job from the agreements in force in the same transaction:
     # no foreign-key checks in the database (600,000 deferred checks cost the job more than its writes;
-    # bench/zoning.py), and no single-column indexes the composite ones below already serve.
+    # bench/zoning.py) and no index but the key. A hospital's or a product's rows are found through the
+    # agreements' own indexes (``agreement__hospital``, ``agreement__product``); hospital and product
+    # are copied here for the set-based counts by hospital, product and region, which read every row.
+    # Each index here would cost every night's writes (a first night's load: 0.2 s each).
     agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, primary_key=True, related_name="zoning",
                                      db_constraint=False)  # fmt: skip
     hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False,
@@ -186,17 +189,38 @@ class AgreementZoning(models.Model):
     red_percentile = models.DecimalField(_("red percentile"), max_digits=4, decimal_places=3)
     zoned_on = models.DateField(_("zoned on"))
 
-    scope_rule = ScopeRule(hospital="hospital", region="hospital__region")
+    scope_rule = ScopeRule(hospital="agreement__hospital", region="hospital__region")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agreement zoning")
         verbose_name_plural = _("agreement zonings")
-        indexes = [models.Index(fields=["product", "zone"], name="zoning_product_zone"),
-                   models.Index(fields=["hospital", "zone"], name="zoning_hospital_zone")]  # fmt: skip
 
     def __str__(self):
         return f"{self.agreement_id} · {self.zone}"
+
+
+class ProductZoning(models.Model):
+    """R-NEG-6: what a product's zoning was last decided on, as a fingerprint.
+
+    A product's zones depend on nothing but its agreements in force at public hospitals (which, at
+    what unit price), its national lowest unit price and the thresholds. The nightly job hashes
+    these per product and recomputes the zoning only of products whose fingerprint moved; the
+    others keep their rows untouched. Written by the job with the zoning, in the same transaction.
+    """
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, primary_key=True, related_name="+",
+                                   db_constraint=False)  # fmt: skip
+    agreements = models.PositiveIntegerField(_("agreements zoned"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=32)
+    zoned_on = models.DateField(_("zoned on"))
+
+    class Meta:
+        verbose_name = _("product zoning")
+        verbose_name_plural = _("product zonings")
+
+    def __str__(self):
+        return f"{self.product_id} · {self.fingerprint}"
 
 
 class HospitalZoneDay(models.Model):

@@ -94,8 +94,9 @@ def product_distribution(user: User, product_id: int, marked_hospital_id: int | 
     A hospital sees where its price stands among its peers (R-NEG-6) but not who they are: the
     peers' points come without names for a hospital.
     """
-    every = AgreementZoning.objects.filter(product_id=product_id).select_related("hospital").order_by("unit_price")
-    visible = set(zonings_for(user).filter(product_id=product_id).values_list("pk", flat=True))
+    every = (AgreementZoning.objects.filter(agreement__product_id=product_id).select_related("hospital")
+             .order_by("unit_price"))  # fmt: skip
+    visible = set(zonings_for(user).filter(agreement__product_id=product_id).values_list("pk", flat=True))
     anonymous = user.kind == "hospital"
     points = [Point(row.hospital if (row.pk in visible or not anonymous) else None, row.unit_price, row.zone,
                     row.hospital_id == marked_hospital_id)

@@ -182,7 +182,7 @@ def product_alerts(request, product_id):
         lines += [(_("peers' lowest"), own.peer_lowest, charts.ZONE_COLOURS["blue"]),
                   (_("peers' median"), own.peer_yellow_line, charts.ZONE_COLOURS["yellow"]),
                   (_("peers' 75th percentile"), own.peer_red_line, charts.ZONE_COLOURS["red"])]  # fmt: skip
-    zonings = (selectors.zonings_for(request.user).filter(product=product).select_related("hospital")
+    zonings = (selectors.zonings_for(request.user).filter(agreement__product=product).select_related("hospital")
                .order_by("-unit_price"))  # fmt: skip
     return render(request, "negotiation/product_alerts.html", {
         "product": product, "chart": charts.distribution(found.points, lines), "own": own, "zonings": zonings,
@@ -195,7 +195,7 @@ def product_alerts(request, product_id):
 def hospital_alerts(request, hospital_id):
     _require(_is_bureau(request.user) or request.user.organisation_id == hospital_id)
     hospital = get_object_or_404(visible_to(request.user, Organisation), pk=hospital_id)
-    zonings = (AgreementZoning.objects.filter(hospital=hospital).select_related("product")
+    zonings = (AgreementZoning.objects.filter(agreement__hospital=hospital).select_related("product")
                .order_by("zone", "-unit_price"))  # fmt: skip
     return render(request, "negotiation/hospital_alerts.html", {
         "hospital": hospital, "zonings": zonings,

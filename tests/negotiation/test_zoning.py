@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from negotiation.choices import AgreementStatus, ThreadStatus
 from negotiation.jobs import zone_agreements
-from negotiation.models import Agreement, AgreementZoning, HospitalZoneDay, Negotiation
+from negotiation.models import Agreement, AgreementZoning, HospitalZoneDay, Negotiation, ProductZoning
 from procurement.organisations.choices import HospitalOwnership
 from tests.factories import HospitalFactory, ProductFactory
 from tests.orders.conftest import make_listing
@@ -103,6 +103,96 @@ def agree_again(old: Agreement) -> Agreement:
                                     manufacturer=old.manufacturer, price=D("11"), unit_price=D("11"),
                                     listing_price=D("30"), volume=100, valid_from=old.valid_from,
                                     valid_until=old.valid_until)  # fmt: skip
+
+
+def zoned_on(product) -> set:
+    return set(AgreementZoning.objects.filter(product=product).values_list("zoned_on", flat=True))
+
+
+@pytest.fixture
+def two_products(world):
+    """Two products with four public hospitals' agreements each, zoned yesterday."""
+    products = [ProductFactory(manufacturer=world.manufacturer, pack_quantity=1) for _ in range(2)]
+    hospitals = [HospitalFactory() for _ in range(4)]
+    agreements = {product: [agree(world, hospital, product, price) for hospital, price in zip(hospitals, prices, strict=True)]
+                  for product, prices in zip(products, (["10", "12", "14", "20"], ["5", "6", "7", "8"]), strict=True)}  # fmt: skip
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert zone_agreements(today=yesterday) == {"zoned": 8, "changed": 8, "removed": 0}
+    return products, agreements, yesterday
+
+
+def test_only_the_products_whose_agreements_moved_are_rezoned(two_products):
+    """R-NEG-6, incremental: a product whose agreements in force, national lowest and thresholds are as
+    they were keeps its rows as written that night; a product with a new agreement is rezoned."""
+    (moved, still), agreements, yesterday = two_products
+    untouched = list(AgreementZoning.objects.filter(product=still).order_by("pk").values())
+    old = agreements[moved][3]
+    Agreement.objects.filter(pk=old.pk).update(status=AgreementStatus.SUPERSEDED)
+    new = agree_again(old)  # 20 → 11
+    counts = zone_agreements()
+    assert counts["zoned"] == 8 and counts["removed"] == 1
+    assert list(AgreementZoning.objects.filter(product=still).order_by("pk").values()) == untouched
+    assert zoned_on(moved) == {timezone.localdate()} and zoned_on(still) == {yesterday}
+    assert zoning(new).unit_price == D("11")
+    assert ProductZoning.objects.get(product=still).zoned_on == yesterday
+    assert ProductZoning.objects.get(product=moved).zoned_on == timezone.localdate()
+    # Each hospital's counts of the night include the rows not rewritten.
+    assert sum(HospitalZoneDay.objects.filter(day=timezone.localdate()).values_list("agreements", flat=True)) == 8
+
+
+def test_a_lower_national_price_rezones_its_product(two_products, feed):
+    (first, _second), agreements, _yesterday = two_products
+    assert zoning(agreements[first][2]).zone == "yellow"  # 14 among 10, 12, 20
+    feed(first.code, "31", "13.00")  # a national lowest unit price of 13 elsewhere: 14 is above it
+    counts = zone_agreements()
+    assert counts["changed"] == 4  # each of the product's rows now carries the national lowest
+    assert zoning(agreements[first][2]).zone == "red"
+
+
+def test_new_thresholds_rezone_every_product(two_products, settings):
+    settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "ZONE_MIN_PEERS": 4}
+    assert zone_agreements()["changed"] == 8
+    assert set(AgreementZoning.objects.values_list("zone", flat=True)) == {"unzoned"}  # three peers each
+
+
+def test_a_product_with_nothing_in_force_loses_its_zoning(two_products):
+    (first, second), _agreements, _yesterday = two_products
+    Agreement.objects.filter(product=first).update(valid_until=timezone.localdate() - timedelta(days=1))
+    assert zone_agreements() == {"zoned": 4, "changed": 0, "removed": 4}
+    assert not AgreementZoning.objects.filter(product=first).exists()
+    assert not ProductZoning.objects.filter(product=first).exists()
+    assert AgreementZoning.objects.filter(product=second).count() == 4
+
+
+def test_a_hospital_no_longer_public_leaves_its_peers(two_products):
+    (first, _second), agreements, _yesterday = two_products
+    at_twenty = agreements[first][3]
+    type(at_twenty.hospital).objects.filter(pk=at_twenty.hospital_id).update(ownership=HospitalOwnership.PRIVATE)
+    counts = zone_agreements()
+    assert counts["removed"] == 2  # its agreements for both products
+    left = zoning(agreements[first][2])  # 14, now among 10 and 12 only: too few peers
+    assert (left.peer_count, left.peer_red_line, left.zone) == (2, D("11.5"), "unzoned")
+
+
+def zoning_indexes() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT i.relname, pg_get_indexdef(i.oid), c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+            LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid
+            WHERE x.indrelid = 'negotiation_agreementzoning'::regclass ORDER BY 1
+        """)  # fmt: skip
+        return cursor.fetchall()
+
+
+def test_a_first_night_builds_the_tables_indexes_again_as_they_were(example):
+    """An empty zoning is loaded with its indexes dropped and built after the rows: same names, same definitions."""
+    before = zoning_indexes()
+    assert any(row[2] for row in before)  # the primary key is among them
+    zone_agreements()  # loaded
+    assert zoning_indexes() == before
+    zone_agreements()  # the incremental path leaves them alone
+    assert zoning_indexes() == before
 
 
 def test_leaving_one_out_is_percentile_cont_over_the_peers():
