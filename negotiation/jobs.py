@@ -12,8 +12,9 @@ precision, as percentile_cont does, and stored rounded to the fen's hundredth (4
 A product's zones depend on nothing but its agreements in force at public hospitals, its national
 lowest unit price and the thresholds: the job hashes these per product (``ProductZoning``) and
 recomputes only the products whose fingerprint moved, writing only the rows whose figures changed.
-A second run the same night, or a night when nothing moved, computes fingerprints and writes
-nothing. Under the job runner's advisory lock no other writer touches the zoning, so a plain UPDATE
+A second run the same night computes fingerprints and writes nothing; a night when nothing moved
+writes only each hospital's counts of the night. An empty zoning (the first night) is loaded, its
+key built after the rows. Under the job runner's advisory lock no other writer touches the zoning, so a plain UPDATE
 and INSERT replace ON CONFLICT.
 """
 
