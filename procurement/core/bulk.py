@@ -13,9 +13,12 @@ def indexes_built_after(cursor, table: str):
     As pg_restore orders a load: building an index from 600,000 rows costs a fraction of inserting
     600,000 entries one by one (bench/zoning.py: 0.5 s against 2.6 s for the zoning's three). Within
     the caller's transaction: the table is locked against readers until it commits, so use it for a
-    table that readers would find empty anyway. Foreign keys pointing at the table are not handled:
-    a table with any is refused.
+    table that readers would find empty anyway. Only inside a transaction: a load that fails rolls
+    the drops back with it. Foreign keys pointing at the table are not handled: a table with any is
+    refused.
     """
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_built_after needs a transaction: a failed load must take the drops back with it")
     quote = connection.ops.quote_name
     cursor.execute("SELECT count(*) FROM pg_constraint WHERE confrelid = %s::regclass", [table])
     if cursor.fetchone()[0]:
