@@ -122,9 +122,18 @@ def test_bureau_alerts_by_product_hospital_and_region_within_its_region(world, p
         page = client.get(reverse("negotiation:alerts"), {"by": by})
         assert page.status_code == 200 and 'data-testid="zones"' in page.content.decode()
     assert 'data-testid="chart"' in client.get(reverse("negotiation:alerts")).content.decode()
+    # The product's page lists every hospital's figures, each hospital a link to its own page.
+    by_product = client.get(reverse("negotiation:product-alerts", args=[product.pk]))
+    assert [zoning.hospital_id for zoning in by_product.context["zonings"]].count(world.hospital.pk) == 1
+    own_page = reverse("negotiation:hospital-alerts", args=[world.hospital.pk])
+    assert f'href="{own_page}"' in by_product.content.decode()
+    by_hospital = client.get(own_page)
+    assert [zoning.product_id for zoning in by_hospital.context["zonings"]] == [product.pk]
     client.force_login(world.user("county_bureau"))  # 永宁县 sees its own hospital only
     rows = client.get(reverse("negotiation:alerts"), {"by": "hospital"}).context["object_list"]
     assert [row["hospital"] for row in rows] == [world.hospital.pk]
+    zonings = client.get(reverse("negotiation:product-alerts", args=[product.pk])).context["zonings"]
+    assert [zoning.hospital_id for zoning in zonings] == [world.hospital.pk]
     client.force_login(world.user("hospital_buyer"))
     assert client.get(reverse("negotiation:alerts")).status_code == 403
 
