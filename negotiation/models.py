@@ -118,7 +118,10 @@ class Agreement(models.Model):
                                  related_name="agreements")  # fmt: skip
     group = models.ForeignKey(HospitalGroup, verbose_name=_("group"), on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")  # fmt: skip
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    # Found by product through (product, status) below, by hospital through its own index and the
+    # partial unique (hospital, product) of the active ones: no index of their own on product or status.
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+",
+                                db_index=False)  # fmt: skip
     manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
                                      related_name="+")  # fmt: skip
     price = PriceField(pgettext_lazy("agreement", "agreed price"), help_text=_("Per pack, in yuan."))
@@ -128,7 +131,7 @@ class Agreement(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(_("status"), max_length=12, choices=AgreementStatus.choices,
-                              default=AgreementStatus.ACTIVE, db_index=True)  # fmt: skip
+                              default=AgreementStatus.ACTIVE)  # fmt: skip
     created_at = models.DateTimeField(_("agreed"), auto_now_add=True)
 
     scope_rule = ScopeRule(hospital="hospital", manufacturer="manufacturer", region="hospital__region")
