@@ -14,8 +14,8 @@ lowest unit price and the thresholds: the job hashes these per product (``Produc
 recomputes only the products whose fingerprint moved, writing only the rows whose figures changed.
 A second run the same night computes fingerprints and writes nothing; a night when nothing moved
 writes only each hospital's counts of the night. An empty zoning (the first night) is loaded, its
-key built after the rows. Under the job runner's advisory lock no other writer touches the zoning, so a plain UPDATE
-and INSERT replace ON CONFLICT.
+key built after the rows. Under the job runner's advisory lock no other writer touches the zoning,
+so a plain UPDATE and INSERT replace ON CONFLICT.
 """
 
 from datetime import date
@@ -53,9 +53,8 @@ PRODUCTS_SQL = """
 
 def _zoned(agreements: str) -> str:
     """The CTE ``zoned``: the figures and zone of each agreement of ``agreements`` (all of each of its
-    products' agreements in force), from ``products``. The figures are computed in a
-    subquery kept apart (OFFSET 0), so that each percentile is computed once, for its column and for
-    the zone."""
+    products' agreements in force), from ``products``. The figures are computed in a subquery kept
+    apart (OFFSET 0), so that each percentile is computed once, for its column and for the zone."""
     return f"""
     ranked AS (
         SELECT c.*, row_number() OVER (PARTITION BY c.product_id ORDER BY c.unit_price) AS own_rank
