@@ -109,8 +109,10 @@ def main():
         elapsed, result = time_import(path, empty_first=False)
         assert result.ok and result.rows_replaced == rows
         reloads.append(elapsed)
-        print(f"round {round_number}: COPY {copies[-1]:.2f}s  import {imports[-1]:.2f}s  "
-              f"re-import (replacing) {reloads[-1]:.2f}s")  # fmt: skip
+        print(
+            f"round {round_number}: COPY {copies[-1]:.2f}s  import {imports[-1]:.2f}s  "
+            f"re-import (replacing) {reloads[-1]:.2f}s"
+        )
     copy, first, again = (statistics.median(values) for values in (copies, imports, reloads))
     print(f"median: COPY {copy:.2f}s ({rows / copy:,.0f} rows/s)  import {first:.2f}s ({rows / first:,.0f} rows/s)")
     print(f"import / COPY = {first / copy:.2f} (goal ≤ 2.00)   re-import / COPY = {again / copy:.2f}")

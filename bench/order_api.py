@@ -49,8 +49,9 @@ def build() -> tuple[list[str], list[str], int]:
 
     def organisation(kind, name, number, **extra):
         body = f"91640000{number:09d}"
-        return Organisation.objects.create(kind=kind, name=name, region=province, credit_code=body + credit_code_check_char(body),
-                                           **extra)  # fmt: skip
+        return Organisation.objects.create(
+            kind=kind, name=name, region=province, credit_code=body + credit_code_check_char(body), **extra
+        )
 
     province = Region.objects.create(code=PROVINCE_CODE, name="宁夏回族自治区", level="province")
     maker = organisation("manufacturer", "制药企业", 1)
@@ -62,7 +63,8 @@ def build() -> tuple[list[str], list[str], int]:
         keys.append(organisation_services.api_token_create(actor=admin, hospital=hospital, name="HIS")[1])
     today = timezone.localdate()
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(
+            """
             INSERT INTO catalogue_product (code, generic_name, trade_name, dosage_form, specification, route,
                 pack_quantity, minimum_unit, pack_unit, manufacturer_id, holder_id, approval_number, is_originator,
                 is_reference, is_consistency_evaluated, is_national_negotiated, is_innovative,
@@ -72,19 +74,27 @@ def build() -> tuple[list[str], list[str], int]:
                    '药品' || n, '', '片剂', '10mg', '口服', 28, '片', '盒', %(maker)s, %(maker)s, '国药准字H20000000',
                    false, false, false, false, false, false, false, false, '', 'yp', now(), now()
             FROM generate_series(1, %(n)s) n
-        """, {"maker": maker.pk, "n": PRODUCTS})  # fmt: skip
-        cursor.execute("""
+        """,
+            {"maker": maker.pk, "n": PRODUCTS},
+        )
+        cursor.execute(
+            """
             INSERT INTO listings_listing (product_id, manufacturer_id, category, price, status, suspension_cause,
                                           listed_at, price_since, updated_at, change_xid)
             SELECT id, manufacturer_id, 'innovative', round((random() * 100 + 1)::numeric, 2), 'listed', '', now(),
                    %(today)s, now(), 0
             FROM catalogue_product
-        """, {"today": today})  # fmt: skip
-        cursor.execute("""
+        """,
+            {"today": today},
+        )
+        cursor.execute(
+            """
             INSERT INTO orders_distributordesignation (manufacturer_id, product_id, region_id, distributor_id, is_active,
                                                        created_at)
             SELECT manufacturer_id, id, %(region)s, %(distributor)s, true, now() FROM catalogue_product
-        """, {"region": province.pk, "distributor": distributor.pk})  # fmt: skip
+        """,
+            {"region": province.pk, "distributor": distributor.pk},
+        )
         cursor.execute("SELECT code FROM catalogue_product ORDER BY id")
         codes = [row[0] for row in cursor.fetchall()]
         cursor.execute("VACUUM ANALYZE")
@@ -108,12 +118,16 @@ class Client:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
 
     def request(self) -> bytes:
-        lines = [{"product_code": code, "quantity": random.randint(1, 50), "distributor": self.distributor}
-                 for code in random.sample(self.codes, 5)]  # fmt: skip
+        lines = [
+            {"product_code": code, "quantity": random.randint(1, 50), "distributor": self.distributor}
+            for code in random.sample(self.codes, 5)
+        ]
         body = json.dumps({"lines": lines}).encode()
-        return (f"POST /api/v1/orders/ HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"Authorization: Token {self.key}\r\nIdempotency-Key: {uuid.uuid4().hex}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body  # fmt: skip
+        return (
+            f"POST /api/v1/orders/ HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Authorization: Token {self.key}\r\nIdempotency-Key: {uuid.uuid4().hex}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
 
     async def post(self) -> int:
         if self.writer is None or self.writer.is_closing():
@@ -217,11 +231,25 @@ def ensure_wrk() -> str:
 def wrk_peak(port, keys, codes, distributor, connections, seconds) -> tuple[float, int]:
     """Orders per second at the peak and the number of answers other than 201."""
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(WRK_SCRIPT.format(keys=", ".join(f'"{key}"' for key in keys),
-                                        codes=", ".join(f'"{code}"' for code in codes),
-                                        distributor=distributor))  # fmt: skip
-    command = [ensure_wrk(), "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script),
-               f"http://127.0.0.1:{port}/"]  # fmt: skip
+    script.write_text(
+        WRK_SCRIPT.format(
+            keys=", ".join(f'"{key}"' for key in keys),
+            codes=", ".join(f'"{code}"' for code in codes),
+            distributor=distributor,
+        )
+    )
+    command = [
+        ensure_wrk(),
+        "-t",
+        "2",
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}/",
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output)
     requests, elapsed = int(done[1]), float(done[2]) * (0.001 if done[3] == "ms" else 1)
@@ -298,11 +326,28 @@ def pgbench(url: str, clients: int, seconds: int) -> float:
     parts = urlsplit(url)
     script = Path(tempfile.mkstemp(suffix=".sql")[1])
     first_token = ApiToken.objects.order_by("pk").values_list("pk", flat=True).first()
-    script.write_text(PGBENCH_SCRIPT.format(hospitals=HOSPITALS, products=PRODUCTS, first_token=first_token,
-                                            region=PROVINCE_CODE))  # fmt: skip
-    command = ["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", str(script),
-               "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres",
-               parts.path.lstrip("/")]  # fmt: skip
+    script.write_text(
+        PGBENCH_SCRIPT.format(hospitals=HOSPITALS, products=PRODUCTS, first_token=first_token, region=PROVINCE_CODE)
+    )
+    command = [
+        "pgbench",
+        "-n",
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-T",
+        str(seconds),
+        "-f",
+        str(script),
+        "-h",
+        parts.hostname or "127.0.0.1",
+        "-p",
+        str(parts.port or 5432),
+        "-U",
+        parts.username or "postgres",
+        parts.path.lstrip("/"),
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("tps"))
     return float(line.split("=")[1].split()[0])
@@ -319,13 +364,33 @@ def main():
 
     url = setup("order_api")
     keys, codes, distributor = build()
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "false", "CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "procurement.wsgi", "--workers", str(options.workers), "--bind",
-         f"127.0.0.1:{options.port}", "--log-level", "warning", "--backlog", "2048"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "procurement.wsgi",
+            "--workers",
+            str(options.workers),
+            "--bind",
+            f"127.0.0.1:{options.port}",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         time.sleep(3)
 

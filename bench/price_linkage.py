@@ -38,8 +38,14 @@ def build(codes: int, provinces: int):
     makers = []
     for number in range(20):
         body = f"91640000{number:09d}"
-        makers.append(Organisation.objects.create(kind="manufacturer", name=f"制药企业{number}", region=province,
-                                                  credit_code=body + credit_code_check_char(body)))  # fmt: skip
+        makers.append(
+            Organisation.objects.create(
+                kind="manufacturer",
+                name=f"制药企业{number}",
+                region=province,
+                credit_code=body + credit_code_check_char(body),
+            )
+        )
     user = User.objects.create_superuser("bench", password=None, organisation=makers[0])
     batch = NationalPriceImport.objects.create(original_name=path.name, sha256="-", uploaded_by=user)
     with transaction.atomic(), path.open("rb") as stream:
@@ -47,7 +53,8 @@ def build(codes: int, provinces: int):
     assert result.ok, result.problems[:3]
     today = timezone.localdate()
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(
+            """
             INSERT INTO catalogue_product (code, generic_name, trade_name, dosage_form, specification, route,
                 pack_quantity, minimum_unit, pack_unit, manufacturer_id, holder_id, approval_number, is_originator,
                 is_reference, is_consistency_evaluated, is_national_negotiated, is_innovative,
@@ -57,17 +64,22 @@ def build(codes: int, provinces: int):
                    '盒', %(maker)s, %(maker)s, '国药准字H20000000', false, false, false, false, true, false, false,
                    false, '', 'yp', now(), now()
             FROM catalogue_nationalprice ORDER BY product_code
-        """, {"maker": makers[0].pk})  # fmt: skip
+        """,
+            {"maker": makers[0].pk},
+        )
         cursor.execute("UPDATE catalogue_product SET manufacturer_id = manufacturer_id + (id % 20)")
         # Listed at their national lowest (compliant); each scenario then raises some.
-        cursor.execute("""
+        cursor.execute(
+            """
             INSERT INTO listings_listing (product_id, manufacturer_id, category, price, status, suspension_cause,
                                           listed_at, price_since, updated_at)
             SELECT p.id, p.manufacturer_id, 'innovative', low.price, 'listed', '', now(), %(today)s, now()
             FROM catalogue_product p
             CROSS JOIN LATERAL (SELECT min(price) AS price FROM catalogue_nationalprice n
                                 WHERE n.product_code = p.code AND n.province <> '64') low
-        """, {"today": today})  # fmt: skip
+        """,
+            {"today": today},
+        )
         cursor.execute("ANALYZE")
         cursor.execute("SELECT count(*) FROM listings_listing")
         return cursor.fetchone()[0]
@@ -88,21 +100,30 @@ def scenario(above_share: float, overdue_share: float, seed: int) -> int:
             CROSS JOIN LATERAL (SELECT min(price) AS price FROM catalogue_nationalprice n
                                 WHERE n.product_code = p.code AND n.province <> '64') low
             WHERE p.id = l.product_id AND (l.price <> low.price OR l.status <> 'listed')
-        """)  # fmt: skip
-        cursor.execute("UPDATE catalogue_nationalprice SET effective_date = %s WHERE effective_date <> %s",
-                       [today - timedelta(days=400), today - timedelta(days=400)])  # fmt: skip
+        """)
+        cursor.execute(
+            "UPDATE catalogue_nationalprice SET effective_date = %s WHERE effective_date <> %s",
+            [today - timedelta(days=400), today - timedelta(days=400)],
+        )
         cursor.execute("SELECT id FROM listings_listing ORDER BY id")
         ids = [row[0] for row in cursor.fetchall()]
         above = rng.sample(ids, k=int(len(ids) * above_share))
         overdue = set(above[: int(len(above) * overdue_share)])
         cursor.execute("UPDATE listings_listing SET price = round(price * 1.1, 4) WHERE id = ANY(%s)", [above])
-        cursor.execute("""
+        cursor.execute(
+            """
             UPDATE catalogue_nationalprice n SET effective_date = CASE WHEN l.id = ANY(%(overdue)s)
                                                                       THEN %(old)s ELSE %(recent)s END
             FROM listings_listing l JOIN catalogue_product p ON p.id = l.product_id
             WHERE l.id = ANY(%(above)s) AND n.product_code = p.code
-        """, {"old": today - timedelta(days=120), "recent": today - timedelta(days=3), "above": above,
-              "overdue": list(overdue)})  # fmt: skip
+        """,
+            {
+                "old": today - timedelta(days=120),
+                "recent": today - timedelta(days=3),
+                "above": above,
+                "overdue": list(overdue),
+            },
+        )
         # As autovacuum would leave them by night: no dead rows from the set-up above.
         cursor.execute("VACUUM ANALYZE listings_listing")
         cursor.execute("VACUUM ANALYZE catalogue_nationalprice")
@@ -117,8 +138,10 @@ def bare_query() -> tuple[float, int]:
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT listing_id, price, province, effective_date FROM ({ABOVE_NATIONAL_LOWEST}) found",
-                       {"home": settings.HOME_PROVINCE})  # fmt: skip
+        cursor.execute(
+            f"SELECT listing_id, price, province, effective_date FROM ({ABOVE_NATIONAL_LOWEST}) found",
+            {"home": settings.HOME_PROVINCE},
+        )
         rows = cursor.fetchall()
     return time.perf_counter() - started, len(rows)
 
@@ -168,9 +191,11 @@ def main():
             queries.append(query)
             firsts.append(first)
             seconds.append(second)
-            print(f"{name} round {round_number}: bare query {query:.2f}s  job {first:.2f}s "
-                  f"(opened {counts['notices_opened']:,}, suspended {counts['listings_suspended']:,})  "
-                  f"re-run {second:.2f}s")  # fmt: skip
+            print(
+                f"{name} round {round_number}: bare query {query:.2f}s  job {first:.2f}s "
+                f"(opened {counts['notices_opened']:,}, suspended {counts['listings_suspended']:,})  "
+                f"re-run {second:.2f}s"
+            )
         query, first, second = (statistics.median(values) for values in (queries, firsts, seconds))
         print(
             f"{name}: median bare query {query:.2f}s  job {first:.2f}s  re-run {second:.2f}s  "

@@ -43,8 +43,9 @@ def build(hospitals: int, products: int, per_hospital: int) -> int:
 
     province = Region.objects.create(code="640000", name="宁夏回族自治区", level="province")
     body = "91640000000000001"
-    maker = Organisation.objects.create(kind="manufacturer", name="制药企业", region=province,
-                                        credit_code=body + credit_code_check_char(body))  # fmt: skip
+    maker = Organisation.objects.create(
+        kind="manufacturer", name="制药企业", region=province, credit_code=body + credit_code_check_char(body)
+    )
     user = User.objects.create_superuser("bench", password=None, organisation=maker)
     batch = NationalPriceImport.objects.create(original_name="bench.csv", sha256="-", uploaded_by=user)
     codes = [f"12640000{number:09d}" for number in range(1, hospitals + 1)]
@@ -52,13 +53,17 @@ def build(hospitals: int, products: int, per_hospital: int) -> int:
     audit = ["negotiation.Negotiation:insert_insert", "negotiation.Agreement:insert_insert"]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.42)")
-        cursor.execute("""
+        cursor.execute(
+            """
             INSERT INTO organisations_organisation (kind, name, credit_code, region_id, ownership, hospital_level,
                                                     contact_name, contact_phone, is_active, created_at)
             SELECT 'hospital', '医院' || n, code, %(region)s, 'public', 2, '', '', true, now()
             FROM unnest(%(codes)s::text[]) WITH ORDINALITY AS c(code, n)
-        """, {"region": province.pk, "codes": [code + credit_code_check_char(code) for code in codes]})  # fmt: skip
-        cursor.execute("""
+        """,
+            {"region": province.pk, "codes": [code + credit_code_check_char(code) for code in codes]},
+        )
+        cursor.execute(
+            """
             INSERT INTO catalogue_product (code, generic_name, trade_name, dosage_form, specification, route,
                 pack_quantity, minimum_unit, pack_unit, manufacturer_id, holder_id, approval_number, is_originator,
                 is_reference, is_consistency_evaluated, is_national_negotiated, is_innovative,
@@ -69,7 +74,9 @@ def build(hospitals: int, products: int, per_hospital: int) -> int:
                    '片', '盒', %(maker)s, %(maker)s, '国药准字H20000000', false, false, false, false, false, false,
                    false, false, '', 'yp', now(), now()
             FROM generate_series(1, %(n)s) n
-        """, {"maker": maker.pk, "n": products, "packs": PACKS})  # fmt: skip
+        """,
+            {"maker": maker.pk, "n": products, "packs": PACKS},
+        )
         # Each product: a base unit price (0.05 to 55 yuan), a popularity (one in a hundred rare: a few
         # hospitals only) and a national level (its lowest unit price elsewhere, 0.9 to 1.5 × the base).
         cursor.execute("""
@@ -78,8 +85,9 @@ def build(hospitals: int, products: int, per_hospital: int) -> int:
                    CASE WHEN id % 100 = 0 THEN 0.01 ELSE 0.3 + random() * 2.7 END AS weight,
                    0.9 + random() * 0.6 AS national
             FROM catalogue_product
-        """)  # fmt: skip
-        cursor.execute("""
+        """)
+        cursor.execute(
+            """
             INSERT INTO catalogue_nationalprice (product_code, province, price, effective_date, batch_id)
             SELECT b.code, v.province,
                    round(b.base * b.pack_quantity * CASE WHEN v.province = %(home)s THEN 0.5
@@ -89,9 +97,12 @@ def build(hospitals: int, products: int, per_hospital: int) -> int:
             FROM bench_product b
             CROSS JOIN (VALUES ('11', 1.0), ('31', 1.1), ('44', 1.2), (%(home)s, 0)) v(province, step)
             WHERE b.id %% 10 <> 0
-        """, {"home": "64", "day": today - timedelta(days=90), "batch": batch.pk})  # fmt: skip
+        """,
+            {"home": "64", "day": today - timedelta(days=90), "batch": batch.pk},
+        )
         # Each hospital's products: a weighted random sample without replacement (the key u ^ (1 / weight), by its log).
-        cursor.execute("""
+        cursor.execute(
+            """
             CREATE TEMP TABLE bench_pick ON COMMIT DROP AS
             SELECT h.id AS hospital_id, pick.id AS product_id,
                    round(pick.base * pick.pack_quantity * CASE WHEN random() < 0.1 THEN 0.7
@@ -101,26 +112,34 @@ def build(hospitals: int, products: int, per_hospital: int) -> int:
             CROSS JOIN LATERAL (SELECT b.id, b.base, b.pack_quantity FROM bench_product b WHERE h.id IS NOT NULL
                                 ORDER BY ln(1 - random()) / b.weight DESC LIMIT %(per)s) pick
             WHERE h.kind = 'hospital'
-        """, {"per": per_hospital})  # fmt: skip
+        """,
+            {"per": per_hospital},
+        )
         # The audit events of 1.2 million set-up rows are not what is measured: their triggers are skipped
         # (pgtrigger.ignore prepends a positional parameter of its own: these two take positional ones).
         with pgtrigger.ignore(*audit):
-            cursor.execute("""
+            cursor.execute(
+                """
                 INSERT INTO negotiation_negotiation (hospital_id, product_id, manufacturer_id, listing_price, volume,
                     valid_months, price, turn, counter_rounds, status, requested_by_id, created_at, closed_at,
                     close_reason)
                 SELECT hospital_id, product_id, %s, listing_price, 1000, 12, price, 'hospital', 1, 'agreed', %s, now(),
                        now(), ''
                 FROM bench_pick
-            """, [maker.pk, user.pk])  # fmt: skip
-            cursor.execute("""
+            """,
+                [maker.pk, user.pk],
+            )
+            cursor.execute(
+                """
                 INSERT INTO negotiation_agreement (negotiation_id, hospital_id, product_id, manufacturer_id, price,
                     unit_price, listing_price, volume, valid_from, valid_until, status, created_at)
                 SELECT n.id, p.hospital_id, p.product_id, %s, p.price, round(p.price / p.pack_quantity, 4),
                        p.listing_price, 1000, %s, %s, 'active', now()
                 FROM bench_pick p
                 JOIN negotiation_negotiation n ON n.hospital_id = p.hospital_id AND n.product_id = p.product_id
-            """, [maker.pk, today - timedelta(days=30), today + timedelta(days=335)])  # fmt: skip
+            """,
+                [maker.pk, today - timedelta(days=30), today + timedelta(days=335)],
+            )
         cursor.execute("SELECT count(*) FROM negotiation_agreement")
         agreements = cursor.fetchone()[0]
     with connection.cursor() as cursor:
@@ -137,11 +156,14 @@ def bare_query() -> tuple[float, tuple]:
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")  # as the job runs it: the same planner settings on both sides
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             SELECT count(*), sum(peer_count), sum(peer_lowest), sum(peer_yellow_line), sum(peer_red_line),
                    sum(national_lowest), count(*) FILTER (WHERE zone = 'red')
             FROM ({ZONED_SQL}) q
-        """, zoning_params(timezone.localdate()))  # fmt: skip
+        """,
+            zoning_params(timezone.localdate()),
+        )
         figures = cursor.fetchone()
     return time.perf_counter() - started, figures
 
@@ -171,13 +193,16 @@ def renegotiate(count: int, seed: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [seed / 1000])
-        cursor.execute("""
+        cursor.execute(
+            """
             WITH picked AS (SELECT id, (0.8 + random() * 0.3)::numeric AS factor FROM negotiation_agreement
                             WHERE status = 'active' ORDER BY random() LIMIT %s)
             UPDATE negotiation_agreement a SET price = round(a.price * p.factor, 2),
                                                unit_price = round(a.unit_price * p.factor, 4)
             FROM picked p WHERE a.id = p.id
-        """, [count])  # fmt: skip
+        """,
+            [count],
+        )
 
 
 def zones() -> dict[str, int]:
@@ -199,7 +224,8 @@ def check_figures(sample: int, seed: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT agreement_id FROM negotiation_agreementzoning ORDER BY agreement_id")
         ids = random.Random(seed).sample([row[0] for row in cursor.fetchall()], k=sample)
-        cursor.execute("""
+        cursor.execute(
+            """
             SELECT z.agreement_id, z.peer_count, z.peer_lowest, z.peer_yellow_line, z.peer_red_line,
                    ref.peers, ref.lowest, ref.yellow, ref.red
             FROM negotiation_agreementzoning z
@@ -215,7 +241,9 @@ def check_figures(sample: int, seed: int) -> int:
                   AND p.valid_from <= %(day)s AND p.valid_until >= %(day)s AND h.ownership = 'public'
             ) ref
             WHERE z.agreement_id = ANY(%(ids)s)
-        """, {**params, "ids": ids})  # fmt: skip
+        """,
+            {**params, "ids": ids},
+        )
         rows = cursor.fetchall()
     assert len(rows) == sample, len(rows)
     for agreement, count, lowest, yellow, red, peers, *reference in rows:
@@ -224,7 +252,10 @@ def check_figures(sample: int, seed: int) -> int:
         for ours, theirs in zip(stored, reference, strict=True):
             # Stored to four places; percentile_cont computes in float8.
             assert (ours is None and theirs is None) or abs(float(ours) - theirs) <= 0.00005 + 1e-9, (
-                agreement, stored, reference)  # fmt: skip
+                agreement,
+                stored,
+                reference,
+            )
     return len(rows)
 
 
@@ -240,8 +271,10 @@ def main():
     setup("zoning")
     started = time.perf_counter()
     agreements = build(options.hospitals, options.products, options.per_hospital)
-    print(f"{agreements:,} agreements in force, {options.hospitals:,} hospitals, {options.products:,} products "
-          f"(built in {time.perf_counter() - started:.0f}s)")  # fmt: skip
+    print(
+        f"{agreements:,} agreements in force, {options.hospitals:,} hospitals, {options.products:,} products "
+        f"(built in {time.perf_counter() - started:.0f}s)"
+    )
     queries, firsts, seconds, typicals = [], [], [], []
     for round_number in range(1, options.rounds + 1):
         reset()
@@ -262,13 +295,19 @@ def main():
         firsts.append(first)
         seconds.append(second)
         typicals.append(typical)
-        print(f"round {round_number}: bare query {query:.2f}s  job, first night {first:.2f}s  re-run {second:.2f}s  "
-              f"typical night {typical:.2f}s")  # fmt: skip
+        print(
+            f"round {round_number}: bare query {query:.2f}s  job, first night {first:.2f}s  re-run {second:.2f}s  "
+            f"typical night {typical:.2f}s"
+        )
     query, first, second, typical = (statistics.median(values) for values in (queries, firsts, seconds, typicals))
-    print(f"median: bare query {query:.2f}s  job, first night {first:.2f}s  re-run {second:.2f}s  "
-          f"typical night {typical:.2f}s")  # fmt: skip
-    print(f"job / bare query: first night {first / query:.2f}, re-run {second / query:.2f} (goal ≤ 1.50); "
-          f"typical night {typical / query:.2f}")  # fmt: skip
+    print(
+        f"median: bare query {query:.2f}s  job, first night {first:.2f}s  re-run {second:.2f}s  "
+        f"typical night {typical:.2f}s"
+    )
+    print(
+        f"job / bare query: first night {first / query:.2f}, re-run {second / query:.2f} (goal ≤ 1.50); "
+        f"typical night {typical / query:.2f}"
+    )
 
 
 if __name__ == "__main__":

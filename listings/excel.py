@@ -76,13 +76,26 @@ def template(user: User) -> bytes:
     categories.append([_("category"), _("rule")])
     for category in ListingCategory:
         categories.append([str(category.label), category.rule])
-    validation = DataValidation(type="list", formula1=f"'{categories.title}'!$A$2:$A${len(ListingCategory) + 1}",
-                                allow_blank=False, showErrorMessage=True)  # fmt: skip
+    validation = DataValidation(
+        type="list",
+        formula1=f"'{categories.title}'!$A$2:$A${len(ListingCategory) + 1}",
+        allow_blank=False,
+        showErrorMessage=True,
+    )
     sheet.add_data_validation(validation)
     validation.add(f"B2:B{MAX_ROWS + 1}")
     products = workbook.create_sheet(_("Our products"))
-    products.append([_("national drug code"), _("generic name"), _("trade name"), _("dosage form"), _("pack"),
-                     _("listing price"), _("national lowest")])  # fmt: skip
+    products.append(
+        [
+            _("national drug code"),
+            _("generic name"),
+            _("trade name"),
+            _("dosage form"),
+            _("pack"),
+            _("listing price"),
+            _("national lowest"),
+        ]
+    )
     own = (
         Product.objects.filter(manufacturer=user.organisation)
         .select_related("listing")
@@ -92,9 +105,17 @@ def template(user: User) -> bytes:
     for product in own:
         listing = getattr(product, "listing", None) if hasattr(product, "listing") else None
         low = lowest.get(product.code)
-        products.append([product.code, product.generic_name, product.trade_name, product.dosage_form,
-                         product.pack_description, float(listing.price) if listing else None,
-                         float(low.price) if low else None])  # fmt: skip
+        products.append(
+            [
+                product.code,
+                product.generic_name,
+                product.trade_name,
+                product.dosage_form,
+                product.pack_description,
+                float(listing.price) if listing else None,
+                float(low.price) if low else None,
+            ]
+        )
     for column, width in zip("ABCDEFG", (28, 24, 16, 12, 22, 12, 12), strict=True):
         products.column_dimensions[column].width = width
     stream = io.BytesIO()
@@ -118,8 +139,11 @@ def _read(stream) -> tuple[list[tuple[int, dict]], list[RowProblem]]:
             if found:
                 positions[field] = found[0]
             elif field != "note":
-                problems.append(RowProblem(1, aliases[0], "", _("The header row has no “%(column)s” column.")
-                                           % {"column": aliases[0]}))  # fmt: skip
+                problems.append(
+                    RowProblem(
+                        1, aliases[0], "", _("The header row has no “%(column)s” column.") % {"column": aliases[0]}
+                    )
+                )
         if problems:
             raise ImportRefused(problems)
         records = []
@@ -148,8 +172,11 @@ def import_declarations(*, actor: User, stream) -> list[Declaration]:
     products = {
         product.code: product for product in Product.objects.filter(code__in=codes).select_related("manufacturer")
     }
-    in_progress = set(Declaration.objects.filter(product__code__in=codes, status__in=OPEN_DECLARATION_STATUSES)
-                      .values_list("product__code", flat=True))  # fmt: skip
+    in_progress = set(
+        Declaration.objects.filter(product__code__in=codes, status__in=OPEN_DECLARATION_STATUSES).values_list(
+            "product__code", flat=True
+        )
+    )
     today = timezone.localdate()
     seen: dict[str, int] = {}
     ready = []
@@ -158,23 +185,42 @@ def import_declarations(*, actor: User, stream) -> list[Declaration]:
         product = products.get(code)
         row_problems = []
         if product is None:
-            row_problems.append(RowProblem(row_no, COLUMNS["product_code"][0], "",
-                                           _("Unknown national drug code “%(code)s”.") % {"code": code}))  # fmt: skip
+            row_problems.append(
+                RowProblem(
+                    row_no, COLUMNS["product_code"][0], "", _("Unknown national drug code “%(code)s”.") % {"code": code}
+                )
+            )
         elif product.manufacturer_id != actor.organisation_id:
-            row_problems.append(RowProblem(row_no, COLUMNS["product_code"][0], "",
-                                           _("This product is not one of yours.")))  # fmt: skip
+            row_problems.append(
+                RowProblem(row_no, COLUMNS["product_code"][0], "", _("This product is not one of yours."))
+            )
         elif code in seen:
-            row_problems.append(RowProblem(row_no, COLUMNS["product_code"][0], "",
-                                           _("The same product is already in row %(row)d.") % {"row": seen[code]}))  # fmt: skip
+            row_problems.append(
+                RowProblem(
+                    row_no,
+                    COLUMNS["product_code"][0],
+                    "",
+                    _("The same product is already in row %(row)d.") % {"row": seen[code]},
+                )
+            )
         elif code in in_progress:
-            row_problems.append(RowProblem(row_no, COLUMNS["product_code"][0], "",
-                                           _("This product already has a declaration in progress.")))  # fmt: skip
+            row_problems.append(
+                RowProblem(
+                    row_no, COLUMNS["product_code"][0], "", _("This product already has a declaration in progress.")
+                )
+            )
         seen.setdefault(code, row_no)
         category = categories.get(str(values["category"] or "").strip())
         if category is None:
-            row_problems.append(RowProblem(row_no, COLUMNS["category"][0], "",
-                                           _("Unknown category “%(value)s”: choose one from the drop-down.")
-                                           % {"value": values["category"] or ""}))  # fmt: skip
+            row_problems.append(
+                RowProblem(
+                    row_no,
+                    COLUMNS["category"][0],
+                    "",
+                    _("Unknown category “%(value)s”: choose one from the drop-down.")
+                    % {"value": values["category"] or ""},
+                )
+            )
         price = None
         raw_price = values["price"]
         try:

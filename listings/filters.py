@@ -30,9 +30,10 @@ class DeclarationFilter(django_filters.FilterSet):
 
 class PublicListingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method="search",
+        label=_("Search"),
+        method="search",
         help_text=_("Generic or trade name, pinyin initials (atft), drug code or manufacturer"),
-    )  # fmt: skip
+    )
     dosage_form = django_filters.CharFilter(label=_("dosage form"), field_name="product__dosage_form")
     manufacturer = django_filters.ModelChoiceFilter(label=_("manufacturer"), queryset=_manufacturers())
     category = django_filters.ChoiceFilter(label=_("category"), choices=ListingCategory.choices)

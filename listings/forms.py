@@ -41,8 +41,9 @@ class DocumentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Filled-in template (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))  # fmt: skip
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
 
 
 class WithdrawalForm(forms.Form):
@@ -68,7 +69,10 @@ class AdjustmentOpenForm(forms.Form):
 
 
 class ProposalAnswerForm(forms.Form):
-    accept = forms.TypedChoiceField(label=_("answer"), coerce=lambda value: value == "accept",
-                                    choices=[("accept", _("Accept the proposed price")), ("appeal", _("Appeal"))])  # fmt: skip
+    accept = forms.TypedChoiceField(
+        label=_("answer"),
+        coerce=lambda value: value == "accept",
+        choices=[("accept", _("Accept the proposed price")), ("appeal", _("Appeal"))],
+    )
     appeal_price = forms.DecimalField(label=_("price asked for"), required=False, **PRICE)
     reason = forms.CharField(label=_("reason of the appeal"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

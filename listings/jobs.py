@@ -104,9 +104,9 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
         "credit_kind": CreditEventKind.PRICE_LINKAGE_OVERDUE,
         "suspend_reason": _("No compliant price by the price-linkage deadline (R-LIST-10)."),
         "reinstate_reason": _("No longer above the national lowest: the price-linkage suspension ends (R-LIST-10)."),
-        "credit_text": _("No compliant price declared within %(n)s working days of a lower national price "
-                         "(R-LIST-10).") % {"n": policy("LINKAGE_WORKING_DAYS")},
-    }  # fmt: skip
+        "credit_text": _("No compliant price declared within %(n)s working days of a lower national price (R-LIST-10).")
+        % {"n": policy("LINKAGE_WORKING_DAYS")},
+    }
     counts = {}
     with connection.cursor() as cursor:
         # 1. Which listings are above their national lowest, found once.
@@ -125,7 +125,9 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
             {**params, "first": first or today, "last": last or today},
         )
         # 3. Active notices follow the national lowest; a lower price gets its own full period.
-        counts["notices_retargeted"] = _execute(cursor, """
+        counts["notices_retargeted"] = _execute(
+            cursor,
+            """
             UPDATE listings_pricelinkagenotice x
             SET target_price = a.price, target_province = a.province, target_effective_date = a.effective_date,
                 listing_price = a.listing_price,
@@ -137,9 +139,12 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
             WHERE x.listing_id = a.listing_id AND x.status IN (%(open)s, %(overdue)s)
               AND (x.target_price, x.target_province, x.target_effective_date, x.listing_price)
                   IS DISTINCT FROM (a.price, a.province, a.effective_date, a.listing_price)
-        """, params)  # fmt: skip
+        """,
+            params,
+        )
         # 4. Notices of listings no longer above their lowest are resolved; a linkage suspension ends.
-        cursor.execute("""
+        cursor.execute(
+            """
             WITH resolved AS (
                 UPDATE listings_pricelinkagenotice x SET status = %(resolved)s, closed_at = now()
                 WHERE x.status IN (%(open)s, %(overdue)s)
@@ -159,24 +164,30 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
                 FROM reinstated
             )
             SELECT (SELECT count(*) FROM resolved), (SELECT count(*) FROM reinstated)
-        """, params)  # fmt: skip
+        """,
+            params,
+        )
         counts["notices_resolved"], counts["listings_reinstated"] = cursor.fetchone()
         # 5. Open notices past a final (not provisional) deadline: overdue, the listing suspended, a
         #    credit event recorded — each once.
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             WITH overdue AS (
                 UPDATE listings_pricelinkagenotice x SET status = %(overdue)s, suspended_at = now()
                 WHERE x.status = %(open)s AND x.deadline < %(today)s AND NOT x.deadline_provisional
                 RETURNING x.id, x.listing_id, x.manufacturer_id, x.deadline
             ),
             {_ENFORCE_CTES}
-        """, params)  # fmt: skip
+        """,
+            params,
+        )
         overdue, suspended, credited = cursor.fetchone()
         # 6. A new notice for each listing above its lowest with no active notice. One whose deadline
         #    has already passed (the lower price took effect long ago) opens overdue and is enforced at
         #    once, in the same statement: its listing is updated before the new notice's foreign key
         #    locks it (updating a row this transaction has key-share-locked costs a multixact a row).
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             WITH opened AS (
                 INSERT INTO listings_pricelinkagenotice
                     (listing_id, manufacturer_id, status, listing_price, target_price, target_province,
@@ -195,7 +206,9 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
             overdue AS (SELECT id, listing_id, manufacturer_id, deadline FROM opened WHERE status = %(overdue)s),
             {_ENFORCE_CTES},
                    (SELECT count(*) FROM opened)
-        """, params)  # fmt: skip
+        """,
+            params,
+        )
         new_overdue, new_suspended, new_credited, counts["notices_opened"] = cursor.fetchone()
         counts["notices_overdue"] = overdue + new_overdue
         counts["listings_suspended"] = suspended + new_suspended
@@ -212,10 +225,16 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
 def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
     """R-LIST-11: prices of a confirmed adjustment round take effect on its date."""
     today = today or timezone.localdate()
-    params = {"today": today, "confirmed": AdjustmentRoundStatus.CONFIRMED, "applied": AdjustmentRoundStatus.APPLIED,
-              "reason": _("Annual price adjustment (R-LIST-11)"), "job": "job:apply_price_adjustments"}  # fmt: skip
+    params = {
+        "today": today,
+        "confirmed": AdjustmentRoundStatus.CONFIRMED,
+        "applied": AdjustmentRoundStatus.APPLIED,
+        "reason": _("Annual price adjustment (R-LIST-11)"),
+        "job": "job:apply_price_adjustments",
+    }
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(
+            """
             WITH due AS (
                 SELECT id FROM listings_adjustmentround WHERE status = %(confirmed)s AND effective_date <= %(today)s
             ),
@@ -238,7 +257,9 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
                 WHERE id IN (SELECT id FROM due) RETURNING 1
             )
             SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM applied)
-        """, params)  # fmt: skip
+        """,
+            params,
+        )
         prices, rounds = cursor.fetchone()
     return {"prices_changed": prices, "rounds_applied": rounds}
 
@@ -247,14 +268,20 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
 def enforce_bad_records(today: date | None = None) -> dict[str, int]:
     """R-LIST-14: a barred company's listings are suspended; when the bar ends they are listed again."""
     today = today or timezone.localdate()
-    params = {"today": today, "listed": ListingStatus.LISTED, "suspended": ListingStatus.SUSPENDED,
-              "cause": SuspensionCause.BAD_RECORD, "job": "job:enforce_bad_records",
-              "bar": _("The company is on the bad-record list (R-LIST-14)."),
-              "lift": _("The company's bad-record bar has ended (R-LIST-14).")}  # fmt: skip
+    params = {
+        "today": today,
+        "listed": ListingStatus.LISTED,
+        "suspended": ListingStatus.SUSPENDED,
+        "cause": SuspensionCause.BAD_RECORD,
+        "job": "job:enforce_bad_records",
+        "bar": _("The company is on the bad-record list (R-LIST-14)."),
+        "lift": _("The company's bad-record bar has ended (R-LIST-14)."),
+    }
     barred = """EXISTS (SELECT 1 FROM supervision_badrecord b WHERE b.organisation_id = l.manufacturer_id
                         AND b.starts_on <= %(today)s AND b.ends_on >= %(today)s)"""
     with connection.cursor() as cursor:
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             WITH suspended AS (
                 UPDATE listings_listing l SET status = %(suspended)s, suspension_cause = %(cause)s, updated_at = now()
                 WHERE l.status = %(listed)s AND {barred} RETURNING l.id, l.price
@@ -272,7 +299,9 @@ def enforce_bad_records(today: date | None = None) -> dict[str, int]:
                 SELECT id, %(suspended)s, %(listed)s, price, price, %(job)s, %(lift)s, now() FROM lifted
             )
             SELECT (SELECT count(*) FROM suspended), (SELECT count(*) FROM lifted)
-        """, params)  # fmt: skip
+        """,
+            params,
+        )
         suspended, lifted = cursor.fetchone()
     return {"listings_suspended": suspended, "listings_reinstated": lifted}
 
@@ -280,12 +309,17 @@ def enforce_bad_records(today: date | None = None) -> dict[str, int]:
 @nightly_job("close_unsold_listings", order=30)
 def close_unsold_listings() -> dict[str, int]:
     """R-LIST-12: purchasing closes for a listing with no sale for 12 months (counted from listing if never sold)."""
-    params = {"months": policy("NO_SALE_CLOSE_MONTHS"), "listed": ListingStatus.LISTED, "closed": ListingStatus.CLOSED,
-              "job": "job:close_unsold_listings",
-              "reason": _("No sale for %(months)s months: purchasing closed (R-LIST-12).")
-              % {"months": policy("NO_SALE_CLOSE_MONTHS")}}  # fmt: skip
+    params = {
+        "months": policy("NO_SALE_CLOSE_MONTHS"),
+        "listed": ListingStatus.LISTED,
+        "closed": ListingStatus.CLOSED,
+        "job": "job:close_unsold_listings",
+        "reason": _("No sale for %(months)s months: purchasing closed (R-LIST-12).")
+        % {"months": policy("NO_SALE_CLOSE_MONTHS")},
+    }
     with connection.cursor() as cursor:
-        cursor.execute("""
+        cursor.execute(
+            """
             WITH closed AS (
                 UPDATE listings_listing l SET status = %(closed)s, updated_at = now()
                 WHERE l.status = %(listed)s
@@ -298,5 +332,7 @@ def close_unsold_listings() -> dict[str, int]:
                 SELECT id, %(listed)s, %(closed)s, price, price, %(job)s, %(reason)s, now() FROM closed
             )
             SELECT count(*) FROM closed
-        """, params)  # fmt: skip
+        """,
+            params,
+        )
         return {"listings_closed": cursor.fetchone()[0]}

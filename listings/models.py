@@ -39,16 +39,18 @@ class Declaration(models.Model):
     and the figures are kept with it, so a reviewer sees exactly what the platform checked.
     """
 
-    manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
-                                     related_name="declarations")  # fmt: skip
+    manufacturer = models.ForeignKey(
+        Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="declarations"
+    )
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="declarations"
     )
     category = models.CharField(_("category"), max_length=30, choices=ListingCategory.choices)
     price = PriceField(_("declared price"), help_text=_("Per pack, in yuan."))
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=DeclarationStatus.choices,
-                              default=DeclarationStatus.DRAFT, db_index=True)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=12, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True
+    )
     # What the cap check found at submission.
     cap = PriceField(_("cap"), null=True, blank=True)
     cap_strict = models.BooleanField(_("cap is strict"), default=False, help_text=_("The price must be below the cap."))
@@ -58,15 +60,23 @@ class Declaration(models.Model):
     flagged = models.BooleanField(_("flagged for review"), default=False)
     flag_reason = models.TextField(_("why flagged"), blank=True)
     # R-LIST-10: a declaration made to answer a price-linkage notice.
-    notice = models.ForeignKey("PriceLinkageNotice", verbose_name=_("price-linkage notice"), on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="declarations")  # fmt: skip
+    notice = models.ForeignKey(
+        "PriceLinkageNotice",
+        verbose_name=_("price-linkage notice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+    )
     created_by = models.ForeignKey(User, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    submitted_by = models.ForeignKey(User, verbose_name=_("submitted by"), on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="+")  # fmt: skip
+    submitted_by = models.ForeignKey(
+        User, verbose_name=_("submitted by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(User, verbose_name=_("reviewed by"), on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")  # fmt: skip
+    reviewed_by = models.ForeignKey(
+        User, verbose_name=_("reviewed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_reason = models.TextField(_("review reason"), blank=True)
 
@@ -124,16 +134,20 @@ class Listing(models.Model):
     """
 
     product = models.OneToOneField(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="listing")
-    manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
-                                     related_name="listings")  # fmt: skip
+    manufacturer = models.ForeignKey(
+        Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="listings"
+    )
     category = models.CharField(_("category"), max_length=30, choices=ListingCategory.choices)
     price = PriceField(_("listing price"), help_text=_("Per pack, in yuan."))
-    status = models.CharField(_("status"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.LISTED,
-                              db_index=True)  # fmt: skip
-    suspension_cause = models.CharField(_("suspended because"), max_length=20, choices=SuspensionCause.choices,
-                                        blank=True)  # fmt: skip
-    declaration = models.ForeignKey(Declaration, verbose_name=_("declaration"), on_delete=models.PROTECT,
-                                    related_name="+", null=True, blank=True)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.LISTED, db_index=True
+    )
+    suspension_cause = models.CharField(
+        _("suspended because"), max_length=20, choices=SuspensionCause.choices, blank=True
+    )
+    declaration = models.ForeignKey(
+        Declaration, verbose_name=_("declaration"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     listed_at = models.DateTimeField(_("listed"))
     price_since = models.DateField(_("price since"))
     last_sale_at = models.DateTimeField(_("last sale"), null=True, blank=True)
@@ -172,8 +186,9 @@ class ListingTransition(models.Model):
     to_status = models.CharField(_("to"), max_length=10, choices=ListingStatus.choices)
     price_before = PriceField(_("price before"), null=True, blank=True)
     price_after = PriceField(_("price after"), null=True, blank=True)
-    actor = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")  # fmt: skip
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(_("by (job)"), max_length=60, blank=True)
     reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -205,10 +220,12 @@ class PriceLinkageNotice(DeadlineFields):
     """
 
     listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="notices")
-    manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
-                                     related_name="price_notices")  # fmt: skip
-    status = models.CharField(_("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.OPEN,
-                              db_index=True)  # fmt: skip
+    manufacturer = models.ForeignKey(
+        Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="price_notices"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.OPEN, db_index=True
+    )
     listing_price = PriceField(_("listing price"))
     target_price = PriceField(_("national lowest"))
     target_province = models.CharField(_("in province"), max_length=2)
@@ -216,8 +233,9 @@ class PriceLinkageNotice(DeadlineFields):
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     suspended_at = models.DateTimeField(_("listing suspended"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(Declaration, verbose_name=_("closed by"), on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+")  # fmt: skip
+    closed_by = models.ForeignKey(
+        Declaration, verbose_name=_("closed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     scope_rule = MANUFACTURER_OWN
     objects = ScopedQuerySet.as_manager()
@@ -243,8 +261,9 @@ class WithdrawalRequest(models.Model):
     listing = models.ForeignKey(
         Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="withdrawals"
     )
-    manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    manufacturer = models.ForeignKey(
+        Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=30, choices=WithdrawalReason.choices)
     explanation = models.TextField(_("explanation"))
     status = models.CharField(
@@ -278,8 +297,9 @@ class AdjustmentRound(models.Model):
     """年度挂网价格调整 (R-LIST-11): once a year every listing gets a proposed price."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    status = models.CharField(_("status"), max_length=10, choices=AdjustmentRoundStatus.choices,
-                              default=AdjustmentRoundStatus.OPEN)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=AdjustmentRoundStatus.choices, default=AdjustmentRoundStatus.OPEN
+    )
     answer_by = models.DateField(_("manufacturers answer by"))
     effective_date = models.DateField(_("new prices effective"))
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -320,8 +340,9 @@ class AdjustmentProposal(models.Model):
     national_lowest = PriceField(_("national lowest"), null=True, blank=True)
     lowest_purchase_price = PriceField(_("lowest purchase price (12 months)"), null=True, blank=True)
     proposed_price = PriceField(_("proposed price"))
-    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
-                              default=ProposalStatus.PROPOSED, db_index=True)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED, db_index=True
+    )
     appeal_price = PriceField(_("price asked for"), null=True, blank=True)
     appeal_reason = models.TextField(_("reason of the appeal"), blank=True)
     answered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -349,8 +370,9 @@ class ExpertPanel(models.Model):
     Nobody tied to the manufacturer can be drawn; the draw records who was excluded and why.
     """
 
-    declaration = models.OneToOneField(Declaration, verbose_name=_("declaration"), on_delete=models.PROTECT,
-                                       related_name="panel")  # fmt: skip
+    declaration = models.OneToOneField(
+        Declaration, verbose_name=_("declaration"), on_delete=models.PROTECT, related_name="panel"
+    )
     experts = models.ManyToManyField(Expert, verbose_name=_("experts"), related_name="panels")
     excluded = models.JSONField(_("excluded from the draw"), default=list, blank=True)
     drawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

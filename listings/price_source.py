@@ -57,11 +57,15 @@ class ListingPriceSource:
             listing_id, price, status, cause, barred_until = rows[product.pk]
             if barred_until is not None:
                 answers[product.pk] = Refusal(
-                    product.pk, "company_barred",
-                    _("The manufacturer of “%(product)s” is on the bad-record list until %(until)s: nothing of it may be "
-                      "bought (R-LIST-14).") % {"product": product, "until": barred_until},
+                    product.pk,
+                    "company_barred",
+                    _(
+                        "The manufacturer of “%(product)s” is on the bad-record list until %(until)s: nothing of it may be "
+                        "bought (R-LIST-14)."
+                    )
+                    % {"product": product, "until": barred_until},
                     rule="R-LIST-14",
-                )  # fmt: skip
+                )
             elif listing_id is None:
                 continue  # another source (a filing) may price it; if none does, it is "not listed"
             elif status == ListingStatus.LISTED:
@@ -69,8 +73,9 @@ class ListingPriceSource:
             else:
                 code, message = REFUSALS[status]
                 cause_label = SuspensionCause(cause).label if cause else ""
-                answers[product.pk] = Refusal(product.pk, code, str(message) % {"product": product, "cause": cause_label},
-                                              rule="R-ORD-2")  # fmt: skip
+                answers[product.pk] = Refusal(
+                    product.pk, code, str(message) % {"product": product, "cause": cause_label}, rule="R-ORD-2"
+                )
         return answers
 
 

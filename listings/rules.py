@@ -41,8 +41,15 @@ class Limit:
         return price < self.value if self.strict else price <= self.value
 
     def as_dict(self) -> dict:
-        return {"value": str(self.value), "rule": self.rule, "source": self.source, "kind": self.kind,
-                "strict": self.strict, "exact": self.exact, **{k: str(v) for k, v in self.figures.items()}}  # fmt: skip
+        return {
+            "value": str(self.value),
+            "rule": self.rule,
+            "source": self.source,
+            "kind": self.kind,
+            "strict": self.strict,
+            "exact": self.exact,
+            **{k: str(v) for k, v in self.figures.items()},
+        }
 
 
 @dataclass
@@ -62,11 +69,13 @@ class Limits:
 
 def _lowest_limit(lowest: NationalLowest, rule: str) -> Limit:
     return Limit(
-        value=lowest.price, rule=rule, kind="national_lowest",
+        value=lowest.price,
+        rule=rule,
+        kind="national_lowest",
         source=_("national lowest: %(province)s, effective %(date)s")
         % {"province": lowest.province_name, "date": lowest.effective_date.isoformat()},
         figures={"province": lowest.province_name, "effective_date": lowest.effective_date},
-    )  # fmt: skip
+    )
 
 
 def provincial_price(product: Product) -> tuple[Decimal, str] | None:
@@ -135,8 +144,13 @@ def check_category(product: Product, category: str, *, on: date) -> None:
     elif category == ListingCategory.SHORTAGE and not product.is_shortage:
         problem = _("The product is not recorded as a shortage drug.")
     if problem:
-        raise DomainError(problem, code="category_not_applicable", field="category", rule=rule,
-                          params={"category": category.label, "product": product.code})  # fmt: skip
+        raise DomainError(
+            problem,
+            code="category_not_applicable",
+            field="category",
+            rule=rule,
+            params={"category": category.label, "product": product.code},
+        )
 
 
 def limits_for(product: Product, category: str, *, on: date) -> Limits:
@@ -157,26 +171,38 @@ def limits_for(product: Product, category: str, *, on: date) -> Limits:
             ratio = _price_ratio_limit(product, rule)
             if ratio:
                 result.limits.append(ratio)
-                result.flag = _("No province lists this product: the cap comes from listed products of the same "
-                                "generic name and dosage form by the price-ratio rule.")  # fmt: skip
+                result.flag = _(
+                    "No province lists this product: the cap comes from listed products of the same "
+                    "generic name and dosage form by the price-ratio rule."
+                )
             else:
-                result.flag = _("No province lists this product and no comparable product is listed here: "
-                                "the reviewer must judge the price.")  # fmt: skip
+                result.flag = _(
+                    "No province lists this product and no comparable product is listed here: "
+                    "the reviewer must judge the price."
+                )
     elif category == ListingCategory.NATIONAL_NEGOTIATED:  # R-LIST-3
         if product.is_national_negotiated:
-            result.limits.append(Limit(product.payment_standard, rule, _("national payment standard"),
-                                       "payment_standard", exact=True))  # fmt: skip
+            result.limits.append(
+                Limit(product.payment_standard, rule, _("national payment standard"), "payment_standard", exact=True)
+            )
         else:
             reference = negotiated_reference(product, on)
             standard = _converted_pack_price(reference, reference.payment_standard, product)
-            result.limits.append(Limit(
-                standard, rule,
-                _("national payment standard of %(name)s (%(code)s), agreement valid until %(until)s")
-                % {"name": reference.generic_name, "code": reference.code,
-                   "until": reference.agreement_valid_until or "—"},
-                "payment_standard", strict=True,
-                figures={"reference": reference.code, "reference_payment_standard": reference.payment_standard},
-            ))  # fmt: skip
+            result.limits.append(
+                Limit(
+                    standard,
+                    rule,
+                    _("national payment standard of %(name)s (%(code)s), agreement valid until %(until)s")
+                    % {
+                        "name": reference.generic_name,
+                        "code": reference.code,
+                        "until": reference.agreement_valid_until or "—",
+                    },
+                    "payment_standard",
+                    strict=True,
+                    figures={"reference": reference.code, "reference_payment_standard": reference.payment_standard},
+                )
+            )
             if lowest:
                 result.limits.append(_lowest_limit(lowest, rule))
     elif category == ListingCategory.REFERENCE_OR_EVALUATED:  # R-LIST-5
@@ -204,11 +230,13 @@ def _price_ratio_limit(product: Product, rule: str) -> Limit | None:
         return None
     converted, other = best
     return Limit(
-        converted, rule,
+        converted,
+        rule,
         _("price-ratio conversion of the listed %(spec)s×%(pack)s of %(code)s (¥%(price)s)")
         % {"spec": other.specification, "pack": other.pack_quantity, "code": other.code, "price": other.listing.price},
-        "price_ratio", figures={"reference": other.code, "reference_price": other.listing.price},
-    )  # fmt: skip
+        "price_ratio",
+        figures={"reference": other.code, "reference_price": other.listing.price},
+    )
 
 
 def _originator_limit(product: Product, rule: str) -> Limit | None:
@@ -233,12 +261,19 @@ def _originator_limit(product: Product, rule: str) -> Limit | None:
         return None
     converted, originator, price, where = best
     return Limit(
-        converted, rule,
+        converted,
+        rule,
         _("originator %(code)s (%(where)s ¥%(price)s, %(spec)s×%(pack)s), converted to this pack")
-        % {"code": originator.code, "where": where, "price": price, "spec": originator.specification,
-           "pack": originator.pack_quantity},
-        "originator", figures={"originator": originator.code, "originator_price": price},
-    )  # fmt: skip
+        % {
+            "code": originator.code,
+            "where": where,
+            "price": price,
+            "spec": originator.specification,
+            "pack": originator.pack_quantity,
+        },
+        "originator",
+        figures={"originator": originator.code, "originator_price": price},
+    )
 
 
 def check_declared_price(product: Product, category: str, price: Decimal, *, on: date) -> Limits:
@@ -255,10 +290,22 @@ def check_declared_price(product: Product, category: str, price: Decimal, *, on:
         else:
             message = _("The declared price ¥%(price)s is above the cap of ¥%(cap)s, the %(source)s (%(rule)s).")
         raise DomainError(
-            message % {"price": format_yuan(price).lstrip("¥"), "cap": format_yuan(limit.value).lstrip("¥"),
-                       "source": limit.source, "rule": limit.rule},
-            code="above_cap", field="price", rule=limit.rule,
-            params={"price": price, "cap": limit.value, "source": limit.source, "kind": limit.kind,
-                    "limits": [item.as_dict() for item in limits.limits]},
-        )  # fmt: skip
+            message
+            % {
+                "price": format_yuan(price).lstrip("¥"),
+                "cap": format_yuan(limit.value).lstrip("¥"),
+                "source": limit.source,
+                "rule": limit.rule,
+            },
+            code="above_cap",
+            field="price",
+            rule=limit.rule,
+            params={
+                "price": price,
+                "cap": limit.value,
+                "source": limit.source,
+                "kind": limit.kind,
+                "limits": [item.as_dict() for item in limits.limits],
+            },
+        )
     return limits

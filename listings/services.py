@@ -82,8 +82,10 @@ def _check_not_barred(organisation_id: int, *, on: date) -> None:
         raise DomainError(
             _("The company is on the bad-record list until %(until)s and may not list products (R-LIST-14).")
             % {"until": record.ends_on.isoformat()},
-            code="company_barred", rule="R-LIST-14", params={"until": record.ends_on},
-        )  # fmt: skip
+            code="company_barred",
+            rule="R-LIST-14",
+            params={"until": record.ends_on},
+        )
 
 
 def _transition_declaration(declaration: Declaration, to_status: str) -> None:
@@ -91,8 +93,9 @@ def _transition_declaration(declaration: Declaration, to_status: str) -> None:
         raise Conflict(
             _("A declaration that is “%(status)s” cannot become “%(to)s”.")
             % {"status": declaration.get_status_display(), "to": DeclarationStatus(to_status).label},
-            code="invalid_transition", field="status",
-        )  # fmt: skip
+            code="invalid_transition",
+            field="status",
+        )
     declaration.status = to_status
 
 
@@ -116,25 +119,40 @@ def _validate_declaration(*, product: Product, category: str, price: Decimal) ->
 
 
 def declaration_create(
-    *, actor: User, product: Product, category: str, price: Decimal, note: str = "",
-    notice: PriceLinkageNotice | None = None, submit: bool = False,
-) -> Declaration:  # fmt: skip
+    *,
+    actor: User,
+    product: Product,
+    category: str,
+    price: Decimal,
+    note: str = "",
+    notice: PriceLinkageNotice | None = None,
+    submit: bool = False,
+) -> Declaration:
     """Start a declaration for one of the actor's products; ``submit`` sends it for review at once."""
     _require(can_declare(actor), _("Only a manufacturer's clerk may declare prices."))
     if product.manufacturer_id != actor.organisation_id:
-        raise PermissionDenied(_("A manufacturer declares prices for its own products only."), code="not_own_product",
-                               field="product")  # fmt: skip
+        raise PermissionDenied(
+            _("A manufacturer declares prices for its own products only."), code="not_own_product", field="product"
+        )
     _validate_declaration(product=product, category=category, price=price)
     if notice is not None and notice.listing.product_id != product.pk:
         raise DomainError(_("The notice is about another product."), code="invalid", field="notice")
     with transaction.atomic(), audit_reason(_("Price declared")):
         if Declaration.objects.filter(product=product, status__in=OPEN_DECLARATION_STATUSES).exists():
-            raise Conflict(_("This product already has a declaration in progress: finish or correct that one."),
-                           code="declaration_in_progress", field="product")  # fmt: skip
+            raise Conflict(
+                _("This product already has a declaration in progress: finish or correct that one."),
+                code="declaration_in_progress",
+                field="product",
+            )
         declaration = Declaration.objects.create(
-            manufacturer_id=actor.organisation_id, product=product, category=category, price=price, note=note,
-            notice=notice or _active_notice(product), created_by=actor,
-        )  # fmt: skip
+            manufacturer_id=actor.organisation_id,
+            product=product,
+            category=category,
+            price=price,
+            note=note,
+            notice=notice or _active_notice(product),
+            created_by=actor,
+        )
         if submit:
             declaration = declaration_submit(actor=actor, declaration_id=declaration.pk)
     return declaration
@@ -195,14 +213,16 @@ def _check_reviewer(actor: User, declaration: Declaration) -> None:
     ):
         raise PermissionDenied(
             _("Nobody reviews a declaration of their own organisation or one they made (R-LIST-9)."),
-            code="own_declaration", rule="R-LIST-9",
-        )  # fmt: skip
+            code="own_declaration",
+            rule="R-LIST-9",
+        )
 
 
 def _require_reason(reason: str) -> str:
     if not reason or not reason.strip():
-        raise DomainError(_("Give the reason: the manufacturer sees it."), code="required", field="reason",
-                          rule="R-LIST-9")  # fmt: skip
+        raise DomainError(
+            _("Give the reason: the manufacturer sees it."), code="required", field="reason", rule="R-LIST-9"
+        )
     return reason.strip()
 
 
@@ -250,9 +270,14 @@ def declaration_approve(*, actor: User, declaration_id: int, reason: str = "") -
         if declaration.category == ListingCategory.NEWLY_REGISTERED:
             panel = ExpertPanel.objects.filter(declaration=declaration).first()
             if panel is None or panel.agreed_price is None:
-                raise Conflict(_("A newly registered drug is listed at the price its expert panel agrees (R-LIST-6): "
-                                 "draw a panel and record the agreement first."), code="no_agreed_price",
-                               rule="R-LIST-6")  # fmt: skip
+                raise Conflict(
+                    _(
+                        "A newly registered drug is listed at the price its expert panel agrees (R-LIST-6): "
+                        "draw a panel and record the agreement first."
+                    ),
+                    code="no_agreed_price",
+                    rule="R-LIST-6",
+                )
             price = panel.agreed_price
         else:
             check_declared_price(declaration.product, declaration.category, price, on=today)
@@ -262,17 +287,29 @@ def declaration_approve(*, actor: User, declaration_id: int, reason: str = "") -
         why = reason or _("Declaration approved")
         if listing is None:
             listing = Listing.objects.create(
-                product=declaration.product, manufacturer=declaration.manufacturer, category=declaration.category,
-                price=price, declaration=declaration, listed_at=timezone.now(), price_since=today,
-            )  # fmt: skip
+                product=declaration.product,
+                manufacturer=declaration.manufacturer,
+                category=declaration.category,
+                price=price,
+                declaration=declaration,
+                listed_at=timezone.now(),
+                price_since=today,
+            )
             _record_event(listing, "", ListingStatus.LISTED, None, price, actor, why)
         else:
             if listing.status in (ListingStatus.INVALID, ListingStatus.WITHDRAWN, ListingStatus.CLOSED):
-                raise Conflict(_("The listing of this product is “%(status)s”: it cannot take a new price.")
-                               % {"status": listing.get_status_display()}, code="listing_not_active")  # fmt: skip
+                raise Conflict(
+                    _("The listing of this product is “%(status)s”: it cannot take a new price.")
+                    % {"status": listing.get_status_display()},
+                    code="listing_not_active",
+                )
             before = listing.price
             listing.price, listing.category, listing.declaration, listing.price_since = (
-                price, declaration.category, declaration, today)  # fmt: skip
+                price,
+                declaration.category,
+                declaration,
+                today,
+            )
             listing.save(update_fields=["price", "category", "declaration", "price_since", "updated_at"])
             _record_event(listing, listing.status, listing.status, before, price, actor, why)
         _close_complied_notices(listing, declaration, actor)
@@ -289,8 +326,12 @@ def _close_complied_notices(listing: Listing, declaration: Declaration, actor: U
         status=NoticeStatus.COMPLIED, closed_at=now, closed_by=declaration
     )
     if listing.status == ListingStatus.SUSPENDED and listing.suspension_cause == SuspensionCause.PRICE_LINKAGE:
-        _transition_listing(listing, ListingStatus.LISTED, actor=actor,
-                            reason=_("Compliant price approved: the price-linkage suspension ends (R-LIST-10)."))  # fmt: skip
+        _transition_listing(
+            listing,
+            ListingStatus.LISTED,
+            actor=actor,
+            reason=_("Compliant price approved: the price-linkage suspension ends (R-LIST-10)."),
+        )
 
 
 def declaration_document_add(*, actor: User, declaration_id: int, title: str, file) -> DeclarationDocument:
@@ -299,8 +340,9 @@ def declaration_document_add(*, actor: User, declaration_id: int, title: str, fi
         declaration = _lock_declaration(actor, declaration_id)
         if declaration.status not in OPEN_DECLARATION_STATUSES:
             raise Conflict(_("Documents are added while the declaration is in progress."), code="not_editable")
-        return DeclarationDocument.objects.create(declaration=declaration, title=title.strip() or file.name,
-                                                  file=file, uploaded_by=actor)  # fmt: skip
+        return DeclarationDocument.objects.create(
+            declaration=declaration, title=title.strip() or file.name, file=file, uploaded_by=actor
+        )
 
 
 # -- listings ---------------------------------------------------------------------------------
@@ -308,19 +350,27 @@ def declaration_document_add(*, actor: User, declaration_id: int, title: str, fi
 
 def _record_event(listing, from_status, to_status, price_before, price_after, actor, reason, actor_label=""):
     ListingTransition.objects.create(
-        listing=listing, from_status=from_status, to_status=to_status, price_before=price_before,
-        price_after=price_after, actor=actor, actor_label=actor_label, reason=reason,
-    )  # fmt: skip
+        listing=listing,
+        from_status=from_status,
+        to_status=to_status,
+        price_before=price_before,
+        price_after=price_after,
+        actor=actor,
+        actor_label=actor_label,
+        reason=reason,
+    )
 
 
-def _transition_listing(listing: Listing, to_status: str, *, actor: User | None, reason: str, cause: str = "",
-                        actor_label: str = "") -> Listing:  # fmt: skip
+def _transition_listing(
+    listing: Listing, to_status: str, *, actor: User | None, reason: str, cause: str = "", actor_label: str = ""
+) -> Listing:
     if to_status not in LISTING_TRANSITIONS[listing.status]:
         raise Conflict(
             _("A listing that is “%(status)s” cannot become “%(to)s”.")
             % {"status": listing.get_status_display(), "to": ListingStatus(to_status).label},
-            code="invalid_transition", field="status",
-        )  # fmt: skip
+            code="invalid_transition",
+            field="status",
+        )
     before = listing.status
     listing.status = to_status
     listing.suspension_cause = cause if to_status == ListingStatus.SUSPENDED else ""
@@ -341,8 +391,9 @@ def listing_suspend(*, actor: User, listing_id: int, reason: str) -> Listing:
     reason = _require_reason(reason)
     with transaction.atomic(), audit_reason(reason):
         listing = _lock_listing(actor, listing_id)
-        return _transition_listing(listing, ListingStatus.SUSPENDED, actor=actor, reason=reason,
-                                   cause=SuspensionCause.BUREAU)  # fmt: skip
+        return _transition_listing(
+            listing, ListingStatus.SUSPENDED, actor=actor, reason=reason, cause=SuspensionCause.BUREAU
+        )
 
 
 def listing_reinstate(*, actor: User, listing_id: int, reason: str) -> Listing:
@@ -354,8 +405,9 @@ def listing_reinstate(*, actor: User, listing_id: int, reason: str) -> Listing:
         if listing.status == ListingStatus.SUSPENDED and listing.suspension_cause != SuspensionCause.BUREAU:
             raise Conflict(
                 _("This suspension (%(cause)s) ends by itself when its cause is gone.")
-                % {"cause": listing.get_suspension_cause_display()}, code="not_bureau_suspension",
-            )  # fmt: skip
+                % {"cause": listing.get_suspension_cause_display()},
+                code="not_bureau_suspension",
+            )
         return _transition_listing(listing, ListingStatus.LISTED, actor=actor, reason=reason)
 
 
@@ -381,8 +433,13 @@ def withdrawal_request_submit(*, actor: User, listing_id: int, reason: str, expl
             raise Conflict(_("Only a listed product can be withdrawn."), code="not_listed")
         if WithdrawalRequest.objects.filter(listing=listing, status=RequestStatus.SUBMITTED).exists():
             raise Conflict(_("A withdrawal request for this product is already waiting."), code="request_pending")
-        return WithdrawalRequest.objects.create(listing=listing, manufacturer=listing.manufacturer, reason=reason,
-                                                explanation=explanation, submitted_by=actor)  # fmt: skip
+        return WithdrawalRequest.objects.create(
+            listing=listing,
+            manufacturer=listing.manufacturer,
+            reason=reason,
+            explanation=explanation,
+            submitted_by=actor,
+        )
 
 
 def withdrawal_request_decide(*, actor: User, request_id: int, approve: bool, reason: str = "") -> WithdrawalRequest:
@@ -396,8 +453,9 @@ def withdrawal_request_decide(*, actor: User, request_id: int, approve: bool, re
             raise Conflict(_("This request has been decided already."), code="already_decided")
         listing = Listing.objects.select_for_update().get(pk=request.listing_id)
         if approve:
-            _transition_listing(listing, ListingStatus.WITHDRAWN, actor=actor,
-                                reason=reason or _("Withdrawal approved (R-LIST-13)"))  # fmt: skip
+            _transition_listing(
+                listing, ListingStatus.WITHDRAWN, actor=actor, reason=reason or _("Withdrawal approved (R-LIST-13)")
+            )
         request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
         request.reviewed_by, request.reviewed_at, request.review_reason = actor, timezone.now(), reason
         request.save()
@@ -427,8 +485,11 @@ def expert_panel_draw(*, actor: User, declaration_id: int, sizes: dict[str, int]
     with transaction.atomic(), audit_reason(_("Expert panel drawn")):
         declaration = _lock_declaration(actor, declaration_id, for_write=False)
         if declaration.category != ListingCategory.NEWLY_REGISTERED:
-            raise DomainError(_("Only a newly registered drug is priced by an expert panel (R-LIST-6)."),
-                              code="not_new_drug", rule="R-LIST-6")  # fmt: skip
+            raise DomainError(
+                _("Only a newly registered drug is priced by an expert panel (R-LIST-6)."),
+                code="not_new_drug",
+                rule="R-LIST-6",
+            )
         if declaration.status != DeclarationStatus.SUBMITTED:
             raise Conflict(_("Draw a panel for a submitted declaration."), code="not_submitted")
         if ExpertPanel.objects.filter(declaration=declaration).exists():
@@ -447,11 +508,14 @@ def expert_panel_draw(*, actor: User, declaration_id: int, sizes: dict[str, int]
                 raise DomainError(
                     _("Not enough %(speciality)s experts without ties to the manufacturer: %(have)d of %(need)d.")
                     % {"speciality": ExpertSpeciality(speciality).label, "have": len(candidates), "need": count},
-                    code="pool_too_small", rule="R-LIST-6",
-                )  # fmt: skip
+                    code="pool_too_small",
+                    rule="R-LIST-6",
+                )
             drawn += chooser.sample(candidates, count)
-        excluded_record = [{"id": e.pk, "name": e.name, "reason": _("tied to %(company)s") % {"company": manufacturer.name}}
-                           for e in excluded]  # fmt: skip
+        excluded_record = [
+            {"id": e.pk, "name": e.name, "reason": _("tied to %(company)s") % {"company": manufacturer.name}}
+            for e in excluded
+        ]
         panel = ExpertPanel.objects.create(declaration=declaration, drawn_by=actor, excluded=excluded_record)
         panel.experts.set(drawn)
     return DrawResult(panel, excluded_record)
@@ -500,15 +564,19 @@ def adjustment_round_open(*, actor: User, year: int, answer_by: date, effective_
 
     _require(can_review(actor), _("Only the provincial bureau opens an adjustment round."))
     if effective_date <= answer_by:
-        raise DomainError(_("The new prices take effect after the manufacturers' answers are due."),
-                          code="invalid", field="effective_date")  # fmt: skip
+        raise DomainError(
+            _("The new prices take effect after the manufacturers' answers are due."),
+            code="invalid",
+            field="effective_date",
+        )
     if answer_by < _today():
         raise DomainError(_("The answer date is in the past."), code="invalid", field="answer_by")
     with transaction.atomic(), audit_reason(_("Annual adjustment round opened")):
         if AdjustmentRound.objects.filter(year=year).exists():
             raise Conflict(_("The %(year)d round exists already.") % {"year": year}, code="round_exists", field="year")
-        adjustment = AdjustmentRound.objects.create(year=year, answer_by=answer_by, effective_date=effective_date,
-                                                    opened_by=actor)  # fmt: skip
+        adjustment = AdjustmentRound.objects.create(
+            year=year, answer_by=answer_by, effective_date=effective_date, opened_by=actor
+        )
         purchases_sql, purchases_params = lowest_bought_prices_sql(since_months=12)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -533,25 +601,36 @@ def adjustment_round_open(*, actor: User, year: int, answer_by: date, effective_
     return adjustment
 
 
-def adjustment_proposal_answer(*, actor: User, proposal_id: int, accept: bool, appeal_price: Decimal | None = None,
-                               reason: str = "") -> AdjustmentProposal:  # fmt: skip
+def adjustment_proposal_answer(
+    *, actor: User, proposal_id: int, accept: bool, appeal_price: Decimal | None = None, reason: str = ""
+) -> AdjustmentProposal:
     """The manufacturer accepts the proposed price or appeals, asking for another with its reason."""
     _require(can_declare(actor), _("Only the manufacturer answers its proposals."))
     with transaction.atomic(), audit_reason(reason or _("Proposed price accepted")):
-        proposal = visible_to(actor, AdjustmentProposal, for_write=True).select_for_update().select_related(
-            "round").get(pk=proposal_id)  # fmt: skip
+        proposal = (
+            visible_to(actor, AdjustmentProposal, for_write=True)
+            .select_for_update()
+            .select_related("round")
+            .get(pk=proposal_id)
+        )
         if proposal.round.status != AdjustmentRoundStatus.OPEN or _today() > proposal.round.answer_by:
-            raise Conflict(_("Answers to this round were due by %(date)s.") % {"date": proposal.round.answer_by},
-                           code="round_closed")  # fmt: skip
+            raise Conflict(
+                _("Answers to this round were due by %(date)s.") % {"date": proposal.round.answer_by},
+                code="round_closed",
+            )
         if accept:
             proposal.status, proposal.appeal_price, proposal.appeal_reason = ProposalStatus.ACCEPTED, None, ""
         else:
             if appeal_price is None or appeal_price <= 0:
                 raise DomainError(_("Say which price you ask for."), code="required", field="appeal_price")
             if appeal_price > proposal.current_price:
-                raise DomainError(_("An appeal cannot ask for more than the current price ¥%(price)s.")
-                                  % {"price": proposal.current_price}, code="above_current", field="appeal_price",
-                                  rule="R-LIST-11")  # fmt: skip
+                raise DomainError(
+                    _("An appeal cannot ask for more than the current price ¥%(price)s.")
+                    % {"price": proposal.current_price},
+                    code="above_current",
+                    field="appeal_price",
+                    rule="R-LIST-11",
+                )
             proposal.status, proposal.appeal_price = ProposalStatus.APPEALED, appeal_price
             proposal.appeal_reason = _require_reason(reason)
         proposal.answered_by, proposal.answered_at = actor, timezone.now()
@@ -575,16 +654,26 @@ def adjustment_round_confirm(
         appealed = {p.pk: p for p in adjustment.proposals.select_for_update().filter(status=ProposalStatus.APPEALED)}
         undecided = set(appealed) - set(decisions)
         if undecided:
-            raise DomainError(_("Decide every appeal first: %(count)d are undecided.") % {"count": len(undecided)},
-                              code="appeals_undecided", params={"proposals": sorted(undecided)})  # fmt: skip
+            raise DomainError(
+                _("Decide every appeal first: %(count)d are undecided.") % {"count": len(undecided)},
+                code="appeals_undecided",
+                params={"proposals": sorted(undecided)},
+            )
         for proposal_id, (price, reason) in decisions.items():
             proposal = appealed.get(proposal_id)
             if proposal is None:
-                raise DomainError(_("Proposal %(id)s is not an appeal of this round.") % {"id": proposal_id},
-                                  code="invalid", field="decisions")  # fmt: skip
+                raise DomainError(
+                    _("Proposal %(id)s is not an appeal of this round.") % {"id": proposal_id},
+                    code="invalid",
+                    field="decisions",
+                )
             if price is None or price <= 0 or price > proposal.current_price:
-                raise DomainError(_("A confirmed price is positive and not above the current price."),
-                                  code="invalid", field="decisions", params={"proposal": proposal_id})  # fmt: skip
+                raise DomainError(
+                    _("A confirmed price is positive and not above the current price."),
+                    code="invalid",
+                    field="decisions",
+                    params={"proposal": proposal_id},
+                )
             proposal.final_price, proposal.decision_reason = price, _require_reason(reason)
             proposal.status = ProposalStatus.CONFIRMED
             proposal.save(update_fields=["final_price", "decision_reason", "status"])
@@ -592,6 +681,9 @@ def adjustment_round_confirm(
             final_price=models.F("proposed_price"), status=ProposalStatus.CONFIRMED
         )
         adjustment.status, adjustment.confirmed_by, adjustment.confirmed_at = (
-            AdjustmentRoundStatus.CONFIRMED, actor, timezone.now())  # fmt: skip
+            AdjustmentRoundStatus.CONFIRMED,
+            actor,
+            timezone.now(),
+        )
         adjustment.save()
     return adjustment

@@ -113,14 +113,22 @@ def declaration_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             declaration = services.declaration_create(
-                actor=request.user, product=form.cleaned_data["product"], category=form.cleaned_data["category"],
-                price=form.cleaned_data["price"], note=form.cleaned_data["note"], submit="submit" in request.POST,
-            )  # fmt: skip
+                actor=request.user,
+                product=form.cleaned_data["product"],
+                category=form.cleaned_data["category"],
+                price=form.cleaned_data["price"],
+                note=form.cleaned_data["note"],
+                submit="submit" in request.POST,
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, _("Declaration submitted for review.") if declaration.status ==
-                             DeclarationStatus.SUBMITTED else _("Draft saved."))  # fmt: skip
+            messages.success(
+                request,
+                _("Declaration submitted for review.")
+                if declaration.status == DeclarationStatus.SUBMITTED
+                else _("Draft saved."),
+            )
             return redirect("listings:declaration-detail", pk=declaration.pk)
     return render(request, "listings/declaration_form.html", {"form": form, "categories": ListingCategory})
 
@@ -129,8 +137,10 @@ def declaration_new(request):
 def declaration_edit(request, pk):
     _require(services.can_declare(request.user))
     declaration = get_object_or_404(visible_to(request.user, Declaration, for_write=True), pk=pk)
-    form = DeclarationEditForm(request.POST or None, initial={
-        "category": declaration.category, "price": declaration.price, "note": declaration.note})  # fmt: skip
+    form = DeclarationEditForm(
+        request.POST or None,
+        initial={"category": declaration.category, "price": declaration.price, "note": declaration.note},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.declaration_update(actor=request.user, declaration_id=pk, **form.cleaned_data)
@@ -141,8 +151,11 @@ def declaration_edit(request, pk):
         else:
             messages.success(request, _("Declaration saved."))
             return redirect("listings:declaration-detail", pk=pk)
-    return render(request, "listings/declaration_form.html", {"form": form, "declaration": declaration,
-                                                              "categories": ListingCategory})  # fmt: skip
+    return render(
+        request,
+        "listings/declaration_form.html",
+        {"form": form, "declaration": declaration, "categories": ListingCategory},
+    )
 
 
 @login_required
@@ -152,16 +165,23 @@ def declaration_detail(request, pk):
         pk=pk,
     )
     panel = ExpertPanel.objects.filter(declaration=declaration).prefetch_related("experts", "rounds").first()
-    return render(request, "listings/declaration_detail.html", {
-        "declaration": declaration,
-        "panel": panel,
-        "can_edit": services.can_declare(request.user) and declaration.status in (DeclarationStatus.DRAFT,
-                                                                                  DeclarationStatus.RETURNED),
-        "can_review": services.can_review(request.user) and declaration.status == DeclarationStatus.SUBMITTED,
-        "reason_form": ReasonForm(), "approve_form": OptionalReasonForm(), "document_form": DocumentForm(),
-        "round_form": NegotiationRoundForm(), "agree_form": AgreeForm(),
-        "listing": Listing.objects.filter(product=declaration.product).first(),
-    })  # fmt: skip
+    return render(
+        request,
+        "listings/declaration_detail.html",
+        {
+            "declaration": declaration,
+            "panel": panel,
+            "can_edit": services.can_declare(request.user)
+            and declaration.status in (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED),
+            "can_review": services.can_review(request.user) and declaration.status == DeclarationStatus.SUBMITTED,
+            "reason_form": ReasonForm(),
+            "approve_form": OptionalReasonForm(),
+            "document_form": DocumentForm(),
+            "round_form": NegotiationRoundForm(),
+            "agree_form": AgreeForm(),
+            "listing": Listing.objects.filter(product=declaration.product).first(),
+        },
+    )
 
 
 @login_required
@@ -205,15 +225,20 @@ def declaration_import(request):
         else:
             messages.success(request, _("%(count)d declarations submitted for review.") % {"count": len(created)})
             return redirect("listings:declaration-list")
-    return render(request, "listings/declaration_import.html", {"form": form, "problems": problems},
-                  status=400 if problems else 200)  # fmt: skip
+    return render(
+        request,
+        "listings/declaration_import.html",
+        {"form": form, "problems": problems},
+        status=400 if problems else 200,
+    )
 
 
 @login_required
 def declaration_template(request):
     _require(services.can_declare(request.user))
-    response = HttpResponse(excel.template(request.user),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response = HttpResponse(
+        excel.template(request.user), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = 'attachment; filename="declarations-template.xlsx"'
     return response
 
@@ -254,8 +279,11 @@ def panel_action(request, pk, action):
     try:
         if action == "draw":
             result = services.expert_panel_draw(actor=request.user, declaration_id=declaration.pk)
-            messages.success(request, _("Panel drawn: %(names)s.") % {
-                "names": "、".join(expert.name for expert in result.panel.experts.all())})  # fmt: skip
+            messages.success(
+                request,
+                _("Panel drawn: %(names)s.")
+                % {"names": "、".join(expert.name for expert in result.panel.experts.all())},
+            )
         else:
             panel = get_object_or_404(ExpertPanel, declaration=declaration)
             form = (NegotiationRoundForm if action == "offer" else AgreeForm)(request.POST)
@@ -290,16 +318,21 @@ class MyListingsView(LoginRequiredMixin, ScopedListView):
 def listing_detail(request, pk):
     listing = get_object_or_404(visible_to(request.user, Listing).select_related("product", "manufacturer"), pk=pk)
     own = request.user.organisation_id == listing.manufacturer_id
-    return render(request, "listings/listing_detail.html", {
-        "listing": listing,
-        "transitions": listing.transitions.select_related("actor"),
-        "notices": visible_to(request.user, PriceLinkageNotice).filter(listing=listing),
-        "withdrawals": visible_to(request.user, WithdrawalRequest).filter(listing=listing),
-        "can_withdraw": own and services.can_declare(request.user) and listing.status == ListingStatus.LISTED,
-        "can_manage": services.can_review(request.user),
-        "reason_form": ReasonForm(), "withdrawal_form": WithdrawalForm(),
-        "lowest": national_lowest_map([listing.product.code]).get(listing.product.code),
-    })  # fmt: skip
+    return render(
+        request,
+        "listings/listing_detail.html",
+        {
+            "listing": listing,
+            "transitions": listing.transitions.select_related("actor"),
+            "notices": visible_to(request.user, PriceLinkageNotice).filter(listing=listing),
+            "withdrawals": visible_to(request.user, WithdrawalRequest).filter(listing=listing),
+            "can_withdraw": own and services.can_declare(request.user) and listing.status == ListingStatus.LISTED,
+            "can_manage": services.can_review(request.user),
+            "reason_form": ReasonForm(),
+            "withdrawal_form": WithdrawalForm(),
+            "lowest": national_lowest_map([listing.product.code]).get(listing.product.code),
+        },
+    )
 
 
 @login_required
@@ -316,8 +349,11 @@ def listing_action(request, pk, action):
             services.withdrawal_request_submit(actor=request.user, listing_id=pk, **form.cleaned_data)
             messages.success(request, _("Withdrawal requested: the bureau decides."))
         else:
-            operation = {"suspend": services.listing_suspend, "reinstate": services.listing_reinstate,
-                         "invalidate": services.listing_invalidate}[action]  # fmt: skip
+            operation = {
+                "suspend": services.listing_suspend,
+                "reinstate": services.listing_reinstate,
+                "invalidate": services.listing_invalidate,
+            }[action]
             operation(actor=request.user, listing_id=pk, reason=form.cleaned_data["reason"])
             messages.success(request, _("Done."))
     except DomainError as error:
@@ -330,16 +366,22 @@ def withdrawal_queue(request):
     _require(services.can_review(request.user))
     if request.method == "POST":
         try:
-            services.withdrawal_request_decide(actor=request.user, request_id=int(request.POST["request"]),
-                                               approve=request.POST.get("decision") == "approve",
-                                               reason=request.POST.get("reason", ""))  # fmt: skip
+            services.withdrawal_request_decide(
+                actor=request.user,
+                request_id=int(request.POST["request"]),
+                approve=request.POST.get("decision") == "approve",
+                reason=request.POST.get("reason", ""),
+            )
         except DomainError as error:
             _refusal(request, error)
         else:
             messages.success(request, _("Decision recorded."))
         return redirect("listings:withdrawals")
-    pending = visible_to(request.user, WithdrawalRequest).filter(status="submitted").select_related(
-        "listing__product", "manufacturer", "submitted_by")  # fmt: skip
+    pending = (
+        visible_to(request.user, WithdrawalRequest)
+        .filter(status="submitted")
+        .select_related("listing__product", "manufacturer", "submitted_by")
+    )
     return render(request, "listings/withdrawal_queue.html", {"pending": pending})
 
 
@@ -369,15 +411,19 @@ def adjustment_rounds(request):
                 messages.success(request, _("Round opened: every listing has a proposed price."))
                 return redirect("listings:adjustments")
     rounds = AdjustmentRound.objects.all() if services.can_review(user) else visible_to(user, AdjustmentRound)
-    return render(request, "listings/adjustment_rounds.html", {"rounds": rounds, "form": form,
-                                                               "can_open": services.can_review(user)})  # fmt: skip
+    return render(
+        request,
+        "listings/adjustment_rounds.html",
+        {"rounds": rounds, "form": form, "can_open": services.can_review(user)},
+    )
 
 
 @login_required
 def adjustment_round_detail(request, pk):
     user = request.user
-    adjustment = get_object_or_404(AdjustmentRound.objects.all() if services.can_review(user)
-                                   else visible_to(user, AdjustmentRound), pk=pk)  # fmt: skip
+    adjustment = get_object_or_404(
+        AdjustmentRound.objects.all() if services.can_review(user) else visible_to(user, AdjustmentRound), pk=pk
+    )
     proposals = visible_to(user, AdjustmentProposal).filter(round=adjustment).select_related("listing__product")
     if request.method == "POST":
         try:
@@ -393,8 +439,9 @@ def adjustment_round_detail(request, pk):
             else:
                 form = ProposalAnswerForm(request.POST)
                 if form.is_valid():
-                    services.adjustment_proposal_answer(actor=user, proposal_id=int(request.POST["proposal"]),
-                                                        **form.cleaned_data)  # fmt: skip
+                    services.adjustment_proposal_answer(
+                        actor=user, proposal_id=int(request.POST["proposal"]), **form.cleaned_data
+                    )
                     messages.success(request, _("Answer recorded."))
                 else:
                     messages.error(request, _("Choose an answer."))
@@ -403,14 +450,22 @@ def adjustment_round_detail(request, pk):
         return redirect("listings:adjustment-detail", pk=pk)
     search = request.GET.get("q", "").strip()
     if search:
-        proposals = proposals.filter(Q(listing__product__generic_name__icontains=search) |
-                                     Q(listing__product__code__istartswith=search))  # fmt: skip
-    return render(request, "listings/adjustment_detail.html", {
-        "round": adjustment, "proposals": proposals[:500], "answer_form": ProposalAnswerForm(),
-        "can_confirm": services.can_review(user) and adjustment.status == "open",
-        "can_answer": services.can_declare(user) and adjustment.status == "open"
-        and timezone.localdate() <= adjustment.answer_by,
-    })  # fmt: skip
+        proposals = proposals.filter(
+            Q(listing__product__generic_name__icontains=search) | Q(listing__product__code__istartswith=search)
+        )
+    return render(
+        request,
+        "listings/adjustment_detail.html",
+        {
+            "round": adjustment,
+            "proposals": proposals[:500],
+            "answer_form": ProposalAnswerForm(),
+            "can_confirm": services.can_review(user) and adjustment.status == "open",
+            "can_answer": services.can_declare(user)
+            and adjustment.status == "open"
+            and timezone.localdate() <= adjustment.answer_by,
+        },
+    )
 
 
 # -- public ------------------------------------------------------------------------------------------
@@ -440,18 +495,44 @@ def public_export(request):
     lowest = national_lowest_map(listing.product.code for listing in listings)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Listed products"))
-    sheet.append([_("national drug code"), _("generic name"), _("trade name"), _("dosage form"), _("specification"),
-                  _("pack"), _("manufacturer"), _("category"), _("listing price"), _("per unit"),
-                  _("national lowest"), _("price since")])  # fmt: skip
+    sheet.append(
+        [
+            _("national drug code"),
+            _("generic name"),
+            _("trade name"),
+            _("dosage form"),
+            _("specification"),
+            _("pack"),
+            _("manufacturer"),
+            _("category"),
+            _("listing price"),
+            _("per unit"),
+            _("national lowest"),
+            _("price since"),
+        ]
+    )
     for listing in listings:
         product, low = listing.product, lowest.get(listing.product.code)
-        sheet.append([product.code, product.generic_name, product.trade_name, product.dosage_form,
-                      product.specification, product.pack_description, listing.manufacturer.name,
-                      str(listing.get_category_display()), listing.price, listing.unit_price,
-                      low.price if low else None, listing.price_since])  # fmt: skip
+        sheet.append(
+            [
+                product.code,
+                product.generic_name,
+                product.trade_name,
+                product.dosage_form,
+                product.specification,
+                product.pack_description,
+                listing.manufacturer.name,
+                str(listing.get_category_display()),
+                listing.price,
+                listing.unit_price,
+                low.price if low else None,
+                listing.price_since,
+            ]
+        )
     stream = io.BytesIO()
     workbook.save(stream)
-    response = HttpResponse(stream.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response = HttpResponse(
+        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="listed-products-{timezone.localdate()}.xlsx"'
     return response

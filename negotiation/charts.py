@@ -59,11 +59,21 @@ def distribution(points, lines: list[tuple[str, Decimal | None, str]]) -> Chart 
     values = [point.unit_price for point in points] + [value for _label, value, _c in lines if value is not None]
     y, ticks = _scale(min(values), max(values))
     step = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
-    dots = [Dot(round(LEFT + step * (index + 0.5), 1), y(point.unit_price), ZONE_COLOURS[point.zone], point.own,
-                f"{point.hospital.name if point.hospital else ''} {point.unit_price}")
-            for index, point in enumerate(points)]  # fmt: skip
-    drawn = [Line(LEFT, WIDTH - RIGHT, y(value), f"{label} {value:.4f}", colour)
-             for label, value, colour in lines if value is not None]  # fmt: skip
+    dots = [
+        Dot(
+            round(LEFT + step * (index + 0.5), 1),
+            y(point.unit_price),
+            ZONE_COLOURS[point.zone],
+            point.own,
+            f"{point.hospital.name if point.hospital else ''} {point.unit_price}",
+        )
+        for index, point in enumerate(points)
+    ]
+    drawn = [
+        Line(LEFT, WIDTH - RIGHT, y(value), f"{label} {value:.4f}", colour)
+        for label, value, colour in lines
+        if value is not None
+    ]
     return Chart(WIDTH, HEIGHT, dots, drawn, ticks)
 
 
@@ -77,7 +87,9 @@ def series(points: list[tuple], *, as_percent: bool = True) -> Chart | None:
     coordinates = [
         (round(LEFT + step * index, 1), y(Decimal(str(share)))) for index, (_day, share) in enumerate(points)
     ]
-    dots = [Dot(x, y_, ZONE_COLOURS["red"], False, f"{day:%Y-%m-%d} {share:.0%}")
-            for (x, y_), (day, share) in zip(coordinates, points, strict=True)]  # fmt: skip
+    dots = [
+        Dot(x, y_, ZONE_COLOURS["red"], False, f"{day:%Y-%m-%d} {share:.0%}")
+        for (x, y_), (day, share) in zip(coordinates, points, strict=True)
+    ]
     labels = ((coordinates[0][0], f"{points[0][0]:%m-%d}"), (coordinates[-1][0], f"{points[-1][0]:%m-%d}"))
     return Chart(WIDTH, HEIGHT, dots, [], ticks, " ".join(f"{x},{y_}" for x, y_ in coordinates), labels)

@@ -17,10 +17,26 @@ from negotiation import services
 from negotiation.models import Negotiation
 from procurement.core.errors import DomainError, Problem
 
-HEADER = ["议价编号", "医院", "医保药品代码", "通用名", "规格包装", "挂网价", "对方报价", "应答（接受/还价/拒绝）", "还价（元/包装）",
-          "备注（拒绝须写理由）"]  # fmt: skip
-ACTION_TEXT = {"接受": "accept", "还价": "counter", "拒绝": "decline", "accept": "accept", "counter": "counter",
-               "decline": "decline"}  # fmt: skip
+HEADER = [
+    "议价编号",
+    "医院",
+    "医保药品代码",
+    "通用名",
+    "规格包装",
+    "挂网价",
+    "对方报价",
+    "应答（接受/还价/拒绝）",
+    "还价（元/包装）",
+    "备注（拒绝须写理由）",
+]
+ACTION_TEXT = {
+    "接受": "accept",
+    "还价": "counter",
+    "拒绝": "decline",
+    "accept": "accept",
+    "counter": "counter",
+    "decline": "decline",
+}
 COLUMN_OF_FIELD = {"negotiation": "A", "action": "H", "price": "I", "reason": "J", "note": "J"}
 MAX_ROWS = 5000
 
@@ -37,8 +53,20 @@ def answers_workbook(threads: list[Negotiation]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for thread in threads:
-        sheet.append([thread.pk, thread.hospital.name, thread.product.code, thread.product.generic_name,
-                      thread.product.pack_description, float(thread.listing_price), float(thread.price), "", "", ""])  # fmt: skip
+        sheet.append(
+            [
+                thread.pk,
+                thread.hospital.name,
+                thread.product.code,
+                thread.product.generic_name,
+                thread.product.pack_description,
+                float(thread.listing_price),
+                float(thread.price),
+                "",
+                "",
+                "",
+            ]
+        )
     choice = DataValidation(type="list", formula1='"接受,还价,拒绝"', allow_blank=True)
     sheet.add_data_validation(choice)
     choice.add(f"H2:H{max(2, len(threads) + 1)}")
@@ -70,8 +98,11 @@ def answers_from_workbook(stream) -> list[tuple[int, services.Answer]]:
         try:
             negotiation_id = int(cells[0])
         except (TypeError, ValueError):
-            problems.append(Problem("invalid", _("The negotiation number is missing or not a number."),
-                                    field=_cell(row_number, "A")))  # fmt: skip
+            problems.append(
+                Problem(
+                    "invalid", _("The negotiation number is missing or not a number."), field=_cell(row_number, "A")
+                )
+            )
             continue
         price = "" if cells[8] is None else str(cells[8])
         answers.append((row_number, services.Answer(negotiation_id, action, price, str(cells[9] or "").strip())))
@@ -97,6 +128,13 @@ def import_answers(*, actor, stream) -> int:
         for problem in error.problems:
             index, _dot, field = (problem.field or "").partition(".")
             row = numbers[int(index)] if index.isdigit() else 0
-            problems.append(Problem(problem.code, problem.message, field=_cell(row, COLUMN_OF_FIELD.get(field, "A")),
-                                    rule=problem.rule, params=problem.params))  # fmt: skip
+            problems.append(
+                Problem(
+                    problem.code,
+                    problem.message,
+                    field=_cell(row, COLUMN_OF_FIELD.get(field, "A")),
+                    rule=problem.rule,
+                    params=problem.params,
+                )
+            )
         raise DomainError(problems=problems) from None

@@ -10,8 +10,12 @@ class RequestForm(forms.Form):
     price = forms.CharField(label=_("Price asked (yuan per pack)"), max_length=20)
     volume = forms.IntegerField(label=_("Expected volume (packs)"), min_value=1, max_value=10_000_000)
     valid_months = forms.IntegerField(label=_("Validity (months)"), min_value=1, max_value=24, initial=12)
-    group = forms.ModelChoiceField(label=_("For the group"), queryset=HospitalGroup.objects.none(), required=False,
-                                   empty_label=_("— my hospital only —"))  # fmt: skip
+    group = forms.ModelChoiceField(
+        label=_("For the group"),
+        queryset=HospitalGroup.objects.none(),
+        required=False,
+        empty_label=_("— my hospital only —"),
+    )
     note = forms.CharField(
         label=_("Note to the manufacturer"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

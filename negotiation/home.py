@@ -15,15 +15,33 @@ def negotiation_items(user):
     if services.can_negotiate_for_hospital(user) or services.can_answer_for_manufacturer(user):
         waiting = selectors.open_threads_awaiting(user).count()
         if waiting:
-            items.append(HomeItem(_("Negotiations waiting for your answer"), count=waiting,
-                                  url=reverse("negotiation:thread-list") + "?status=open", tone="todo"))  # fmt: skip
+            items.append(
+                HomeItem(
+                    _("Negotiations waiting for your answer"),
+                    count=waiting,
+                    url=reverse("negotiation:thread-list") + "?status=open",
+                    tone="todo",
+                )
+            )
     if services.can_negotiate_for_hospital(user):
         red = selectors.zonings_for(user).filter(zone=Zone.RED).count()
         if red:
-            items.append(HomeItem(_("Agreements in the red zone"), count=red,
-                                  url=reverse("negotiation:agreement-list") + "?zone=red", tone="urgent"))  # fmt: skip
+            items.append(
+                HomeItem(
+                    _("Agreements in the red zone"),
+                    count=red,
+                    url=reverse("negotiation:agreement-list") + "?zone=red",
+                    tone="urgent",
+                )
+            )
     if user.is_superuser or user.kind == OrganisationKind.BUREAU:
         red = selectors.zonings_for(user).filter(zone=Zone.RED).count()
-        items.append(HomeItem(_("Agreements in the red zone"), count=red, url=reverse("negotiation:alerts"),
-                              tone="urgent" if red else "info"))  # fmt: skip
+        items.append(
+            HomeItem(
+                _("Agreements in the red zone"),
+                count=red,
+                url=reverse("negotiation:alerts"),
+                tone="urgent" if red else "info",
+            )
+        )
     return items

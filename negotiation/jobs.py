@@ -183,8 +183,13 @@ DAYS_STATEMENT = f"""
 
 
 def zoning_params(day) -> dict:
-    return {"day": day, "home": settings.HOME_PROVINCE, "yellow": policy("ZONE_YELLOW_PERCENTILE"),
-            "red": policy("ZONE_RED_PERCENTILE"), "min_peers": policy("ZONE_MIN_PEERS")}  # fmt: skip
+    return {
+        "day": day,
+        "home": settings.HOME_PROVINCE,
+        "yellow": policy("ZONE_YELLOW_PERCENTILE"),
+        "red": policy("ZONE_RED_PERCENTILE"),
+        "min_peers": policy("ZONE_MIN_PEERS"),
+    }
 
 
 @nightly_job("zone_agreements", order=60)

@@ -31,21 +31,30 @@ class Negotiation(models.Model):
     ``price`` is the price on the table, ``turn`` the party that must answer it.
     """
 
-    hospital = models.ForeignKey(Organisation, verbose_name=_("hospital"), on_delete=models.PROTECT,
-                                 related_name="negotiations")  # fmt: skip
-    group = models.ForeignKey(HospitalGroup, verbose_name=_("for the group"), on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="negotiations")  # fmt: skip
+    hospital = models.ForeignKey(
+        Organisation, verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="negotiations"
+    )
+    group = models.ForeignKey(
+        HospitalGroup,
+        verbose_name=_("for the group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="negotiations",
+    )
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
-    manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
-                                     related_name="negotiations_received")  # fmt: skip
+    manufacturer = models.ForeignKey(
+        Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="negotiations_received"
+    )
     listing_price = PriceField(_("listing price"), help_text=_("Per pack, when the negotiation began."))
     volume = models.PositiveIntegerField(_("expected volume"), help_text=_("Packs over the agreement's validity."))
     valid_months = models.PositiveSmallIntegerField(_("validity (months)"), default=12)
     price = PriceField(_("price on the table"), help_text=_("Per pack, in yuan."))
     turn = models.CharField(_("to answer"), max_length=12, choices=Party.choices, default=Party.MANUFACTURER)
     counter_rounds = models.PositiveSmallIntegerField(_("counter-offers"), default=0)
-    status = models.CharField(_("status"), max_length=10, choices=ThreadStatus.choices, default=ThreadStatus.OPEN,
-                              db_index=True)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=ThreadStatus.choices, default=ThreadStatus.OPEN, db_index=True
+    )
     requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -114,24 +123,29 @@ class Agreement(models.Model):
     """
 
     negotiation = models.ForeignKey(Negotiation, on_delete=models.PROTECT, related_name="agreements")
-    hospital = models.ForeignKey(Organisation, verbose_name=_("hospital"), on_delete=models.PROTECT,
-                                 related_name="agreements")  # fmt: skip
-    group = models.ForeignKey(HospitalGroup, verbose_name=_("group"), on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")  # fmt: skip
+    hospital = models.ForeignKey(
+        Organisation, verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    group = models.ForeignKey(
+        HospitalGroup, verbose_name=_("group"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Found by product through (product, status) below, by hospital through its own index and the
     # partial unique (hospital, product) of the active ones: no index of their own on product or status.
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+",
-                                db_index=False)  # fmt: skip
-    manufacturer = models.ForeignKey(Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    manufacturer = models.ForeignKey(
+        Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="+"
+    )
     price = PriceField(pgettext_lazy("agreement", "agreed price"), help_text=_("Per pack, in yuan."))
     unit_price = PriceField(_("agreed unit price"), help_text=_("Per minimum unit: what the zoning compares."))
     listing_price = PriceField(_("listing price"))
     volume = models.PositiveIntegerField(_("volume"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    status = models.CharField(_("status"), max_length=12, choices=AgreementStatus.choices,
-                              default=AgreementStatus.ACTIVE)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE
+    )
     created_at = models.DateTimeField(_("agreed"), auto_now_add=True)
 
     scope_rule = ScopeRule(hospital="hospital", manufacturer="manufacturer", region="hospital__region")
@@ -175,12 +189,15 @@ class AgreementZoning(models.Model):
     # agreements' own indexes (``agreement__hospital``, ``agreement__product``); hospital and product
     # are copied here for the set-based counts by hospital, product and region, which read every row.
     # Each index here would cost every night's writes (a first night's load: 0.2 s each).
-    agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, primary_key=True, related_name="zoning",
-                                     db_constraint=False)  # fmt: skip
-    hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False,
-                                 db_index=False)  # fmt: skip
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_constraint=False,
-                                db_index=False)  # fmt: skip
+    agreement = models.OneToOneField(
+        Agreement, on_delete=models.CASCADE, primary_key=True, related_name="zoning", db_constraint=False
+    )
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     zone = models.CharField(_("zone"), max_length=8, choices=Zone.choices)
     unit_price = PriceField(_("agreed unit price"))
     peer_count = models.PositiveIntegerField(_("peer hospitals"))
@@ -212,8 +229,9 @@ class ProductZoning(models.Model):
     others keep their rows untouched. Written by the job with the zoning, in the same transaction.
     """
 
-    product = models.OneToOneField(Product, on_delete=models.CASCADE, primary_key=True, related_name="+",
-                                   db_constraint=False)  # fmt: skip
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
     agreements = models.PositiveIntegerField(_("agreements zoned"))
     fingerprint = models.CharField(_("fingerprint"), max_length=32)
     zoned_on = models.DateField(_("zoned on"))

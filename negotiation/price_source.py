@@ -24,8 +24,10 @@ class AgreementPriceSource:
                  AND a.valid_from <= %s::date AND a.valid_until >= %s::date""",
             [hospital.pk, [product.pk for product in products], on, on],
         )
-        return {product_id: Quote(product_id, price, self.kind, f"agreement:{agreement_id}", _("negotiated price"))
-                for product_id, agreement_id, price in rows}  # fmt: skip
+        return {
+            product_id: Quote(product_id, price, self.kind, f"agreement:{agreement_id}", _("negotiated price"))
+            for product_id, agreement_id, price in rows
+        }
 
 
 register_price_source(AgreementPriceSource())

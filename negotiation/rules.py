@@ -26,15 +26,30 @@ class Exclusion:
 ExclusionCheck = Callable[[Product, date], Exclusion | None]
 
 _CATALOGUE_EXCLUSIONS = (
-    ("is_national_negotiated", "national_negotiated",
-     _("“%(product)s” is a national negotiated drug: it is bought at its listing price, without negotiation (R-NEG-1).")),
-    ("is_designated_production", "designated_production",
-     _("“%(product)s” is under national designated production: it is bought at its listing price, without "
-       "negotiation (R-NEG-1).")),
-    ("is_provincial_reserve", "provincial_reserve",
-     _("“%(product)s” is a provincial reserve drug: it is bought at its listing price, without negotiation "
-       "(R-NEG-1).")),
-)  # fmt: skip
+    (
+        "is_national_negotiated",
+        "national_negotiated",
+        _(
+            "“%(product)s” is a national negotiated drug: it is bought at its listing price, without negotiation (R-NEG-1)."
+        ),
+    ),
+    (
+        "is_designated_production",
+        "designated_production",
+        _(
+            "“%(product)s” is under national designated production: it is bought at its listing price, without "
+            "negotiation (R-NEG-1)."
+        ),
+    ),
+    (
+        "is_provincial_reserve",
+        "provincial_reserve",
+        _(
+            "“%(product)s” is a provincial reserve drug: it is bought at its listing price, without negotiation "
+            "(R-NEG-1)."
+        ),
+    ),
+)
 
 _registered: dict[str, ExclusionCheck] = {}
 

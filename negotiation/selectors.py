@@ -41,9 +41,12 @@ SAVING_AT_PEERS_MEDIAN = (
 
 def agreements_for(user: User) -> QuerySet[Agreement]:
     """The agreements in force the user may see, each with ``saving`` (at the peers' median)."""
-    return (visible_to(user, Agreement).filter(status=AgreementStatus.ACTIVE)
-            .select_related("hospital", "product", "manufacturer", "group", "zoning")
-            .annotate(saving=Round(SAVING_AT_PEERS_MEDIAN, 2)))  # fmt: skip
+    return (
+        visible_to(user, Agreement)
+        .filter(status=AgreementStatus.ACTIVE)
+        .select_related("hospital", "product", "manufacturer", "group", "zoning")
+        .annotate(saving=Round(SAVING_AT_PEERS_MEDIAN, 2))
+    )
 
 
 def total_saving(agreements: QuerySet[Agreement]) -> Decimal:
@@ -55,20 +58,37 @@ def zonings_for(user: User) -> QuerySet[AgreementZoning]:
 
 
 def zones_by_product(user: User):
-    return (zonings_for(user).values("product", "product__generic_name", "product__specification",
-                                     "product__pack_quantity", "product__minimum_unit", "product__pack_unit")
-            .annotate(agreements=Count("pk"), **ZONE_COUNTS).order_by("-red", "-yellow", "product__generic_name"))  # fmt: skip
+    return (
+        zonings_for(user)
+        .values(
+            "product",
+            "product__generic_name",
+            "product__specification",
+            "product__pack_quantity",
+            "product__minimum_unit",
+            "product__pack_unit",
+        )
+        .annotate(agreements=Count("pk"), **ZONE_COUNTS)
+        .order_by("-red", "-yellow", "product__generic_name")
+    )
 
 
 def zones_by_hospital(user: User):
-    return (zonings_for(user).values("hospital", "hospital__name", "hospital__region__name")
-            .annotate(agreements=Count("pk"), **ZONE_COUNTS).order_by("-red", "-yellow", "hospital__name"))  # fmt: skip
+    return (
+        zonings_for(user)
+        .values("hospital", "hospital__name", "hospital__region__name")
+        .annotate(agreements=Count("pk"), **ZONE_COUNTS)
+        .order_by("-red", "-yellow", "hospital__name")
+    )
 
 
 def zones_by_region(user: User):
-    return (zonings_for(user).values("hospital__region", "hospital__region__name", "hospital__region__parent__name")
-            .annotate(agreements=Count("pk"), **ZONE_COUNTS)
-            .order_by("hospital__region__parent__name", "hospital__region__name"))  # fmt: skip
+    return (
+        zonings_for(user)
+        .values("hospital__region", "hospital__region__name", "hospital__region__parent__name")
+        .annotate(agreements=Count("pk"), **ZONE_COUNTS)
+        .order_by("hospital__region__parent__name", "hospital__region__name")
+    )
 
 
 @dataclass(frozen=True)
@@ -94,13 +114,23 @@ def product_distribution(user: User, product_id: int, marked_hospital_id: int | 
     A hospital sees where its price stands among its peers (R-NEG-6) but not who they are: the
     peers' points come without names for a hospital.
     """
-    every = (AgreementZoning.objects.filter(agreement__product_id=product_id).select_related("hospital")
-             .order_by("unit_price"))  # fmt: skip
+    every = (
+        AgreementZoning.objects.filter(agreement__product_id=product_id)
+        .select_related("hospital")
+        .order_by("unit_price")
+    )
     visible = set(zonings_for(user).filter(agreement__product_id=product_id).values_list("pk", flat=True))
     anonymous = user.kind == "hospital"
-    points = [Point(row.hospital if (row.pk in visible or not anonymous) else None, row.unit_price, row.zone,
-                    row.hospital_id == marked_hospital_id)
-              for row in every if row.pk in visible or anonymous]  # fmt: skip
+    points = [
+        Point(
+            row.hospital if (row.pk in visible or not anonymous) else None,
+            row.unit_price,
+            row.zone,
+            row.hospital_id == marked_hospital_id,
+        )
+        for row in every
+        if row.pk in visible or anonymous
+    ]
     own = next((row for row in every if row.hospital_id == marked_hospital_id and row.pk in visible), None)
     return Distribution(points, every[0].national_lowest if every else None, own)
 
@@ -158,8 +188,14 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
             {"since": since, "all": hospitals is None, "hospitals": hospitals or []},
         )
         for hospital_id, products, amount in cursor.fetchall():
-            found.append(("non_negotiation", hospital_id, "", {"products": products, "amount": amount,
-                                                               "days": policy("NON_NEGOTIATION_DAYS")}))  # fmt: skip
+            found.append(
+                (
+                    "non_negotiation",
+                    hospital_id,
+                    "",
+                    {"products": products, "amount": amount, "days": policy("NON_NEGOTIATION_DAYS")},
+                )
+            )
         # Red share above the threshold, on the current zoning.
         cursor.execute(
             """SELECT hospital_id, count(*) FILTER (WHERE zone = 'red'), count(*) FILTER (WHERE zone <> 'unzoned')
@@ -189,12 +225,23 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
                JOIN catalogue_product p ON p.id = r.product_id
                WHERE r.packs > %(factor)s * b.monthly
                ORDER BY r.packs / b.monthly DESC""",
-            {"today": today, "all": hospitals is None, "hospitals": hospitals or [], "months": months,
-             "factor": policy("ABNORMAL_PURCHASE_FACTOR")},
-        )  # fmt: skip
+            {
+                "today": today,
+                "all": hospitals is None,
+                "hospitals": hospitals or [],
+                "months": months,
+                "factor": policy("ABNORMAL_PURCHASE_FACTOR"),
+            },
+        )
         for hospital_id, _product_id, name, packs, monthly in cursor.fetchall():
-            found.append(("abnormal_purchase", hospital_id, name, {"packs": packs, "monthly": monthly,
-                                                                   "factor": policy("ABNORMAL_PURCHASE_FACTOR")}))  # fmt: skip
+            found.append(
+                (
+                    "abnormal_purchase",
+                    hospital_id,
+                    name,
+                    {"packs": packs, "monthly": monthly, "factor": policy("ABNORMAL_PURCHASE_FACTOR")},
+                )
+            )
     names = Organisation.objects.in_bulk({hospital_id for _kind, hospital_id, _d, _f in found})
     return [Flag(kind, names[hospital_id], detail, figures) for kind, hospital_id, detail, figures in found]
 

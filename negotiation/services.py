@@ -57,9 +57,13 @@ def _price(value, field: str = "price") -> Decimal:
 def _check_within_listing(price: Decimal, listing_price: Decimal, field: str = "price") -> None:
     """R-NEG-2: an agreed price is at most the listing price."""
     if price > listing_price:
-        raise DomainError(_("The price may not exceed the listing price of %(listing)s yuan (R-NEG-2).")
-                          % {"listing": listing_price}, code="above_listing", field=field, rule="R-NEG-2",
-                          params={"listing_price": str(listing_price)})  # fmt: skip
+        raise DomainError(
+            _("The price may not exceed the listing price of %(listing)s yuan (R-NEG-2).") % {"listing": listing_price},
+            code="above_listing",
+            field=field,
+            rule="R-NEG-2",
+            params={"listing_price": str(listing_price)},
+        )
 
 
 def negotiable_listing(product: Product, on: date) -> Listing:
@@ -69,8 +73,12 @@ def negotiable_listing(product: Product, on: date) -> Listing:
         raise DomainError(found.message % {"product": product}, code=found.code, field="product", rule="R-NEG-1")
     listing = Listing.objects.filter(product=product).first()
     if listing is None or listing.status != ListingStatus.LISTED:
-        raise DomainError(_("“%(product)s” is not listed for purchase: there is no price to negotiate from.")
-                          % {"product": product}, code="not_listed", field="product", rule="R-NEG-1")  # fmt: skip
+        raise DomainError(
+            _("“%(product)s” is not listed for purchase: there is no price to negotiate from.") % {"product": product},
+            code="not_listed",
+            field="product",
+            rule="R-NEG-1",
+        )
     return listing
 
 
@@ -93,30 +101,49 @@ def negotiation_request(*, actor: User, request: Request) -> Negotiation:
     price = _price(request.price)
     _check_within_listing(price, listing.price)
     if price == listing.price:
-        raise DomainError(_("Ask for a price below the listing price; at the listing price there is nothing to "
-                            "negotiate."), code="not_below_listing", field="price", rule="R-NEG-2")  # fmt: skip
+        raise DomainError(
+            _("Ask for a price below the listing price; at the listing price there is nothing to negotiate."),
+            code="not_below_listing",
+            field="price",
+            rule="R-NEG-2",
+        )
     if not isinstance(request.volume, int) or request.volume <= 0:
         raise DomainError(_("The volume is a whole number of packs above zero."), code="invalid", field="volume")
     if not 1 <= request.valid_months <= MAX_VALID_MONTHS:
-        raise DomainError(_("An agreement is valid for 1 to %(n)d months.") % {"n": MAX_VALID_MONTHS},
-                          code="invalid", field="valid_months")  # fmt: skip
+        raise DomainError(
+            _("An agreement is valid for 1 to %(n)d months.") % {"n": MAX_VALID_MONTHS},
+            code="invalid",
+            field="valid_months",
+        )
     group = request.group
     if group is not None and (group.lead_id != hospital.pk or not group.is_active):
-        raise PermissionDenied(_("Only the lead hospital of an active group negotiates for it (R-NEG-3)."),
-                               code="forbidden")  # fmt: skip
+        raise PermissionDenied(
+            _("Only the lead hospital of an active group negotiates for it (R-NEG-3)."), code="forbidden"
+        )
     with transaction.atomic(), audit_reason(request.note or _("Negotiation requested")):
         try:
             with transaction.atomic():
                 negotiation = Negotiation.objects.create(
-                    hospital=hospital, group=group, product=request.product, manufacturer=listing.manufacturer,
-                    listing_price=listing.price, volume=request.volume, valid_months=request.valid_months,
-                    price=price, turn=Party.MANUFACTURER, requested_by=actor,
-                )  # fmt: skip
+                    hospital=hospital,
+                    group=group,
+                    product=request.product,
+                    manufacturer=listing.manufacturer,
+                    listing_price=listing.price,
+                    volume=request.volume,
+                    valid_months=request.valid_months,
+                    price=price,
+                    turn=Party.MANUFACTURER,
+                    requested_by=actor,
+                )
         except IntegrityError:
-            raise Conflict(_("A negotiation of this product is already open for your hospital."),
-                           code="already_open", field="product") from None  # fmt: skip
-        Offer.objects.create(negotiation=negotiation, party=Party.HOSPITAL, price=price, note=request.note,
-                             made_by=actor)  # fmt: skip
+            raise Conflict(
+                _("A negotiation of this product is already open for your hospital."),
+                code="already_open",
+                field="product",
+            ) from None
+        Offer.objects.create(
+            negotiation=negotiation, party=Party.HOSPITAL, price=price, note=request.note, made_by=actor
+        )
     return negotiation
 
 
@@ -125,16 +152,18 @@ def _party_of(actor: User, negotiation: Negotiation) -> str:
         return Party.MANUFACTURER
     if actor.organisation_id == negotiation.hospital_id and can_negotiate_for_hospital(actor):
         return Party.HOSPITAL
-    raise PermissionDenied(_("Only the hospital that asked (for a group, its lead) and the manufacturer take part."),
-                           code="forbidden")  # fmt: skip
+    raise PermissionDenied(
+        _("Only the hospital that asked (for a group, its lead) and the manufacturer take part."), code="forbidden"
+    )
 
 
 def _open_for_turn(actor: User, negotiation_id: int) -> tuple[Negotiation, str]:
     negotiation = visible_to(actor, Negotiation).select_for_update().get(pk=negotiation_id)
     party = _party_of(actor, negotiation)
     if not negotiation.is_open:
-        raise Conflict(_("This negotiation is closed (%(status)s).") % {"status": negotiation.get_status_display()},
-                       code="closed")  # fmt: skip
+        raise Conflict(
+            _("This negotiation is closed (%(status)s).") % {"status": negotiation.get_status_display()}, code="closed"
+        )
     if negotiation.turn != party:
         raise Conflict(_("It is the other party's turn to answer."), code="not_your_turn")
     return negotiation, party
@@ -146,13 +175,21 @@ def offer_counter(*, actor: User, negotiation_id: int, price, note: str = "") ->
         negotiation, party = _open_for_turn(actor, negotiation_id)
         limit = policy("NEGOTIATION_MAX_ROUNDS")
         if negotiation.counter_rounds >= limit:
-            raise Conflict(_("The %(n)d counter-offers of a negotiation are used: accept the price on the table or "
-                             "decline (R-NEG-4).") % {"n": limit}, code="round_limit", rule="R-NEG-4")  # fmt: skip
+            raise Conflict(
+                _(
+                    "The %(n)d counter-offers of a negotiation are used: accept the price on the table or "
+                    "decline (R-NEG-4)."
+                )
+                % {"n": limit},
+                code="round_limit",
+                rule="R-NEG-4",
+            )
         price = _price(price)
         _check_within_listing(price, negotiation.listing_price)
         if price == negotiation.price:
-            raise DomainError(_("A counter-offer names another price; to take this one, accept it."),
-                              code="same_price", field="price")  # fmt: skip
+            raise DomainError(
+                _("A counter-offer names another price; to take this one, accept it."), code="same_price", field="price"
+            )
         negotiation.price, negotiation.counter_rounds = price, negotiation.counter_rounds + 1
         negotiation.turn = Party.HOSPITAL if party == Party.MANUFACTURER else Party.MANUFACTURER
         negotiation.save(update_fields=["price", "counter_rounds", "turn"])
@@ -184,17 +221,29 @@ def negotiation_accept(*, actor: User, negotiation_id: int, note: str = "") -> l
             hospitals = list(negotiation.group.members.filter(is_active=True).order_by("pk"))
         else:
             hospitals = [negotiation.hospital]
-        Agreement.objects.filter(hospital__in=hospitals, product=negotiation.product,
-                                 status=AgreementStatus.ACTIVE).update(status=AgreementStatus.SUPERSEDED)  # fmt: skip
+        Agreement.objects.filter(
+            hospital__in=hospitals, product=negotiation.product, status=AgreementStatus.ACTIVE
+        ).update(status=AgreementStatus.SUPERSEDED)
         valid_until = today + relativedelta(months=negotiation.valid_months) - relativedelta(days=1)
         unit_price = negotiation.product.unit_price(negotiation.price)
-        agreements = Agreement.objects.bulk_create([
-            Agreement(negotiation=negotiation, hospital=hospital, group=negotiation.group, product=negotiation.product,
-                      manufacturer=negotiation.manufacturer, price=negotiation.price, unit_price=unit_price,
-                      listing_price=listing.price, volume=negotiation.volume, valid_from=today,
-                      valid_until=valid_until)
-            for hospital in hospitals
-        ])  # fmt: skip
+        agreements = Agreement.objects.bulk_create(
+            [
+                Agreement(
+                    negotiation=negotiation,
+                    hospital=hospital,
+                    group=negotiation.group,
+                    product=negotiation.product,
+                    manufacturer=negotiation.manufacturer,
+                    price=negotiation.price,
+                    unit_price=unit_price,
+                    listing_price=listing.price,
+                    volume=negotiation.volume,
+                    valid_from=today,
+                    valid_until=valid_until,
+                )
+                for hospital in hospitals
+            ]
+        )
         negotiation.status, negotiation.closed_at = ThreadStatus.AGREED, timezone.now()
         negotiation.save(update_fields=["status", "closed_at"])
     return agreements
@@ -226,34 +275,48 @@ def answer_many(*, actor: User, answers: list[Answer], where=lambda index: f"ans
     seen = set()
     for index, answer in enumerate(answers):
         if answer.action not in ACTIONS:
-            problems.append(Problem("invalid", _("The answer is one of: accept, counter, decline."),
-                                    field=f"{where(index)}.action"))  # fmt: skip
+            problems.append(
+                Problem("invalid", _("The answer is one of: accept, counter, decline."), field=f"{where(index)}.action")
+            )
         if answer.negotiation_id in seen:
-            problems.append(Problem("duplicate", _("This negotiation is answered twice."),
-                                    field=f"{where(index)}.negotiation"))  # fmt: skip
+            problems.append(
+                Problem("duplicate", _("This negotiation is answered twice."), field=f"{where(index)}.negotiation")
+            )
         seen.add(answer.negotiation_id)
     if problems:
         raise DomainError(problems=problems)
     operations = {
-        "accept": lambda answer: negotiation_accept(actor=actor, negotiation_id=answer.negotiation_id, note=answer.note),
-        "counter": lambda answer: offer_counter(actor=actor, negotiation_id=answer.negotiation_id, price=answer.price,
-                                                note=answer.note),
-        "decline": lambda answer: negotiation_decline(actor=actor, negotiation_id=answer.negotiation_id,
-                                                      reason=answer.note),
-    }  # fmt: skip
+        "accept": lambda answer: negotiation_accept(
+            actor=actor, negotiation_id=answer.negotiation_id, note=answer.note
+        ),
+        "counter": lambda answer: offer_counter(
+            actor=actor, negotiation_id=answer.negotiation_id, price=answer.price, note=answer.note
+        ),
+        "decline": lambda answer: negotiation_decline(
+            actor=actor, negotiation_id=answer.negotiation_id, reason=answer.note
+        ),
+    }
     with transaction.atomic():
         for index, answer in enumerate(answers):
             try:
                 with transaction.atomic():
                     operations[answer.action](answer)
             except Negotiation.DoesNotExist:
-                problems.append(Problem("not_found", _("No such negotiation of yours."),
-                                        field=f"{where(index)}.negotiation"))  # fmt: skip
+                problems.append(
+                    Problem("not_found", _("No such negotiation of yours."), field=f"{where(index)}.negotiation")
+                )
             except DomainError as error:  # Conflict and PermissionDenied are DomainErrors
                 for problem in error.problems:
                     field = problem.field if problem.field not in ("", None) else "negotiation"
-                    problems.append(Problem(problem.code, problem.message, field=f"{where(index)}.{field}",
-                                            rule=problem.rule, params=problem.params))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            problem.code,
+                            problem.message,
+                            field=f"{where(index)}.{field}",
+                            rule=problem.rule,
+                            params=problem.params,
+                        )
+                    )
         if problems:
             transaction.set_rollback(True)
     if problems:

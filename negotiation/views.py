@@ -38,8 +38,12 @@ def _page(request, items, size=50):
     query = request.GET.copy()
     query.pop("page", None)
     page = Paginator(items, size).get_page(request.GET.get("page"))
-    return {"page_obj": page, "object_list": page.object_list, "is_paginated": page.has_other_pages(),
-            "query_without_page": query.urlencode()}  # fmt: skip
+    return {
+        "page_obj": page,
+        "object_list": page.object_list,
+        "is_paginated": page.has_other_pages(),
+        "query_without_page": query.urlencode(),
+    }
 
 
 @login_required
@@ -51,11 +55,17 @@ def thread_list(request):
             threads = threads.filter(status=filters.cleaned_data["status"])
         if filters.cleaned_data["q"]:
             threads = threads.filter(product__in=product_search(Product.objects.all(), filters.cleaned_data["q"]))
-    return render(request, "negotiation/thread_list.html", {
-        "filter": filters, "can_request": services.can_negotiate_for_hospital(request.user),
-        "can_answer": services.can_answer_for_manufacturer(request.user),
-        "awaiting": selectors.open_threads_awaiting(request.user).count(), **_page(request, threads),
-    })  # fmt: skip
+    return render(
+        request,
+        "negotiation/thread_list.html",
+        {
+            "filter": filters,
+            "can_request": services.can_negotiate_for_hospital(request.user),
+            "can_answer": services.can_answer_for_manufacturer(request.user),
+            "awaiting": selectors.open_threads_awaiting(request.user).count(),
+            **_page(request, threads),
+        },
+    )
 
 
 @login_required
@@ -73,8 +83,12 @@ def thread_new(request):
             form.add_error("product", _("Unknown national drug code “%(code)s”.") % {"code": data["product"]})
         else:
             try:
-                thread = services.negotiation_request(actor=request.user, request=services.Request(
-                    product, data["price"], data["volume"], data["valid_months"], data["note"], data["group"]))  # fmt: skip
+                thread = services.negotiation_request(
+                    actor=request.user,
+                    request=services.Request(
+                        product, data["price"], data["volume"], data["valid_months"], data["note"], data["group"]
+                    ),
+                )
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
@@ -96,16 +110,22 @@ def thread_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "counter":
-                services.offer_counter(actor=request.user, negotiation_id=thread.pk, price=request.POST.get("price", ""),
-                                       note=request.POST.get("note", ""))  # fmt: skip
+                services.offer_counter(
+                    actor=request.user,
+                    negotiation_id=thread.pk,
+                    price=request.POST.get("price", ""),
+                    note=request.POST.get("note", ""),
+                )
                 messages.success(request, _("Your counter-offer was sent."))
             elif action == "accept":
-                agreements = services.negotiation_accept(actor=request.user, negotiation_id=thread.pk,
-                                                         note=request.POST.get("note", ""))  # fmt: skip
+                agreements = services.negotiation_accept(
+                    actor=request.user, negotiation_id=thread.pk, note=request.POST.get("note", "")
+                )
                 messages.success(request, _("Agreed: %(n)d purchase agreement(s) in force.") % {"n": len(agreements)})
             elif action == "decline":
-                services.negotiation_decline(actor=request.user, negotiation_id=thread.pk,
-                                             reason=request.POST.get("note", ""))  # fmt: skip
+                services.negotiation_decline(
+                    actor=request.user, negotiation_id=thread.pk, reason=request.POST.get("note", "")
+                )
                 messages.success(request, _("The negotiation was declined."))
             else:
                 raise DjangoPermissionDenied
@@ -113,12 +133,18 @@ def thread_detail(request, pk):
             apply_domain_error(form, error)
         else:
             return redirect("negotiation:thread-detail", thread.pk)
-    return render(request, "negotiation/thread_detail.html", {
-        "thread": thread, "offers": thread.offers.select_related("made_by"), "form": form,
-        "my_turn": party is not None and thread.is_open and thread.turn == party,
-        "rounds_left": max(0, policy("NEGOTIATION_MAX_ROUNDS") - thread.counter_rounds),
-        "agreements": thread.agreements.select_related("hospital"),
-    })  # fmt: skip
+    return render(
+        request,
+        "negotiation/thread_detail.html",
+        {
+            "thread": thread,
+            "offers": thread.offers.select_related("made_by"),
+            "form": form,
+            "my_turn": party is not None and thread.is_open and thread.turn == party,
+            "rounds_left": max(0, policy("NEGOTIATION_MAX_ROUNDS") - thread.counter_rounds),
+            "agreements": thread.agreements.select_related("hospital"),
+        },
+    )
 
 
 @login_required
@@ -130,14 +156,17 @@ def answers_excel(request):
         try:
             count = excel.import_answers(actor=request.user, stream=form.cleaned_data["file"])
         except DomainError as error:
-            return render(request, "negotiation/answers_excel.html", {"form": form, "problems": error.problems},
-                          status=400)  # fmt: skip
+            return render(
+                request, "negotiation/answers_excel.html", {"form": form, "problems": error.problems}, status=400
+            )
         messages.success(request, _("%(n)d answers recorded.") % {"n": count})
         return redirect("negotiation:thread-list")
     if request.GET.get("download"):
         threads = list(selectors.open_threads_awaiting(request.user).order_by("created_at"))
-        response = HttpResponse(excel.answers_workbook(threads),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+        response = HttpResponse(
+            excel.answers_workbook(threads),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="negotiations-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
     return render(request, "negotiation/answers_excel.html", {"form": form})
@@ -149,8 +178,9 @@ def agreement_list(request):
     if request.GET.get("zone"):
         agreements = agreements.filter(zoning__zone=request.GET["zone"])
     page = _page(request, agreements)
-    return render(request, "negotiation/agreement_list.html", {"total_saving": selectors.total_saving(agreements),
-                                                               **page})  # fmt: skip
+    return render(
+        request, "negotiation/agreement_list.html", {"total_saving": selectors.total_saving(agreements), **page}
+    )
 
 
 @login_required
@@ -159,10 +189,17 @@ def alerts(request):
     _require(_is_bureau(request.user))
     by = request.GET.get("by", "product")
     rows = {"hospital": selectors.zones_by_hospital, "region": selectors.zones_by_region}.get(
-        by, selectors.zones_by_product)(request.user)  # fmt: skip
-    return render(request, "negotiation/alerts.html", {
-        "by": by, "trend": charts.series(selectors.red_share_series(request.user)), **_page(request, rows),
-    })  # fmt: skip
+        by, selectors.zones_by_product
+    )(request.user)
+    return render(
+        request,
+        "negotiation/alerts.html",
+        {
+            "by": by,
+            "trend": charts.series(selectors.red_share_series(request.user)),
+            **_page(request, rows),
+        },
+    )
 
 
 @login_required
@@ -179,28 +216,51 @@ def product_alerts(request, product_id):
     own = found.own
     lines = [(_("national lowest"), found.national_lowest, charts.ZONE_COLOURS["red"])]
     if own is not None:
-        lines += [(_("peers' lowest"), own.peer_lowest, charts.ZONE_COLOURS["blue"]),
-                  (_("peers' median"), own.peer_yellow_line, charts.ZONE_COLOURS["yellow"]),
-                  (_("peers' 75th percentile"), own.peer_red_line, charts.ZONE_COLOURS["red"])]  # fmt: skip
-    zonings = (selectors.zonings_for(request.user).filter(agreement__product=product).select_related("hospital")
-               .order_by("-unit_price"))  # fmt: skip
-    return render(request, "negotiation/product_alerts.html", {
-        "product": product, "chart": charts.distribution(found.points, lines), "own": own, "zonings": zonings,
-        "hospitals": Organisation.objects.filter(pk__in=[z.hospital_id for z in zonings]) if _is_bureau(request.user)
-        else [], "marked_id": marked_id,
-    })  # fmt: skip
+        lines += [
+            (_("peers' lowest"), own.peer_lowest, charts.ZONE_COLOURS["blue"]),
+            (_("peers' median"), own.peer_yellow_line, charts.ZONE_COLOURS["yellow"]),
+            (_("peers' 75th percentile"), own.peer_red_line, charts.ZONE_COLOURS["red"]),
+        ]
+    zonings = (
+        selectors.zonings_for(request.user)
+        .filter(agreement__product=product)
+        .select_related("hospital")
+        .order_by("-unit_price")
+    )
+    return render(
+        request,
+        "negotiation/product_alerts.html",
+        {
+            "product": product,
+            "chart": charts.distribution(found.points, lines),
+            "own": own,
+            "zonings": zonings,
+            "hospitals": Organisation.objects.filter(pk__in=[z.hospital_id for z in zonings])
+            if _is_bureau(request.user)
+            else [],
+            "marked_id": marked_id,
+        },
+    )
 
 
 @login_required
 def hospital_alerts(request, hospital_id):
     _require(_is_bureau(request.user) or request.user.organisation_id == hospital_id)
     hospital = get_object_or_404(visible_to(request.user, Organisation), pk=hospital_id)
-    zonings = (AgreementZoning.objects.filter(agreement__hospital=hospital).select_related("product")
-               .order_by("zone", "-unit_price"))  # fmt: skip
-    return render(request, "negotiation/hospital_alerts.html", {
-        "hospital": hospital, "zonings": zonings,
-        "trend": charts.series(selectors.red_share_series(request.user, hospital.pk)),
-    })  # fmt: skip
+    zonings = (
+        AgreementZoning.objects.filter(agreement__hospital=hospital)
+        .select_related("product")
+        .order_by("zone", "-unit_price")
+    )
+    return render(
+        request,
+        "negotiation/hospital_alerts.html",
+        {
+            "hospital": hospital,
+            "zonings": zonings,
+            "trend": charts.series(selectors.red_share_series(request.user, hospital.pk)),
+        },
+    )
 
 
 @login_required
@@ -218,6 +278,7 @@ def rezone(request):
 
     run = run_job("zone_agreements", triggered_by=request.user.username)
     counts = {"zoned": 0, "changed": 0, "removed": 0, **(run.counts or {})}
-    messages.success(request, _("Zoning done: %(zoned)d agreements zoned, %(changed)d changed, %(removed)d left.")
-                     % counts)  # fmt: skip
+    messages.success(
+        request, _("Zoning done: %(zoned)d agreements zoned, %(changed)d changed, %(removed)d left.") % counts
+    )
     return redirect("negotiation:alerts")

@@ -18,14 +18,16 @@ class CreditEvent(models.Model):
     job that runs twice records it once.
     """
 
-    organisation = models.ForeignKey(Organisation, verbose_name=_("company"), on_delete=models.PROTECT,
-                                     related_name="credit_events")  # fmt: skip
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="credit_events"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=CreditEventKind.choices)
     occurred_on = models.DateField(_("date"))
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=80, blank=True)
-    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")  # fmt: skip
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     scope_rule = ScopeRule(manufacturer="organisation", distributor="organisation")
@@ -49,13 +51,15 @@ class CreditEvent(models.Model):
 class BadRecord(models.Model):
     """不良记录: while listed, none of the company's products may be listed or sold (R-LIST-14, R-SUP-3)."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name=_("company"), on_delete=models.PROTECT,
-                                     related_name="bad_records")  # fmt: skip
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="bad_records"
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), help_text=_("The bar ends at the end of this day."))
     reason = models.TextField(_("reason"))
-    credit_event = models.ForeignKey(CreditEvent, verbose_name=_("credit event"), on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="+")  # fmt: skip
+    credit_event = models.ForeignKey(
+        CreditEvent, verbose_name=_("credit event"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

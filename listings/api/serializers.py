@@ -21,9 +21,27 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Declaration
-        fields = ["id", "product_code", "manufacturer", "category", "price", "note", "status", "cap", "cap_strict",
-                  "cap_rule", "cap_source", "cap_figures", "flagged", "flag_reason", "notice", "submitted_at",
-                  "reviewed_at", "review_reason", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "product_code",
+            "manufacturer",
+            "category",
+            "price",
+            "note",
+            "status",
+            "cap",
+            "cap_strict",
+            "cap_rule",
+            "cap_source",
+            "cap_figures",
+            "flagged",
+            "flag_reason",
+            "notice",
+            "submitted_at",
+            "reviewed_at",
+            "review_reason",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -49,8 +67,22 @@ class ListingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Listing
-        fields = ["id", "product_code", "generic_name", "specification", "pack_quantity", "manufacturer", "category",
-                  "price", "unit_price", "status", "suspension_cause", "listed_at", "price_since", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "product_code",
+            "generic_name",
+            "specification",
+            "pack_quantity",
+            "manufacturer",
+            "category",
+            "price",
+            "unit_price",
+            "status",
+            "suspension_cause",
+            "listed_at",
+            "price_since",
+            "updated_at",
+        ]
 
 
 class ListingTransitionSerializer(serializers.ModelSerializer):
@@ -66,8 +98,20 @@ class NoticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PriceLinkageNotice
-        fields = ["id", "listing", "product_code", "status", "listing_price", "target_price", "target_province",
-                  "target_effective_date", "deadline", "deadline_provisional", "opened_at", "closed_at"]  # fmt: skip
+        fields = [
+            "id",
+            "listing",
+            "product_code",
+            "status",
+            "listing_price",
+            "target_price",
+            "target_province",
+            "target_effective_date",
+            "deadline",
+            "deadline_provisional",
+            "opened_at",
+            "closed_at",
+        ]
 
 
 class WithdrawalSerializer(serializers.ModelSerializer):
@@ -88,8 +132,20 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AdjustmentProposal
-        fields = ["id", "round", "listing", "product_code", "current_price", "national_lowest",
-                  "lowest_purchase_price", "proposed_price", "status", "appeal_price", "appeal_reason", "final_price"]  # fmt: skip
+        fields = [
+            "id",
+            "round",
+            "listing",
+            "product_code",
+            "current_price",
+            "national_lowest",
+            "lowest_purchase_price",
+            "proposed_price",
+            "status",
+            "appeal_price",
+            "appeal_reason",
+            "final_price",
+        ]
         read_only_fields = fields
 
 

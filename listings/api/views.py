@@ -85,10 +85,16 @@ class DeclarationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         try:
             created = excel.import_declarations(actor=request.user, stream=data.validated_data["file"])
         except excel.ImportRefused as refused:
-            problems = [{"field": f"row {problem.row}" + (f": {problem.column}" if problem.column else ""),
-                         "rule": problem.rule or None, "code": "invalid_row", "message": problem.message,
-                         "params": {"row": problem.row, "column": problem.column}}
-                        for problem in refused.problems]  # fmt: skip
+            problems = [
+                {
+                    "field": f"row {problem.row}" + (f": {problem.column}" if problem.column else ""),
+                    "rule": problem.rule or None,
+                    "code": "invalid_row",
+                    "message": problem.message,
+                    "params": {"row": problem.row, "column": problem.column},
+                }
+                for problem in refused.problems
+            ]
             return Response(error_body(problems), status=status.HTTP_400_BAD_REQUEST)
         return Response(DeclarationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -127,22 +133,25 @@ class WithdrawalViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = WithdrawalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        request_ = services.withdrawal_request_submit(actor=request.user, listing_id=values["listing"],
-                                                      reason=values["reason"], explanation=values["explanation"])  # fmt: skip
+        request_ = services.withdrawal_request_submit(
+            actor=request.user, listing_id=values["listing"], reason=values["reason"], explanation=values["explanation"]
+        )
         return Response(WithdrawalSerializer(request_).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReasonSerializer, responses=WithdrawalSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        result = services.withdrawal_request_decide(actor=request.user, request_id=self.get_object().pk, approve=True,
-                                                    reason=request.data.get("reason", ""))  # fmt: skip
+        result = services.withdrawal_request_decide(
+            actor=request.user, request_id=self.get_object().pk, approve=True, reason=request.data.get("reason", "")
+        )
         return Response(WithdrawalSerializer(result).data)
 
     @extend_schema(request=ReasonSerializer, responses=WithdrawalSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        result = services.withdrawal_request_decide(actor=request.user, request_id=self.get_object().pk, approve=False,
-                                                    reason=request.data.get("reason", ""))  # fmt: skip
+        result = services.withdrawal_request_decide(
+            actor=request.user, request_id=self.get_object().pk, approve=False, reason=request.data.get("reason", "")
+        )
         return Response(WithdrawalSerializer(result).data)
 
 
@@ -158,8 +167,9 @@ class ProposalViewSet(ScopedReadOnlyViewSet):
     def answer(self, request, pk=None):
         data = ProposalAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = services.adjustment_proposal_answer(actor=request.user, proposal_id=self.get_object().pk,
-                                                       **data.validated_data)  # fmt: skip
+        proposal = services.adjustment_proposal_answer(
+            actor=request.user, proposal_id=self.get_object().pk, **data.validated_data
+        )
         return Response(ProposalSerializer(proposal).data)
 
 

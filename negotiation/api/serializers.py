@@ -21,9 +21,25 @@ class NegotiationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Negotiation
-        fields = ["id", "hospital", "group", "product_code", "generic_name", "manufacturer", "listing_price", "volume",
-                  "valid_months", "price", "turn", "counter_rounds", "status", "close_reason", "created_at",
-                  "closed_at", "offers"]  # fmt: skip
+        fields = [
+            "id",
+            "hospital",
+            "group",
+            "product_code",
+            "generic_name",
+            "manufacturer",
+            "listing_price",
+            "volume",
+            "valid_months",
+            "price",
+            "turn",
+            "counter_rounds",
+            "status",
+            "close_reason",
+            "created_at",
+            "closed_at",
+            "offers",
+        ]
         read_only_fields = fields
 
 
@@ -59,8 +75,18 @@ class AnswersInputSerializer(serializers.Serializer):
 class ZoningSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgreementZoning
-        fields = ["zone", "unit_price", "peer_count", "peer_lowest", "peer_yellow_line", "peer_red_line",
-                  "national_lowest", "yellow_percentile", "red_percentile", "zoned_on"]  # fmt: skip
+        fields = [
+            "zone",
+            "unit_price",
+            "peer_count",
+            "peer_lowest",
+            "peer_yellow_line",
+            "peer_red_line",
+            "national_lowest",
+            "yellow_percentile",
+            "red_percentile",
+            "zoned_on",
+        ]
         read_only_fields = fields
 
 
@@ -71,9 +97,24 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = ["id", "negotiation", "hospital", "group", "product_code", "generic_name", "manufacturer", "price",
-                  "unit_price", "listing_price", "volume", "valid_from", "valid_until", "status", "created_at",
-                  "zoning"]  # fmt: skip
+        fields = [
+            "id",
+            "negotiation",
+            "hospital",
+            "group",
+            "product_code",
+            "generic_name",
+            "manufacturer",
+            "price",
+            "unit_price",
+            "listing_price",
+            "volume",
+            "valid_from",
+            "valid_until",
+            "status",
+            "created_at",
+            "zoning",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(ZoningSerializer(allow_null=True))

@@ -36,12 +36,18 @@ class NegotiationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         product = get_object_or_404(Product, code=values["product_code"].strip())
-        group = (get_object_or_404(visible_to(request.user, HospitalGroup), pk=values["group"])
-                 if values["group"] else None)  # fmt: skip
-        negotiation = services.negotiation_request(actor=request.user, request=services.Request(
-            product, values["price"], values["volume"], values["valid_months"], values["note"], group))  # fmt: skip
-        return Response(NegotiationSerializer(self.get_queryset().get(pk=negotiation.pk)).data,
-                        status=status.HTTP_201_CREATED)  # fmt: skip
+        group = (
+            get_object_or_404(visible_to(request.user, HospitalGroup), pk=values["group"]) if values["group"] else None
+        )
+        negotiation = services.negotiation_request(
+            actor=request.user,
+            request=services.Request(
+                product, values["price"], values["volume"], values["valid_months"], values["note"], group
+            ),
+        )
+        return Response(
+            NegotiationSerializer(self.get_queryset().get(pk=negotiation.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=CounterInputSerializer, responses=NegotiationSerializer)
     @action(detail=True, methods=["post"])
@@ -56,8 +62,9 @@ class NegotiationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def accept(self, request, pk=None):
         data = NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        agreements = services.negotiation_accept(actor=request.user, negotiation_id=self.get_object().pk,
-                                                 note=data.validated_data["note"])  # fmt: skip
+        agreements = services.negotiation_accept(
+            actor=request.user, negotiation_id=self.get_object().pk, note=data.validated_data["note"]
+        )
         return Response(AgreementSerializer(agreements, many=True).data)
 
     @extend_schema(request=NoteSerializer, responses=NegotiationSerializer)
@@ -65,8 +72,9 @@ class NegotiationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def decline(self, request, pk=None):
         data = NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.negotiation_decline(actor=request.user, negotiation_id=self.get_object().pk,
-                                     reason=data.validated_data["note"])  # fmt: skip
+        services.negotiation_decline(
+            actor=request.user, negotiation_id=self.get_object().pk, reason=data.validated_data["note"]
+        )
         return self._answer(pk)
 
     @extend_schema(request=AnswersInputSerializer, responses={200: None})
@@ -75,9 +83,15 @@ class NegotiationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """A manufacturer answers many negotiations at once: all or nothing, each problem at its index."""
         data = AnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        answers = [services.Answer(answer["negotiation"], answer["action"],
-                                   "" if answer["price"] is None else str(answer["price"]), answer["note"])
-                   for answer in data.validated_data["answers"]]  # fmt: skip
+        answers = [
+            services.Answer(
+                answer["negotiation"],
+                answer["action"],
+                "" if answer["price"] is None else str(answer["price"]),
+                answer["note"],
+            )
+            for answer in data.validated_data["answers"]
+        ]
         return Response({"answered": services.answer_many(actor=request.user, answers=answers)})
 
 

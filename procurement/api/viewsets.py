@@ -44,5 +44,6 @@ class PullView(APIView):
             raise DomainError(
                 _("The cursor is the next_cursor of a previous answer."), code="invalid", field="cursor"
             ) from None
-        return Response({"results": self.serializer(page.rows, many=True).data, "next_cursor": page.next_cursor,
-                         "more": page.more})  # fmt: skip
+        return Response(
+            {"results": self.serializer(page.rows, many=True).data, "next_cursor": page.next_cursor, "more": page.more}
+        )

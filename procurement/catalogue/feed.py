@@ -44,12 +44,21 @@ FIELDS = ("product_code", "province", "price", "effective_date")
 
 # Header names accepted for each field, compared after removing spaces, brackets and case.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "product_code": ("product_code", "code", "drug_code", "医保药品代码", "国家医保药品代码", "药品代码",
-                     "医保代码", "药品编码", "医保药品分类与代码"),
+    "product_code": (
+        "product_code",
+        "code",
+        "drug_code",
+        "医保药品代码",
+        "国家医保药品代码",
+        "药品代码",
+        "医保代码",
+        "药品编码",
+        "医保药品分类与代码",
+    ),
     "province": ("province", "省份", "省份名称", "省份代码", "挂网省份", "省"),
     "price": ("price", "挂网价格", "价格", "挂网价", "现执行挂网价格", "挂网价(元)", "挂网价格(元)"),
     "effective_date": ("effective_date", "date", "执行日期", "生效日期", "价格生效日期", "执行时间"),
-}  # fmt: skip
+}
 
 PRICE_LIMIT = 10 ** (PRICE_MAX_DIGITS - PRICE_PLACES)
 STAGE = "feed_stage"
@@ -264,25 +273,47 @@ def _explain(cursor, positions: dict[str, int], header: list[str]) -> list[RowPr
     # (field, value shown, condition, reason, parameters of the condition)
     checks = [
         ("product_code", code, f"coalesce({code}, '') = ''", _("The drug code is empty."), []),
-        ("product_code", code, f"{code} <> '' AND {code} !~ %s",
-         _("Not a national drug code: 23 characters, X or Z followed by 22 capital letters or digits."),
-         [DRUG_CODE_PATTERN]),
+        (
+            "product_code",
+            code,
+            f"{code} <> '' AND {code} !~ %s",
+            _("Not a national drug code: 23 characters, X or Z followed by 22 capital letters or digits."),
+            [DRUG_CODE_PATTERN],
+        ),
         ("province", province, f"coalesce({province}, '') = ''", _("The province is empty."), []),
-        ("province", province,
-         f"{province} <> '' AND NOT EXISTS (SELECT 1 FROM provinces p WHERE p.spelling = {province})",
-         _("Unknown province: write its name (北京市 or 北京) or its two-digit code (11)."), []),
+        (
+            "province",
+            province,
+            f"{province} <> '' AND NOT EXISTS (SELECT 1 FROM provinces p WHERE p.spelling = {province})",
+            _("Unknown province: write its name (北京市 or 北京) or its two-digit code (11)."),
+            [],
+        ),
         ("price", price, f"coalesce({price}, '') = ''", _("The price is empty."), []),
-        ("price", price, f"{price} <> '' AND ({number} IS NULL OR {number} = 'NaN')",
-         _("Not a price: a positive amount in yuan with at most 4 decimal places, e.g. 12.35."), []),
-        ("price", price, f"{number} <> 'NaN' AND scale({number}) > %s",
-         _("A price has at most 4 decimal places."), [PRICE_PLACES]),
+        (
+            "price",
+            price,
+            f"{price} <> '' AND ({number} IS NULL OR {number} = 'NaN')",
+            _("Not a price: a positive amount in yuan with at most 4 decimal places, e.g. 12.35."),
+            [],
+        ),
+        (
+            "price",
+            price,
+            f"{number} <> 'NaN' AND scale({number}) > %s",
+            _("A price has at most 4 decimal places."),
+            [PRICE_PLACES],
+        ),
         ("price", price, f"{number} <> 'NaN' AND {number} <= 0", _("The price must be greater than zero."), []),
         ("price", price, f"{number} <> 'NaN' AND {number} >= %s", _("The price is too large."), [PRICE_LIMIT]),
         ("effective_date", effective, f"coalesce({effective}, '') = ''", _("The effective date is empty."), []),
-        ("effective_date", effective,
-         f"{effective} <> '' AND (NOT (left({effective}, 1) BETWEEN '0' AND '9') OR feed_try_date({effective}) IS NULL)",
-         _("Not a date: write it as YYYY-MM-DD, e.g. 2026-09-18."), []),
-    ]  # fmt: skip
+        (
+            "effective_date",
+            effective,
+            f"{effective} <> '' AND (NOT (left({effective}, 1) BETWEEN '0' AND '9') OR feed_try_date({effective}) IS NULL)",
+            _("Not a date: write it as YYYY-MM-DD, e.g. 2026-09-18."),
+            [],
+        ),
+    ]
     selects, params = [], []
     for field_name, shown, condition, reason, condition_params in checks:
         selects.append(f"SELECT s.row_no, %s, left(coalesce({shown}, ''), 200), %s FROM {STAGE} s WHERE {condition}")

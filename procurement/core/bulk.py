@@ -23,15 +23,21 @@ def indexes_built_after(cursor, table: str):
     cursor.execute("SELECT count(*) FROM pg_constraint WHERE confrelid = %s::regclass", [table])
     if cursor.fetchone()[0]:
         raise ValueError(f"{table} is referenced by foreign keys: its keys cannot be dropped for a load")
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
         WHERE conrelid = %s::regclass AND contype IN ('p', 'u')
-    """, [table])  # fmt: skip
+    """,
+        [table],
+    )
     constraints = cursor.fetchall()
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         WHERE x.indrelid = %s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-    """, [table])  # fmt: skip
+    """,
+        [table],
+    )
     indexes = cursor.fetchall()
     for name, _definition in constraints:
         cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")

@@ -99,8 +99,13 @@ def import_alliance_prices(*, actor: User, stream, name: str) -> int:
             row_problems.append(RowProblem(row_no, COLUMNS["price"][0], str(error)))
         effective = value["effective_date"]
         try:
-            record["effective_date"] = (effective.date() if isinstance(effective, datetime) else effective
-                                        if isinstance(effective, date) else date.fromisoformat(str(effective).strip()))  # fmt: skip
+            record["effective_date"] = (
+                effective.date()
+                if isinstance(effective, datetime)
+                else effective
+                if isinstance(effective, date)
+                else date.fromisoformat(str(effective).strip())
+            )
         except ValueError:
             row_problems.append(
                 RowProblem(row_no, COLUMNS["effective_date"][0], _("Not a date: write it as YYYY-MM-DD."))
@@ -114,8 +119,19 @@ def import_alliance_prices(*, actor: User, stream, name: str) -> int:
         raise ImportRefused([RowProblem(2, "", _("The file has no price rows."))])
     with transaction.atomic(), audit_reason(_("Alliance prices imported")):
         for record in records:
-            key = {field: record[field] for field in ("platform", "generic_name", "dosage_form", "specification",
-                                                      "manufacturer_name", "pack_quantity")}  # fmt: skip
-            AlliancePrice.objects.update_or_create(**key, defaults={"price": record["price"],
-                                                   "effective_date": record["effective_date"], "imported_by": actor})  # fmt: skip
+            key = {
+                field: record[field]
+                for field in (
+                    "platform",
+                    "generic_name",
+                    "dosage_form",
+                    "specification",
+                    "manufacturer_name",
+                    "pack_quantity",
+                )
+            }
+            AlliancePrice.objects.update_or_create(
+                **key,
+                defaults={"price": record["price"], "effective_date": record["effective_date"], "imported_by": actor},
+            )
     return len(records)

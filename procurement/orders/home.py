@@ -25,19 +25,37 @@ def order_items(user):
     if services.can_accept(user):
         waiting = visible_to(user, Shipment).filter(status=ShipmentStatus.SHIPPED).count()
         if waiting:
-            items.append(HomeItem(_("Deliveries to accept into stock"), count=waiting,
-                                  url=reverse("orders:order-list"), tone="urgent"))  # fmt: skip
+            items.append(
+                HomeItem(
+                    _("Deliveries to accept into stock"), count=waiting, url=reverse("orders:order-list"), tone="urgent"
+                )
+            )
     if services.can_order(user):
         declined = visible_to(user, OrderLine).filter(status=LineStatus.DECLINED).count()
         if declined:
-            items.append(HomeItem(_("Order lines declined by the distributor"), count=declined,
-                                  url=f"{lines_url}?status=declined", tone="info"))  # fmt: skip
+            items.append(
+                HomeItem(
+                    _("Order lines declined by the distributor"),
+                    count=declined,
+                    url=f"{lines_url}?status=declined",
+                    tone="info",
+                )
+            )
     if services.can_designate(user):
         from procurement.catalogue.models import Product
 
-        missing = Product.objects.filter(manufacturer=user.organisation, listing__status="listed").exclude(
-            designations__is_active=True).count()  # fmt: skip
+        missing = (
+            Product.objects.filter(manufacturer=user.organisation, listing__status="listed")
+            .exclude(designations__is_active=True)
+            .count()
+        )
         if missing:
-            items.append(HomeItem(_("Listed products without a distributor"), count=missing,
-                                  url=reverse("orders:designations"), tone="urgent"))  # fmt: skip
+            items.append(
+                HomeItem(
+                    _("Listed products without a distributor"),
+                    count=missing,
+                    url=reverse("orders:designations"),
+                    tone="urgent",
+                )
+            )
     return items

@@ -25,20 +25,26 @@ def _serves_region_of(organisation):
 class DistributorDesignation(models.Model):
     """R-ORD-3: a distributor the manufacturer names to deliver one of its products in a region."""
 
-    manufacturer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("manufacturer"))  # fmt: skip
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="designations",
-                                verbose_name=_("product"))  # fmt: skip
+    manufacturer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("manufacturer")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="designations", verbose_name=_("product")
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     distributor = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="designations", verbose_name=_("distributor"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="designations",
+        verbose_name=_("distributor"),
         limit_choices_to={"kind": OrganisationKind.DISTRIBUTOR},
-    )  # fmt: skip
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    scope_rule = ScopeRule(manufacturer="manufacturer", distributor="distributor", hospital=_serves_region_of,
-                           region="region")  # fmt: skip
+    scope_rule = ScopeRule(
+        manufacturer="manufacturer", distributor="distributor", hospital=_serves_region_of, region="region"
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -65,8 +71,9 @@ class Order(models.Model):
     request reusing the key.
     """
 
-    hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="orders",
-                                 verbose_name=_("hospital"))  # fmt: skip
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="orders", verbose_name=_("hospital")
+    )
     placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("placed by"))
     source = models.CharField(_("source"), max_length=10, choices=OrderSource.choices, default=OrderSource.BROWSER)
     # NULL, not "": orders without a key must not collide in the unique constraint.
@@ -103,18 +110,21 @@ class OrderLine(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="lines")
     hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines",
-                                verbose_name=_("product"))  # fmt: skip
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("product")
+    )
     manufacturer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    distributor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="order_lines",
-                                    verbose_name=_("distributor"))  # fmt: skip
+    distributor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("distributor")
+    )
     quantity = models.PositiveIntegerField(_("quantity (packs)"))
     price = PriceField(_("price per pack"))
     price_source = models.CharField(_("price source"), max_length=10, choices=PriceSourceKind.choices)
     price_reference = models.CharField(_("price reference"), max_length=60, blank=True)
     amount = AmountField(_("amount"))
-    status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.SUBMITTED,
-                              db_index=True)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.SUBMITTED, db_index=True
+    )
     shipped_quantity = models.PositiveIntegerField(_("shipped"), default=0)
     accepted_quantity = models.PositiveIntegerField(_("accepted"), default=0)
     returned_quantity = models.PositiveIntegerField(_("returned"), default=0)
@@ -123,8 +133,9 @@ class OrderLine(models.Model):
     created_at = models.DateTimeField(_("ordered"), auto_now_add=True)
     change_xid = change_xid_field()
 
-    scope_rule = ScopeRule(hospital="hospital", distributor="distributor", manufacturer="manufacturer",
-                           region="hospital__region")  # fmt: skip
+    scope_rule = ScopeRule(
+        hospital="hospital", distributor="distributor", manufacturer="manufacturer", region="hospital__region"
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -166,8 +177,9 @@ class Shipment(models.Model):
     expiry_date = models.DateField(_("expiry date"))
     inspection_report = models.FileField(_("inspection report"), upload_to="inspection/%Y/%m/")
     quantity = models.PositiveIntegerField(_("quantity (packs)"))
-    status = models.CharField(_("status"), max_length=16, choices=ShipmentStatus.choices,
-                              default=ShipmentStatus.SHIPPED, db_index=True)  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.SHIPPED, db_index=True
+    )
     shipped_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     shipped_at = models.DateTimeField(_("shipped"), auto_now_add=True)
     accepted_quantity = models.PositiveIntegerField(_("accepted"), default=0)
@@ -177,8 +189,9 @@ class Shipment(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, db_index=True)
     change_xid = change_xid_field()
 
-    scope_rule = ScopeRule(hospital="hospital", distributor="distributor", manufacturer="line__manufacturer",
-                           region="hospital__region")  # fmt: skip
+    scope_rule = ScopeRule(
+        hospital="hospital", distributor="distributor", manufacturer="line__manufacturer", region="hospital__region"
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -239,10 +252,12 @@ class ShipmentReturn(models.Model):
 class OfflinePurchase(models.Model):
     """网下采购: a purchase made outside the platform, reported by the hospital (R-ORD-1)."""
 
-    hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="offline_purchases",
-                                 verbose_name=_("hospital"))  # fmt: skip
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                verbose_name=_("product"))  # fmt: skip
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="offline_purchases", verbose_name=_("hospital")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("product")
+    )
     description = models.CharField(_("what was bought"), max_length=200)
     quantity = models.PositiveIntegerField(_("quantity (packs)"))
     amount = AmountField(_("amount"))

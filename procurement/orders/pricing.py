@@ -74,7 +74,10 @@ def resolve_prices(hospital: Organisation, products: Iterable[Product], on: date
         elif quotes:
             resolved[product.pk] = quotes[0]  # sources were asked in precedence order
         else:
-            resolved[product.pk] = Refusal(product.pk, "not_listed",
-                                           _("“%(product)s” is not listed: it cannot be ordered.") % {"product": product},
-                                           rule="R-ORD-2")  # fmt: skip
+            resolved[product.pk] = Refusal(
+                product.pk,
+                "not_listed",
+                _("“%(product)s” is not listed: it cannot be ordered.") % {"product": product},
+                rule="R-ORD-2",
+            )
     return resolved

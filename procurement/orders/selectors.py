@@ -30,13 +30,18 @@ def cheaper_on_alliance(product, our_price: Decimal) -> AllianceComparison | Non
     """R-ORD-6: the cheapest price of the same "four-same" product on an alliance platform, if lower
     than ours (compared per pack of the same size, else per unit)."""
     candidates = AlliancePrice.objects.filter(
-        generic_name=product.generic_name, dosage_form=product.dosage_form, specification=product.specification,
+        generic_name=product.generic_name,
+        dosage_form=product.dosage_form,
+        specification=product.specification,
         manufacturer_name=product.manufacturer.name,
-    )  # fmt: skip
+    )
     best = None
     for candidate in candidates:
-        price = candidate.price if candidate.pack_quantity == product.pack_quantity else (
-            candidate.price / candidate.pack_quantity * product.pack_quantity)  # fmt: skip
+        price = (
+            candidate.price
+            if candidate.pack_quantity == product.pack_quantity
+            else (candidate.price / candidate.pack_quantity * product.pack_quantity)
+        )
         if price < our_price and (best is None or price < best.price):
             best = AllianceComparison(candidate.platform, round(price, 4), our_price, round(our_price - price, 4))
     return best
@@ -47,10 +52,12 @@ def public_batches(text: str = "") -> QuerySet[Shipment]:
     batches = Shipment.objects.select_related("line__product", "line__manufacturer", "distributor")
     if text:
         batches = batches.filter(
-            Q(batch_number__icontains=text) | Q(line__product__generic_name__icontains=text)
-            | Q(line__product__code__istartswith=text) | Q(line__manufacturer__name__icontains=text)
+            Q(batch_number__icontains=text)
+            | Q(line__product__generic_name__icontains=text)
+            | Q(line__product__code__istartswith=text)
+            | Q(line__manufacturer__name__icontains=text)
             | Q(distributor__name__icontains=text)
-        )  # fmt: skip
+        )
     return batches.order_by("-shipped_at", "-id")
 
 

@@ -73,15 +73,18 @@ def designation_add(
     """R-ORD-3: the manufacturer names a distributor for one of its products in a region."""
     _require(can_designate(actor), _("Only the manufacturer names the distributors of its products."))
     if product.manufacturer_id != actor.organisation_id:
-        raise PermissionDenied(_("A manufacturer names distributors for its own products only."), code="not_own_product",
-                               field="product")  # fmt: skip
+        raise PermissionDenied(
+            _("A manufacturer names distributors for its own products only."), code="not_own_product", field="product"
+        )
     if distributor.kind != OrganisationKind.DISTRIBUTOR or not distributor.is_active:
         raise DomainError(_("Choose an active distributor."), code="not_a_distributor", field="distributor")
     with transaction.atomic(), audit_reason(_("Distributor named")):
         designation, created = DistributorDesignation.objects.get_or_create(
-            product=product, region=region, distributor=distributor,
+            product=product,
+            region=region,
+            distributor=distributor,
             defaults={"manufacturer_id": actor.organisation_id},
-        )  # fmt: skip
+        )
         if not created and not designation.is_active:
             designation.is_active = True
             designation.save(update_fields=["is_active"])
@@ -144,9 +147,13 @@ def request_fingerprint(lines: list[LineRequest], note: str) -> str:
 
 
 def order_submit(
-    *, actor: User, lines: list[LineRequest], source: str = OrderSource.BROWSER, idempotency_key: str | None = None,
+    *,
+    actor: User,
+    lines: list[LineRequest],
+    source: str = OrderSource.BROWSER,
+    idempotency_key: str | None = None,
     note: str = "",
-) -> Submitted:  # fmt: skip
+) -> Submitted:
     """Place an order for the actor's hospital at the prices the platform resolves (R-ORD-2, R-ORD-3).
 
     With an idempotency key, the key and the hospital are unique in the database: a retry with the
@@ -178,22 +185,43 @@ def order_submit(
             if row is None:
                 existing = Order.objects.get(hospital=hospital, idempotency_key=idempotency_key)
                 if existing.request_hash != fingerprint:
-                    raise Conflict(_("This idempotency key was used for a different order."), code="idempotency_key_reused",
-                                   field="Idempotency-Key", rule="R-ORD-5")  # fmt: skip
+                    raise Conflict(
+                        _("This idempotency key was used for a different order."),
+                        code="idempotency_key_reused",
+                        field="Idempotency-Key",
+                        rule="R-ORD-5",
+                    )
                 return Submitted(existing, replayed=True)
             order_id = row[0]
         lines_to_create = _priced_lines(hospital, lines)
         if order_id is None:
             order = Order.objects.create(hospital=hospital, placed_by=actor, source=source, note=note)
         else:
-            order = Order(pk=order_id, hospital=hospital, placed_by=actor, source=source, note=note,
-                          idempotency_key=idempotency_key, request_hash=fingerprint)  # fmt: skip
+            order = Order(
+                pk=order_id,
+                hospital=hospital,
+                placed_by=actor,
+                source=source,
+                note=note,
+                idempotency_key=idempotency_key,
+                request_hash=fingerprint,
+            )
         _insert_lines(order, lines_to_create)
     return Submitted(order, replayed=False)
 
 
-PRODUCT_FIELDS = ["id", "code", "generic_name", "trade_name", "dosage_form", "specification", "pack_quantity",
-                  "minimum_unit", "pack_unit", "manufacturer_id"]  # fmt: skip
+PRODUCT_FIELDS = [
+    "id",
+    "code",
+    "generic_name",
+    "trade_name",
+    "dosage_form",
+    "specification",
+    "pack_quantity",
+    "minimum_unit",
+    "pack_unit",
+    "manufacturer_id",
+]
 
 
 def order_products(hospital: Organisation, codes) -> tuple[dict[str, Product], dict[int, set[int]]]:
@@ -218,41 +246,81 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
         where = f"lines[{index}]"
         product = products.get(request.product_code)
         if product is None:
-            problems.append(Problem("unknown_product", _("Unknown national drug code “%(code)s”.") % {
-                "code": request.product_code}, field=f"{where}.product_code"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "unknown_product",
+                    _("Unknown national drug code “%(code)s”.") % {"code": request.product_code},
+                    field=f"{where}.product_code",
+                )
+            )
             continue
         if not isinstance(request.quantity, int) or request.quantity <= 0:
-            problems.append(Problem("invalid", _("The quantity is a whole number of packs above zero."),
-                                    field=f"{where}.quantity"))  # fmt: skip
+            problems.append(
+                Problem("invalid", _("The quantity is a whole number of packs above zero."), field=f"{where}.quantity")
+            )
             continue
         if (product.pk, request.distributor_id) in seen:
-            problems.append(Problem("duplicate_line", _("The same product and distributor are already in this order."),
-                                    field=f"{where}.product_code"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "duplicate_line",
+                    _("The same product and distributor are already in this order."),
+                    field=f"{where}.product_code",
+                )
+            )
             continue
         seen.add((product.pk, request.distributor_id))
         answer = quotes[product.pk]
         if isinstance(answer, Refusal):
-            problems.append(Problem(answer.code, answer.message, field=f"{where}.product_code", rule=answer.rule,
-                                    params={"product": product.code}))  # fmt: skip
+            problems.append(
+                Problem(
+                    answer.code,
+                    answer.message,
+                    field=f"{where}.product_code",
+                    rule=answer.rule,
+                    params={"product": product.code},
+                )
+            )
             continue
         allowed = distributors[product.pk]
         if not allowed:
-            problems.append(Problem("no_distributor", _("No distributor is named for “%(product)s” in your region (R-ORD-3).")
-                                    % {"product": product}, field=f"{where}.distributor", rule="R-ORD-3"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "no_distributor",
+                    _("No distributor is named for “%(product)s” in your region (R-ORD-3).") % {"product": product},
+                    field=f"{where}.distributor",
+                    rule="R-ORD-3",
+                )
+            )
             continue
         if request.distributor_id not in allowed:
-            problems.append(Problem("distributor_not_named", _("This distributor is not named for “%(product)s” in your "
-                                    "region; choose one of those named (R-ORD-3).") % {"product": product},
-                                    field=f"{where}.distributor", rule="R-ORD-3",
-                                    params={"allowed": sorted(allowed)}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "distributor_not_named",
+                    _(
+                        "This distributor is not named for “%(product)s” in your "
+                        "region; choose one of those named (R-ORD-3)."
+                    )
+                    % {"product": product},
+                    field=f"{where}.distributor",
+                    rule="R-ORD-3",
+                    params={"allowed": sorted(allowed)},
+                )
+            )
             continue
         assert isinstance(answer, Quote)
-        lines.append(OrderLine(
-            hospital=hospital, product=product, manufacturer_id=product.manufacturer_id,
-            distributor_id=request.distributor_id, quantity=request.quantity, price=answer.price,
-            price_source=answer.source, price_reference=answer.reference,
-            amount=round_money(answer.price * request.quantity),
-        ))  # fmt: skip
+        lines.append(
+            OrderLine(
+                hospital=hospital,
+                product=product,
+                manufacturer_id=product.manufacturer_id,
+                distributor_id=request.distributor_id,
+                quantity=request.quantity,
+                price=answer.price,
+                price_source=answer.source,
+                price_reference=answer.reference,
+                amount=round_money(answer.price * request.quantity),
+            )
+        )
     if problems:
         raise DomainError(problems=problems)
     return lines
@@ -260,8 +328,16 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
 
 def _insert_lines(order: Order, lines: list[OrderLine]) -> None:
     """Insert the lines and set the order's total in one statement (the hot path of every HIS order)."""
-    columns = ["product_id", "manufacturer_id", "distributor_id", "quantity", "price", "price_source",
-               "price_reference", "amount"]  # fmt: skip
+    columns = [
+        "product_id",
+        "manufacturer_id",
+        "distributor_id",
+        "quantity",
+        "price",
+        "price_source",
+        "price_reference",
+        "amount",
+    ]
     arrays = [[getattr(line, column) for line in lines] for column in columns]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -305,8 +381,10 @@ def _transition(line: OrderLine, to_status: str) -> None:
         raise Conflict(
             _("A line that is “%(status)s” cannot become “%(to)s”.")
             % {"status": line.get_status_display(), "to": LineStatus(to_status).label},
-            code="invalid_transition", field="status", rule="R-ORD-4",
-        )  # fmt: skip
+            code="invalid_transition",
+            field="status",
+            rule="R-ORD-4",
+        )
     line.status = to_status
 
 
@@ -346,8 +424,11 @@ def line_cancel(*, actor: User, line_id: int, reason: str) -> OrderLine:
     with transaction.atomic(), audit_reason(reason):
         line = _lock_line(actor, line_id)
         if line.shipped_quantity:
-            raise Conflict(_("Part of this line has shipped: it can no longer be cancelled."), code="already_shipped",
-                           rule="R-ORD-4")  # fmt: skip
+            raise Conflict(
+                _("Part of this line has shipped: it can no longer be cancelled."),
+                code="already_shipped",
+                rule="R-ORD-4",
+            )
         _transition(line, LineStatus.CANCELLED)
         line.reason = reason
         line.save(update_fields=["status", "reason"])
@@ -361,9 +442,15 @@ def _required(text: str) -> str:
 
 
 def shipment_create(
-    *, actor: User, line_id: int, batch_number: str, production_date: date, expiry_date: date, inspection_report,
+    *,
+    actor: User,
+    line_id: int,
+    batch_number: str,
+    production_date: date,
+    expiry_date: date,
+    inspection_report,
     quantity: int,
-) -> Shipment:  # fmt: skip
+) -> Shipment:
     """R-ORD-4: the distributor ships a batch (number, production date, expiry, inspection report)."""
     _require(can_deliver(actor), _("Only the distributor of the line ships it."))
     batch_number = (batch_number or "").strip()
@@ -379,14 +466,24 @@ def shipment_create(
         line = _lock_line(actor, line_id)
         _require(line.distributor_id == actor.organisation_id, _("Only the distributor of the line ships it."))
         if not isinstance(quantity, int) or quantity <= 0 or quantity > line.open_quantity:
-            raise DomainError(_("Ship between 1 and %(open)d packs: the rest of the line.") % {"open": line.open_quantity},
-                              code="invalid_quantity", field="quantity")  # fmt: skip
+            raise DomainError(
+                _("Ship between 1 and %(open)d packs: the rest of the line.") % {"open": line.open_quantity},
+                code="invalid_quantity",
+                field="quantity",
+            )
         line.shipped_quantity += quantity
         _transition(line, LineStatus.SHIPPED if line.shipped_quantity == line.quantity else LineStatus.SHIPPING)
         line.save(update_fields=["status", "shipped_quantity"])
-        shipment = Shipment(line=line, hospital_id=line.hospital_id, distributor_id=line.distributor_id,
-                            batch_number=batch_number, production_date=production_date, expiry_date=expiry_date,
-                            quantity=quantity, shipped_by=actor)  # fmt: skip
+        shipment = Shipment(
+            line=line,
+            hospital_id=line.hospital_id,
+            distributor_id=line.distributor_id,
+            batch_number=batch_number,
+            production_date=production_date,
+            expiry_date=expiry_date,
+            quantity=quantity,
+            shipped_by=actor,
+        )
         shipment.inspection_report.save(inspection_report.name, inspection_report, save=False)
         shipment.save()
     return shipment
@@ -401,16 +498,27 @@ def shipment_accept(*, actor: User, shipment_id: int, accepted_quantity: int, re
         line = _lock_line(actor, shipment.line_id)
         shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
         if shipment.status != ShipmentStatus.SHIPPED:
-            raise Conflict(_("This batch has been accepted or rejected already: it is never accepted twice."),
-                           code="already_decided", rule="R-ORD-4")  # fmt: skip
+            raise Conflict(
+                _("This batch has been accepted or rejected already: it is never accepted twice."),
+                code="already_decided",
+                rule="R-ORD-4",
+            )
         if not isinstance(accepted_quantity, int) or not 0 <= accepted_quantity <= shipment.quantity:
-            raise DomainError(_("Accept between 0 and %(n)d packs.") % {"n": shipment.quantity}, code="invalid_quantity",
-                              field="accepted_quantity")  # fmt: skip
+            raise DomainError(
+                _("Accept between 0 and %(n)d packs.") % {"n": shipment.quantity},
+                code="invalid_quantity",
+                field="accepted_quantity",
+            )
         if accepted_quantity < shipment.quantity:
             reason = _required(reason)
         shipment.accepted_quantity = accepted_quantity
-        shipment.status = (ShipmentStatus.ACCEPTED if accepted_quantity == shipment.quantity
-                           else ShipmentStatus.REJECTED if accepted_quantity == 0 else ShipmentStatus.PARTLY_ACCEPTED)  # fmt: skip
+        shipment.status = (
+            ShipmentStatus.ACCEPTED
+            if accepted_quantity == shipment.quantity
+            else ShipmentStatus.REJECTED
+            if accepted_quantity == 0
+            else ShipmentStatus.PARTLY_ACCEPTED
+        )
         shipment.rejection_reason = reason if accepted_quantity < shipment.quantity else ""
         shipment.accepted_by, shipment.accepted_at = actor, timezone.now()
         shipment.save()
@@ -445,26 +553,48 @@ def shipment_return(*, actor: User, shipment_id: int, quantity: int, reason: str
         shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
         returnable = shipment.accepted_quantity - shipment.returned_quantity
         if not isinstance(quantity, int) or not 0 < quantity <= returnable:
-            raise DomainError(_("Between 1 and %(n)d accepted packs of this batch can be returned.") % {"n": returnable},
-                              code="invalid_quantity", field="quantity")  # fmt: skip
+            raise DomainError(
+                _("Between 1 and %(n)d accepted packs of this batch can be returned.") % {"n": returnable},
+                code="invalid_quantity",
+                field="quantity",
+            )
         Shipment.objects.filter(pk=shipment.pk).update(returned_quantity=F("returned_quantity") + quantity)
         OrderLine.objects.filter(pk=line.pk).update(returned_quantity=F("returned_quantity") + quantity)
-        return ShipmentReturn.objects.create(shipment=shipment, hospital_id=shipment.hospital_id,
-                                             distributor_id=shipment.distributor_id, quantity=quantity, reason=reason,
-                                             recorded_by=actor)  # fmt: skip
+        return ShipmentReturn.objects.create(
+            shipment=shipment,
+            hospital_id=shipment.hospital_id,
+            distributor_id=shipment.distributor_id,
+            quantity=quantity,
+            reason=reason,
+            recorded_by=actor,
+        )
 
 
 # -- offline purchases (R-ORD-1) ---------------------------------------------------------------------
 
 
-def offline_purchase_report(*, actor: User, description: str, quantity: int, amount: Decimal, purchased_on: date,
-                            reason: str, product: Product | None = None) -> OfflinePurchase:  # fmt: skip
+def offline_purchase_report(
+    *,
+    actor: User,
+    description: str,
+    quantity: int,
+    amount: Decimal,
+    purchased_on: date,
+    reason: str,
+    product: Product | None = None,
+) -> OfflinePurchase:
     """R-ORD-1: a purchase made outside the platform, reported so that the indicators count it."""
     _require(can_order(actor), _("Only a hospital's buyer reports its purchases."))
     if purchased_on > timezone.localdate():
         raise DomainError(_("The purchase date is in the future."), code="invalid", field="purchased_on")
     with transaction.atomic(), audit_reason(_("Offline purchase reported")):
         return OfflinePurchase.objects.create(
-            hospital=actor.organisation, product=product, description=(description or str(product or "")).strip(),
-            quantity=quantity, amount=amount, purchased_on=purchased_on, reason=_required(reason), reported_by=actor,
-        )  # fmt: skip
+            hospital=actor.organisation,
+            product=product,
+            description=(description or str(product or "")).strip(),
+            quantity=quantity,
+            amount=amount,
+            purchased_on=purchased_on,
+            reason=_required(reason),
+            reported_by=actor,
+        )

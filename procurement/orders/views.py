@@ -95,8 +95,10 @@ def cart(request):
     _require(services.can_order(request.user))
     hospital = request.user.organisation
     entries = request_cart(request)
-    products = {product.pk: product for product in
-                Product.objects.filter(pk__in=[int(pk) for pk in entries]).select_related("manufacturer")}  # fmt: skip
+    products = {
+        product.pk: product
+        for product in Product.objects.filter(pk__in=[int(pk) for pk in entries]).select_related("manufacturer")
+    }
     quotes = resolve_prices(hospital, products.values(), timezone.localdate())
     allowed = services.designated_distributors(hospital, list(products))
     names = dict(
@@ -113,8 +115,10 @@ def cart(request):
                 del entries[pk]
         request.session.modified = True
         if "order" in request.POST and entries:
-            lines = [services.LineRequest(products[int(pk)].code, entry["quantity"], entry["distributor"] or 0)
-                     for pk, entry in entries.items()]  # fmt: skip
+            lines = [
+                services.LineRequest(products[int(pk)].code, entry["quantity"], entry["distributor"] or 0)
+                for pk, entry in entries.items()
+            ]
             try:
                 submitted = services.order_submit(actor=request.user, lines=lines, note=request.POST.get("note", ""))
             except DomainError as error:
@@ -132,13 +136,18 @@ def cart(request):
         answer = quotes[product.pk]
         price = answer.price if isinstance(answer, Quote) else None
         choices = sorted((distributor, names[distributor]) for distributor in allowed[product.pk])
-        rows.append({
-            "product": product, "quantity": entry["quantity"], "quote": answer if price is not None else None,
-            "refusal": None if price is not None else answer, "distributors": choices,
-            "distributor": entry["distributor"] or (choices[0][0] if len(choices) == 1 else None),
-            "amount": price * entry["quantity"] if price is not None else None,
-            "alliance": selectors.cheaper_on_alliance(product, price) if price is not None else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "product": product,
+                "quantity": entry["quantity"],
+                "quote": answer if price is not None else None,
+                "refusal": None if price is not None else answer,
+                "distributors": choices,
+                "distributor": entry["distributor"] or (choices[0][0] if len(choices) == 1 else None),
+                "amount": price * entry["quantity"] if price is not None else None,
+                "alliance": selectors.cheaper_on_alliance(product, price) if price is not None else None,
+            }
+        )
     total = sum((row["amount"] for row in rows if row["amount"] is not None), 0)
     return render(request, "orders/cart.html", {"rows": rows, "total": total})
 
@@ -187,11 +196,19 @@ def order_detail(request, pk):
     lines = visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor")
     shipments = visible_to(request.user, Shipment).filter(line__order=order).select_related("line__product")
     user = request.user
-    return render(request, "orders/order_detail.html", {
-        "order": order, "lines": lines, "shipments": shipments, "ship_form": ShipForm(),
-        "is_distributor": services.can_deliver(user), "can_cancel": services.can_order(user),
-        "can_accept": services.can_accept(user),
-    })  # fmt: skip
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "lines": lines,
+            "shipments": shipments,
+            "ship_form": ShipForm(),
+            "is_distributor": services.can_deliver(user),
+            "can_cancel": services.can_order(user),
+            "can_accept": services.can_accept(user),
+        },
+    )
 
 
 @login_required
@@ -233,11 +250,16 @@ def shipment_action(request, pk, action):
         return redirect("orders:order-detail", pk=shipment.line.order_id)
     try:
         if action == "accept":
-            services.shipment_accept(actor=request.user, shipment_id=shipment.pk, accepted_quantity=quantity,
-                                     reason=request.POST.get("reason", ""))  # fmt: skip
+            services.shipment_accept(
+                actor=request.user,
+                shipment_id=shipment.pk,
+                accepted_quantity=quantity,
+                reason=request.POST.get("reason", ""),
+            )
         elif action == "return":
-            services.shipment_return(actor=request.user, shipment_id=shipment.pk, quantity=quantity,
-                                     reason=request.POST.get("reason", ""))  # fmt: skip
+            services.shipment_return(
+                actor=request.user, shipment_id=shipment.pk, quantity=quantity, reason=request.POST.get("reason", "")
+            )
         else:
             raise Http404
     except DomainError as error:
@@ -261,25 +283,34 @@ def designations(request):
                 services.designation_remove(actor=request.user, designation_id=int(request.POST["remove"]))
             else:
                 services.designation_add(
-                    actor=request.user, product=get_object_or_404(Product, pk=request.POST.get("product"), manufacturer=maker),
+                    actor=request.user,
+                    product=get_object_or_404(Product, pk=request.POST.get("product"), manufacturer=maker),
                     region=get_object_or_404(Region, pk=request.POST.get("region")),
-                    distributor=get_object_or_404(Organisation, pk=request.POST.get("distributor"),
-                                                  kind=OrganisationKind.DISTRIBUTOR),
-                )  # fmt: skip
+                    distributor=get_object_or_404(
+                        Organisation, pk=request.POST.get("distributor"), kind=OrganisationKind.DISTRIBUTOR
+                    ),
+                )
         except DomainError as error:
             _refusal(request, error)
         else:
             messages.success(request, _("Saved."))
         return redirect("orders:designations")
-    return render(request, "orders/designations.html", {
-        "designations": visible_to(request.user, DistributorDesignation).filter(is_active=True)
-        .select_related("product", "region", "distributor").order_by("product__generic_name"),
-        "products": Product.objects.filter(manufacturer=maker).order_by("generic_name", "code"),
-        "regions": Region.objects.order_by("path"),
-        "distributors": Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR, is_active=True),
-        "undesignated": Product.objects.filter(manufacturer=maker, listing__status="listed")
-        .exclude(designations__is_active=True).count(),
-    })  # fmt: skip
+    return render(
+        request,
+        "orders/designations.html",
+        {
+            "designations": visible_to(request.user, DistributorDesignation)
+            .filter(is_active=True)
+            .select_related("product", "region", "distributor")
+            .order_by("product__generic_name"),
+            "products": Product.objects.filter(manufacturer=maker).order_by("generic_name", "code"),
+            "regions": Region.objects.order_by("path"),
+            "distributors": Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR, is_active=True),
+            "undesignated": Product.objects.filter(manufacturer=maker, listing__status="listed")
+            .exclude(designations__is_active=True)
+            .count(),
+        },
+    )
 
 
 class OfflineForm(forms.Form):
@@ -312,10 +343,14 @@ def offline_purchases(request):
             else:
                 messages.success(request, _("Reported."))
                 return redirect("orders:offline")
-    return render(request, "orders/offline.html", {
-        "form": form if services.can_order(user) else None,
-        "purchases": visible_to(user, OfflinePurchase).select_related("hospital", "product")[:200],
-    })  # fmt: skip
+    return render(
+        request,
+        "orders/offline.html",
+        {
+            "form": form if services.can_order(user) else None,
+            "purchases": visible_to(user, OfflinePurchase).select_related("hospital", "product")[:200],
+        },
+    )
 
 
 class UploadForm(forms.Form):
@@ -339,8 +374,11 @@ def alliance_prices(request):
         else:
             messages.success(request, _("%(n)d alliance prices loaded.") % {"n": count})
             return redirect("orders:alliance")
-    return render(request, "orders/alliance.html", {"form": form, "problems": problems,
-                                                    "prices": AlliancePrice.objects.order_by("generic_name")[:300]})  # fmt: skip
+    return render(
+        request,
+        "orders/alliance.html",
+        {"form": form, "problems": problems, "prices": AlliancePrice.objects.order_by("generic_name")[:300]},
+    )
 
 
 # -- public ---------------------------------------------------------------------------------------------

@@ -48,8 +48,10 @@ def navigation_for(user) -> list[NavItem]:
     from negotiation import services as negotiation
 
     if negotiation.can_negotiate_for_hospital(user) or negotiation.can_answer_for_manufacturer(user):
-        items += [NavItem(_("Negotiations"), "negotiation:thread-list"),
-                  NavItem(_("Agreements"), "negotiation:agreement-list")]  # fmt: skip
+        items += [
+            NavItem(_("Negotiations"), "negotiation:thread-list"),
+            NavItem(_("Agreements"), "negotiation:agreement-list"),
+        ]
     if orders.can_deliver(user):
         items += [NavItem(_("Order lines"), "orders:line-list"), NavItem(_("Orders"), "orders:order-list")]
     if orders.can_designate(user):

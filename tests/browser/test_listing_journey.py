@@ -10,13 +10,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_declare_refused_then_compliant_approved_and_public(world, browser, live_server, session):
-    product = ProductFactory(manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", trade_name="阿乐",
-                             specification="20mg", pack_quantity=7)  # fmt: skip
+    product = ProductFactory(
+        manufacturer=world.manufacturer,
+        generic_name="阿托伐他汀钙片",
+        trade_name="阿乐",
+        specification="20mg",
+        pack_quantity=7,
+    )
     batch = NationalPriceImport.objects.create(
         original_name="f.csv", sha256="-", uploaded_by=world.user("platform_admin")
     )
-    NationalPrice.objects.create(product_code=product.code, province="11", price="9.00", effective_date="2026-09-18",
-                                 batch=batch)  # fmt: skip
+    NationalPrice.objects.create(
+        product_code=product.code, province="11", price="9.00", effective_date="2026-09-18", batch=batch
+    )
 
     # The manufacturer's clerk declares 9.50 where the national lowest is 9.00.
     maker_context, maker = session("manufacturer_clerk")

@@ -12,11 +12,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, live_server, session):
-    product = ProductFactory(manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", trade_name="立普妥",
-                             specification="20mg", pack_quantity=7)  # fmt: skip
+    product = ProductFactory(
+        manufacturer=world.manufacturer,
+        generic_name="阿托伐他汀钙片",
+        trade_name="立普妥",
+        specification="20mg",
+        pack_quantity=7,
+    )
     make_listing(product, "30.00")
-    services.designation_add(actor=world.user("manufacturer_clerk"), product=product, region=world.province,
-                             distributor=world.distributor)  # fmt: skip
+    services.designation_add(
+        actor=world.user("manufacturer_clerk"), product=product, region=world.province, distributor=world.distributor
+    )
     for price in ("21.00", "24.50", "26.00"):  # three other public hospitals already agreed
         agree(world, HospitalFactory(), product, price)
 

@@ -14,11 +14,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path, session):
-    product = ProductFactory(manufacturer=world.manufacturer, generic_name="硫酸氢氯吡格雷片", trade_name="泰嘉",
-                             specification="75mg", pack_quantity=7)  # fmt: skip
+    product = ProductFactory(
+        manufacturer=world.manufacturer,
+        generic_name="硫酸氢氯吡格雷片",
+        trade_name="泰嘉",
+        specification="75mg",
+        pack_quantity=7,
+    )
     make_listing(product, "12.60")
-    services.designation_add(actor=world.user("manufacturer_clerk"), product=product, region=world.province,
-                             distributor=world.distributor)  # fmt: skip
+    services.designation_add(
+        actor=world.user("manufacturer_clerk"), product=product, region=world.province, distributor=world.distributor
+    )
     report = tmp_path / "检验报告-B26110001.pdf"
     report.write_bytes(b"%PDF-1.4 inspection report of batch B26110001")
 

@@ -84,27 +84,41 @@ def test_an_excel_file_loads_like_a_csv(world):
 def test_a_file_with_bad_rows_changes_nothing_and_names_every_problem(world):
     upload(world, (HEADER + f"{CODE_A},北京,12.35,2026-09-18\n").encode())
     before = prices()
-    content = HEADER + "\n".join([
-        f"{CODE_A},北京,10.00,2026-10-01",       # row 2: fine on its own
-        "XA01,上海,10.00,2026-10-01",             # row 3: code too short
-        f"{CODE_A},火星,10.00,2026-10-01",         # row 4: unknown province
-        f"{CODE_A},天津,12.34567,2026-10-01",      # row 5: five decimals
-        f"{CODE_A},河北,0,2026-10-01",             # row 6: zero
-        f"{CODE_A},山西,-3,2026-10-01",            # row 7: negative
-        f"{CODE_A},辽宁,10.00,2026-02-30",         # row 8: no such day
-        f"{CODE_A},吉林,10.00,",                   # row 9: empty date
-        f"{CODE_A},北京市,9.00,2026-10-02",        # row 10: 北京 again (row 2)
-        f"{CODE_A},黑龙江,NaN,2026-10-01",         # row 11: not a number
-        f"{CODE_A},湖南,12,today",                 # row 12: not a date
-        f" {CODE_B} ,湖北 , 3.5 , 2026-10-01 ",    # row 13: fine, spaces are trimmed
-    ]) + "\n"  # fmt: skip
+    content = (
+        HEADER
+        + "\n".join(
+            [
+                f"{CODE_A},北京,10.00,2026-10-01",  # row 2: fine on its own
+                "XA01,上海,10.00,2026-10-01",  # row 3: code too short
+                f"{CODE_A},火星,10.00,2026-10-01",  # row 4: unknown province
+                f"{CODE_A},天津,12.34567,2026-10-01",  # row 5: five decimals
+                f"{CODE_A},河北,0,2026-10-01",  # row 6: zero
+                f"{CODE_A},山西,-3,2026-10-01",  # row 7: negative
+                f"{CODE_A},辽宁,10.00,2026-02-30",  # row 8: no such day
+                f"{CODE_A},吉林,10.00,",  # row 9: empty date
+                f"{CODE_A},北京市,9.00,2026-10-02",  # row 10: 北京 again (row 2)
+                f"{CODE_A},黑龙江,NaN,2026-10-01",  # row 11: not a number
+                f"{CODE_A},湖南,12,today",  # row 12: not a date
+                f" {CODE_B} ,湖北 , 3.5 , 2026-10-01 ",  # row 13: fine, spaces are trimmed
+            ]
+        )
+        + "\n"
+    )
     batch = upload(world, content.encode())
     assert batch.status == ImportStatus.FAILED
     problems = {(error.row, error.column): error.reason for error in batch.errors.all()}
     assert sorted(problems) == [
-        (3, "医保药品代码"), (4, "省份"), (5, "挂网价格"), (6, "挂网价格"), (7, "挂网价格"),
-        (8, "执行日期"), (9, "执行日期"), (10, "医保药品代码"), (11, "挂网价格"), (12, "执行日期"),
-    ]  # fmt: skip
+        (3, "医保药品代码"),
+        (4, "省份"),
+        (5, "挂网价格"),
+        (6, "挂网价格"),
+        (7, "挂网价格"),
+        (8, "执行日期"),
+        (9, "执行日期"),
+        (10, "医保药品代码"),
+        (11, "挂网价格"),
+        (12, "执行日期"),
+    ]
     assert "23" in problems[(3, "医保药品代码")]
     assert "4" in problems[(5, "挂网价格")]
     assert "row 2" in problems[(10, "医保药品代码")] or "第 2 行" in problems[(10, "医保药品代码")]
@@ -138,8 +152,9 @@ def test_an_excel_file_with_a_broken_row(world):
     workbook.save(stream)
     batch = upload(world, stream.getvalue(), name="feed.xlsx")
     assert sorted((e.row, e.column, e.value) for e in batch.errors.all()) == [
-        (2, "挂网价格", "十二元"), (3, "执行日期", "明天"),
-    ]  # fmt: skip
+        (2, "挂网价格", "十二元"),
+        (3, "执行日期", "明天"),
+    ]
     assert not NationalPrice.objects.exists()
 
 
@@ -153,8 +168,12 @@ def test_loading_the_same_file_again_changes_nothing(world):
 
 
 def test_a_file_replaces_the_price_list_of_each_province_it_contains(world):
-    upload(world, (HEADER + f"{CODE_A},北京,12.35,2026-09-18\n{CODE_B},北京,3.10,2026-09-18\n"
-                   f"{CODE_B},上海,3.20,2026-09-18\n").encode())  # fmt: skip
+    upload(
+        world,
+        (
+            HEADER + f"{CODE_A},北京,12.35,2026-09-18\n{CODE_B},北京,3.10,2026-09-18\n{CODE_B},上海,3.20,2026-09-18\n"
+        ).encode(),
+    )
     # 北京's new list no longer has CODE_B (delisted there); 上海 is not in the file.
     batch = upload(world, (HEADER + f"{CODE_A},北京,11.00,2026-11-01\n").encode())
     assert (batch.provinces, batch.rows_replaced) == (["11"], 2)

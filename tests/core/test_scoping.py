@@ -14,10 +14,19 @@ from tests.factories import HospitalGroupFactory, ProductFactory, add_member
 pytestmark = pytest.mark.django_db
 
 EVERY_ROLE = [
-    "platform_admin", "provincial_reviewer", "provincial_supervisor", "city_bureau", "county_bureau",
-    "hospital_admin", "hospital_buyer", "city_hospital_admin", "other_hospital_admin", "manufacturer_clerk",
-    "other_manufacturer_clerk", "distributor_clerk",
-]  # fmt: skip
+    "platform_admin",
+    "provincial_reviewer",
+    "provincial_supervisor",
+    "city_bureau",
+    "county_bureau",
+    "hospital_admin",
+    "hospital_buyer",
+    "city_hospital_admin",
+    "other_hospital_admin",
+    "manufacturer_clerk",
+    "other_manufacturer_clerk",
+    "distributor_clerk",
+]
 
 
 def names(queryset, attribute="username"):
@@ -27,8 +36,11 @@ def names(queryset, attribute="username"):
 @pytest.fixture
 def tokens(world):
     made = {}
-    for admin, hospital in [("hospital_admin", world.hospital), ("city_hospital_admin", world.city_hospital),
-                            ("other_hospital_admin", world.other_hospital)]:  # fmt: skip
+    for admin, hospital in [
+        ("hospital_admin", world.hospital),
+        ("city_hospital_admin", world.city_hospital),
+        ("other_hospital_admin", world.other_hospital),
+    ]:
         made[admin], _key = services.api_token_create(actor=world.user(admin), hospital=hospital, name=f"{admin} HIS")
     return made
 
@@ -50,8 +62,14 @@ def test_users_are_scoped_by_organisation_and_region(world):
         "provincial_reviewer": people,
         "provincial_supervisor": people,
         # 银川市: its own bureau, 永宁县's bureau and hospital, the 金凤区 hospital, the distributor in 银川.
-        "city_bureau": ["city_bureau", "city_hospital_admin", "county_bureau", "distributor_clerk",
-                        "hospital_admin", "hospital_buyer"],
+        "city_bureau": [
+            "city_bureau",
+            "city_hospital_admin",
+            "county_bureau",
+            "distributor_clerk",
+            "hospital_admin",
+            "hospital_buyer",
+        ],
         "county_bureau": ["county_bureau", "hospital_admin", "hospital_buyer"],
         "hospital_admin": ["hospital_admin", "hospital_buyer"],
         "hospital_buyer": ["hospital_admin", "hospital_buyer"],
@@ -60,7 +78,7 @@ def test_users_are_scoped_by_organisation_and_region(world):
         "manufacturer_clerk": ["manufacturer_clerk"],
         "other_manufacturer_clerk": ["other_manufacturer_clerk"],
         "distributor_clerk": ["distributor_clerk"],
-    }  # fmt: skip
+    }
     assert sorted(expected) == sorted(EVERY_ROLE)
     for role, visible in expected.items():
         assert names(visible_to(world.user(role), User)) == sorted(visible), role

@@ -16,8 +16,14 @@ def test_every_list_endpoint_answers_every_role_without_leaking(world, api_as):
     provincial = {"platform_admin", "provincial_reviewer", "provincial_supervisor"}
     for role in EVERY_ROLE:
         client = api_as(world.user(role))
-        for name in ["api:region-list", "api:organisation-list", "api:product-list", "api:national-price-list",
-                     "api:national-price-import-list", "api:me"]:  # fmt: skip
+        for name in [
+            "api:region-list",
+            "api:organisation-list",
+            "api:product-list",
+            "api:national-price-list",
+            "api:national-price-import-list",
+            "api:me",
+        ]:
             assert client.get(reverse(name)).status_code == 200, (role, name)
         detail = client.get(reverse("api:national-price-import-detail", args=[batch.pk]))
         assert detail.status_code == (200 if role in provincial else 404), role

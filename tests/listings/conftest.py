@@ -20,17 +20,19 @@ def feed(world):
 
     def put(code: str, province: str, price: str, effective: date = date(2026, 9, 18)):
         NationalPrice.objects.update_or_create(
-            product_code=code, province=province,
+            product_code=code,
+            province=province,
             defaults={"price": Decimal(price), "effective_date": effective, "batch": batch},
-        )  # fmt: skip
+        )
 
     return put
 
 
 @pytest.fixture
 def product(world):
-    return ProductFactory(manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", specification="20mg",
-                          pack_quantity=7)  # fmt: skip
+    return ProductFactory(
+        manufacturer=world.manufacturer, generic_name="阿托伐他汀钙片", specification="20mg", pack_quantity=7
+    )
 
 
 @pytest.fixture
@@ -47,8 +49,9 @@ def declare(clerk_of):
     """``declare(product, category, price)``: the product's manufacturer's clerk declares and submits."""
 
     def make(product, category=ListingCategory.NOT_PREVIOUSLY_LISTED, price="10.00", submit=True):
-        return services.declaration_create(actor=clerk_of(product), product=product, category=category,
-                                           price=Decimal(price), submit=submit)  # fmt: skip
+        return services.declaration_create(
+            actor=clerk_of(product), product=product, category=category, price=Decimal(price), submit=submit
+        )
 
     return make
 

@@ -15,28 +15,34 @@ pytestmark = pytest.mark.django_db
 def test_a_declaration_above_its_cap_is_refused_with_the_figures(world, product, feed, api_as):
     feed(product.code, "11", "9.00")
     client = api_as(world.user("manufacturer_clerk"))
-    response = client.post(reverse("api:declaration-list"), {
-        "product_code": product.code, "category": ListingCategory.NOT_PREVIOUSLY_LISTED, "price": "9.01"})  # fmt: skip
+    response = client.post(
+        reverse("api:declaration-list"),
+        {"product_code": product.code, "category": ListingCategory.NOT_PREVIOUSLY_LISTED, "price": "9.01"},
+    )
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert (error["field"], error["rule"], error["code"]) == ("price", "R-LIST-2", "above_cap")
     assert error["params"]["cap"] == "9.0000" and error["params"]["kind"] == "national_lowest"
     assert error["params"]["limits"][0]["province"] == "北京市"
-    created = client.post(reverse("api:declaration-list"), {
-        "product_code": product.code, "category": ListingCategory.NOT_PREVIOUSLY_LISTED, "price": "9.00"})  # fmt: skip
+    created = client.post(
+        reverse("api:declaration-list"),
+        {"product_code": product.code, "category": ListingCategory.NOT_PREVIOUSLY_LISTED, "price": "9.00"},
+    )
     assert created.status_code == 201 and created.json()["status"] == "submitted"
 
 
 def test_the_bureau_approves_over_the_api_and_the_listing_is_public(world, product, feed, api_as, api_client, declare):
     feed(product.code, "11", "9.00")
     declaration = declare(product, ListingCategory.NOT_PREVIOUSLY_LISTED, "8.50")
-    response = api_as(world.user("provincial_reviewer")).post(reverse("api:declaration-approve", args=[declaration.pk]),
-                                                              {"reason": "合规"})  # fmt: skip
+    response = api_as(world.user("provincial_reviewer")).post(
+        reverse("api:declaration-approve", args=[declaration.pk]), {"reason": "合规"}
+    )
     assert response.json()["status"] == "approved"
     api_client.logout()
     listed = api_client.get(reverse("api:listing-list"), {"q": product.code}).json()["results"]
     assert [(item["product_code"], item["price"], item["unit_price"]) for item in listed] == [
-        (product.code, "8.5000", "1.2143")]  # fmt: skip
+        (product.code, "8.5000", "1.2143")
+    ]
 
 
 def test_other_manufacturers_do_not_see_my_declarations(world, product, declare, api_as):

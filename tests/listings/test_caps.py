@@ -70,8 +70,12 @@ class TestNotPreviouslyListed:
 
     def test_without_a_national_price_the_price_ratio_rule_sets_the_cap(self, world, product, list_product, declare):
         # A listed 10mg × 7 at 7.00: 1.00 a tablet; 20mg is twice the content: 1.70 a tablet, 11.90 a pack of 7.
-        reference = ProductFactory(manufacturer=world.other_manufacturer, generic_name=product.generic_name,
-                                   specification="10mg", pack_quantity=7)  # fmt: skip
+        reference = ProductFactory(
+            manufacturer=world.other_manufacturer,
+            generic_name=product.generic_name,
+            specification="10mg",
+            pack_quantity=7,
+        )
         list_product(reference, "7.00")
         declaration = accepted(declare, product, C.NOT_PREVIOUSLY_LISTED, "11.90")
         assert declaration.cap == Decimal("11.90") and declaration.flagged
@@ -89,10 +93,15 @@ class TestNationalNegotiated:
     def negotiated(self, world, product):
         today = timezone.localdate()
         return ProductFactory(
-            manufacturer=world.other_manufacturer, generic_name=product.generic_name, specification="20mg",
-            pack_quantity=7, is_national_negotiated=True, payment_standard=Decimal("100.00"),
-            agreement_valid_from=today - timedelta(days=100), agreement_valid_until=today + timedelta(days=100),
-        )  # fmt: skip
+            manufacturer=world.other_manufacturer,
+            generic_name=product.generic_name,
+            specification="20mg",
+            pack_quantity=7,
+            is_national_negotiated=True,
+            payment_standard=Decimal("100.00"),
+            agreement_valid_from=today - timedelta(days=100),
+            agreement_valid_until=today + timedelta(days=100),
+        )
 
     def test_the_negotiated_drug_is_listed_at_its_payment_standard(self, negotiated, declare):
         accepted(declare, negotiated, C.NATIONAL_NEGOTIATED, "100.00")
@@ -121,8 +130,13 @@ class TestReferenceOrEvaluated:
     def test_the_originators_unit_price_converted_to_this_pack(self, world, product, feed, list_product, declare):
         product.is_consistency_evaluated = True
         product.save()
-        originator = ProductFactory(manufacturer=world.other_manufacturer, generic_name=product.generic_name,
-                                    specification="20mg", pack_quantity=28, is_originator=True)  # fmt: skip
+        originator = ProductFactory(
+            manufacturer=world.other_manufacturer,
+            generic_name=product.generic_name,
+            specification="20mg",
+            pack_quantity=28,
+            is_originator=True,
+        )
         list_product(originator, "56.00")  # 2.00 a tablet: 14.00 for our pack of 7
         feed(product.code, "11", "20.00")
         accepted(declare, product, C.REFERENCE_OR_EVALUATED, "14.00")

@@ -51,13 +51,17 @@ def test_the_template_lists_our_products_and_offers_the_categories(world, client
 
 def test_a_broken_row_refuses_the_whole_file_and_every_problem_is_named(world, client, products):
     label = str(ListingCategory.NOT_PREVIOUSLY_LISTED.label)
-    stream = filled(world, client, [
-        [products[0].code, label, 10.00, "good"],
-        [products[1].code, label, 10.01, "one fen above the national lowest"],
-        [products[2].code, "不存在的类别", 5, ""],
-        ["XA01", label, 5, ""],
-        [products[0].code, label, "abc", ""],
-    ])  # fmt: skip
+    stream = filled(
+        world,
+        client,
+        [
+            [products[0].code, label, 10.00, "good"],
+            [products[1].code, label, 10.01, "one fen above the national lowest"],
+            [products[2].code, "不存在的类别", 5, ""],
+            ["XA01", label, 5, ""],
+            [products[0].code, label, "abc", ""],
+        ],
+    )
     response = client.post(reverse("listings:declaration-import"), {"file": stream})
     assert response.status_code == 400
     problems = [(p.row, p.column, p.rule) for p in response.context["problems"]]
@@ -79,7 +83,8 @@ def test_a_correct_file_submits_every_row(world, client, products):
     assert response.status_code == 302
     declarations = Declaration.objects.order_by("product__code")
     assert [(d.status, d.price, d.cap) for d in declarations] == [
-        (DeclarationStatus.SUBMITTED, Decimal("9.5000"), Decimal("10.0000"))] * 3  # fmt: skip
+        (DeclarationStatus.SUBMITTED, Decimal("9.5000"), Decimal("10.0000"))
+    ] * 3
 
 
 def test_another_manufacturers_product_is_refused(world, client, products):
@@ -91,8 +96,9 @@ def test_another_manufacturers_product_is_refused(world, client, products):
 
 def test_the_api_import_reports_rows_in_the_error_format(world, api_as, client, products):
     stream = filled(world, client, [[products[0].code, str(ListingCategory.NOT_PREVIOUSLY_LISTED.label), 11, ""]])
-    response = api_as(world.user("manufacturer_clerk")).post(reverse("api:declaration-import"), {"file": stream},
-                                                             format="multipart")  # fmt: skip
+    response = api_as(world.user("manufacturer_clerk")).post(
+        reverse("api:declaration-import"), {"file": stream}, format="multipart"
+    )
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert (error["field"], error["rule"], error["params"]["row"]) == ("row 2: 申报价格（元/包装）", "R-LIST-2", 2)

@@ -21,8 +21,9 @@ def pool(world):
     experts = {}
     for speciality in ("insurance", "clinical", "pharmacy", "management"):
         for index in range(2):
-            experts[f"{speciality}{index}"] = Expert.objects.create(name=f"{speciality}-{index}", speciality=speciality,
-                                                                    employer="宁夏医科大学")  # fmt: skip
+            experts[f"{speciality}{index}"] = Expert.objects.create(
+                name=f"{speciality}-{index}", speciality=speciality, employer="宁夏医科大学"
+            )
     tied = Expert.objects.create(name="有关联的专家", speciality="clinical", employer="某医院")
     tied.ties.add(world.manufacturer)
     experts["tied"] = tied
@@ -50,8 +51,9 @@ class TestNewDrug:
             result.panel.delete()
 
     def test_a_pool_too_small_after_exclusions_is_refused(self, world, pool, new_drug):
-        Expert.objects.filter(speciality="clinical", ties__isnull=True).exclude(employer=world.manufacturer.name).update(
-            is_active=False)  # fmt: skip
+        Expert.objects.filter(speciality="clinical", ties__isnull=True).exclude(
+            employer=world.manufacturer.name
+        ).update(is_active=False)
         with pytest.raises(DomainError) as error:
             services.expert_panel_draw(actor=world.user("provincial_reviewer"), declaration_id=new_drug.pk)
         assert error.value.problems[0].code == "pool_too_small"
@@ -61,10 +63,12 @@ class TestNewDrug:
         with pytest.raises(Conflict):  # no panel, no agreement: no listing
             services.declaration_approve(actor=reviewer, declaration_id=new_drug.pk)
         panel = services.expert_panel_draw(actor=reviewer, declaration_id=new_drug.pk).panel
-        services.negotiation_round_record(actor=reviewer, panel_id=panel.pk, party=NegotiationParty.MANUFACTURER,
-                                          price=Decimal("120.00"))  # fmt: skip
-        services.negotiation_round_record(actor=reviewer, panel_id=panel.pk, party=NegotiationParty.PANEL,
-                                          price=Decimal("90.00"), note="参照同类药品")  # fmt: skip
+        services.negotiation_round_record(
+            actor=reviewer, panel_id=panel.pk, party=NegotiationParty.MANUFACTURER, price=Decimal("120.00")
+        )
+        services.negotiation_round_record(
+            actor=reviewer, panel_id=panel.pk, party=NegotiationParty.PANEL, price=Decimal("90.00"), note="参照同类药品"
+        )
         services.negotiation_agree(actor=reviewer, panel_id=panel.pk, price=Decimal("98.00"), minutes="双方同意98元")
         listing = services.declaration_approve(actor=reviewer, declaration_id=new_drug.pk)
         assert (listing.price, listing.status) == (Decimal("98.00"), ListingStatus.LISTED)
@@ -74,23 +78,39 @@ class TestNewDrug:
 class TestAdjustmentRound:
     def test_proposed_prices_answers_confirmation_and_the_effective_date(self, world, product, list_product, feed):
         listing = list_product(product, "10.00")
-        other = list_product(type(product).objects.create(**{
-            **{f.attname: getattr(product, f.attname) for f in product._meta.fields if f.name not in ("id",)},
-            "code": product.code[:-5] + "99999"}), "20.00")  # fmt: skip
+        other = list_product(
+            type(product).objects.create(
+                **{
+                    **{f.attname: getattr(product, f.attname) for f in product._meta.fields if f.name not in ("id",)},
+                    "code": product.code[:-5] + "99999",
+                }
+            ),
+            "20.00",
+        )
         feed(product.code, "11", "9.20")  # national lowest below the current price
         bureau, clerk = world.user("provincial_reviewer"), world.user("manufacturer_clerk")
         today = timezone.localdate()
-        adjustment = services.adjustment_round_open(actor=bureau, year=today.year + 1, answer_by=today + timedelta(days=10),
-                                                    effective_date=today + timedelta(days=30))  # fmt: skip
+        adjustment = services.adjustment_round_open(
+            actor=bureau,
+            year=today.year + 1,
+            answer_by=today + timedelta(days=10),
+            effective_date=today + timedelta(days=30),
+        )
         proposals = {p.listing_id: p for p in AdjustmentProposal.objects.filter(round=adjustment)}
         assert proposals[listing.pk].proposed_price == Decimal("9.20")  # the lowest of current and national lowest
         assert proposals[other.pk].proposed_price == Decimal("20.00")
-        services.adjustment_proposal_answer(actor=clerk, proposal_id=proposals[listing.pk].pk, accept=False,
-                                            appeal_price=Decimal("9.60"), reason="原料成本上涨")  # fmt: skip
+        services.adjustment_proposal_answer(
+            actor=clerk,
+            proposal_id=proposals[listing.pk].pk,
+            accept=False,
+            appeal_price=Decimal("9.60"),
+            reason="原料成本上涨",
+        )
         with pytest.raises(DomainError):  # the appeal must be decided
             services.adjustment_round_confirm(actor=bureau, round_id=adjustment.pk, decisions={})
-        services.adjustment_round_confirm(actor=bureau, round_id=adjustment.pk,
-                                          decisions={proposals[listing.pk].pk: (Decimal("9.40"), "部分采纳")})  # fmt: skip
+        services.adjustment_round_confirm(
+            actor=bureau, round_id=adjustment.pk, decisions={proposals[listing.pk].pk: (Decimal("9.40"), "部分采纳")}
+        )
         assert set(AdjustmentProposal.objects.values_list("status", flat=True)) == {ProposalStatus.CONFIRMED}
         # Nothing changes before the effective date; then the prices change, once.
         assert jobs.apply_price_adjustments(today=today + timedelta(days=29)) == {
@@ -114,17 +134,29 @@ class TestAdjustmentRound:
     def test_an_appeal_cannot_ask_for_more_than_the_current_price(self, world, product, list_product):
         listing = list_product(product, "10.00")
         today = timezone.localdate()
-        adjustment = services.adjustment_round_open(actor=world.user("provincial_reviewer"), year=2030,
-                                                    answer_by=today + timedelta(days=5),
-                                                    effective_date=today + timedelta(days=9))  # fmt: skip
+        adjustment = services.adjustment_round_open(
+            actor=world.user("provincial_reviewer"),
+            year=2030,
+            answer_by=today + timedelta(days=5),
+            effective_date=today + timedelta(days=9),
+        )
         proposal = AdjustmentProposal.objects.get(round=adjustment, listing=listing)
         with pytest.raises(DomainError) as error:
-            services.adjustment_proposal_answer(actor=world.user("manufacturer_clerk"), proposal_id=proposal.pk,
-                                                accept=False, appeal_price=Decimal("10.01"), reason="x")  # fmt: skip
+            services.adjustment_proposal_answer(
+                actor=world.user("manufacturer_clerk"),
+                proposal_id=proposal.pk,
+                accept=False,
+                appeal_price=Decimal("10.01"),
+                reason="x",
+            )
         assert error.value.problems[0].field == "appeal_price"
 
     def test_the_effective_date_follows_the_answers(self, world):
         with pytest.raises(DomainError):
-            services.adjustment_round_open(actor=world.user("provincial_reviewer"), year=2030,
-                                           answer_by=date(2030, 3, 1), effective_date=date(2030, 3, 1))  # fmt: skip
+            services.adjustment_round_open(
+                actor=world.user("provincial_reviewer"),
+                year=2030,
+                answer_by=date(2030, 3, 1),
+                effective_date=date(2030, 3, 1),
+            )
         assert not Listing.objects.exists()

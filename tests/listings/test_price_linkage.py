@@ -13,8 +13,15 @@ from supervision.models import CreditEvent
 
 pytestmark = pytest.mark.django_db
 
-NOTHING = {"notices_opened": 0, "notices_retargeted": 0, "notices_resolved": 0, "listings_reinstated": 0,
-           "notices_overdue": 0, "listings_suspended": 0, "credit_events": 0}  # fmt: skip
+NOTHING = {
+    "notices_opened": 0,
+    "notices_retargeted": 0,
+    "notices_resolved": 0,
+    "listings_reinstated": 0,
+    "notices_overdue": 0,
+    "listings_suspended": 0,
+    "credit_events": 0,
+}
 
 
 def run(today):
@@ -73,8 +80,11 @@ def test_after_the_deadline_the_listing_is_suspended_and_a_credit_event_recorded
     listing.refresh_from_db()
     assert (listing.status, listing.suspension_cause) == (ListingStatus.SUSPENDED, SuspensionCause.PRICE_LINKAGE)
     credit = CreditEvent.objects.get()
-    assert (credit.organisation, credit.kind, credit.occurred_on) == (world.manufacturer, "price_linkage_overdue",
-                                                                      date(2026, 10, 23))  # fmt: skip
+    assert (credit.organisation, credit.kind, credit.occurred_on) == (
+        world.manufacturer,
+        "price_linkage_overdue",
+        date(2026, 10, 23),
+    )
     assert run(date(2026, 10, 24)) == NOTHING
     # A compliant price ends the suspension.
     declaration = declare(listing.product, ListingCategory.INNOVATIVE, "9.00")

@@ -25,14 +25,20 @@ class TestReview:
         feed(product.code, "11", "9.00")
         declaration = declare(product, ListingCategory.NOT_PREVIOUSLY_LISTED, "8.80")
         listing = services.declaration_approve(actor=world.user("provincial_reviewer"), declaration_id=declaration.pk)
-        assert (listing.status, listing.price, listing.category) == (ListingStatus.LISTED, Decimal("8.80"),
-                                                                     ListingCategory.NOT_PREVIOUSLY_LISTED)  # fmt: skip
+        assert (listing.status, listing.price, listing.category) == (
+            ListingStatus.LISTED,
+            Decimal("8.80"),
+            ListingCategory.NOT_PREVIOUSLY_LISTED,
+        )
         declaration.refresh_from_db()
         assert declaration.status == DeclarationStatus.APPROVED
         assert declaration.reviewed_by == world.user("provincial_reviewer")
         event = ListingTransition.objects.get(listing=listing)
-        assert (event.to_status, event.actor, event.price_after) == ("listed", world.user("provincial_reviewer"),
-                                                                     Decimal("8.80"))  # fmt: skip
+        assert (event.to_status, event.actor, event.price_after) == (
+            "listed",
+            world.user("provincial_reviewer"),
+            Decimal("8.80"),
+        )
 
     def test_return_and_reject_need_a_reason_and_a_returned_declaration_can_be_corrected(self, world, product, declare):
         reviewer = world.user("provincial_reviewer")
@@ -42,8 +48,13 @@ class TestReview:
         assert error.value.problems[0].field == "reason"
         services.declaration_return(actor=reviewer, declaration_id=declaration.pk, reason="请补充价格证明")
         clerk = world.user("manufacturer_clerk")
-        services.declaration_update(actor=clerk, declaration_id=declaration.pk,
-                                    category=ListingCategory.NOT_PREVIOUSLY_LISTED, price=Decimal("8.50"), note="")  # fmt: skip
+        services.declaration_update(
+            actor=clerk,
+            declaration_id=declaration.pk,
+            category=ListingCategory.NOT_PREVIOUSLY_LISTED,
+            price=Decimal("8.50"),
+            note="",
+        )
         declaration = services.declaration_submit(actor=clerk, declaration_id=declaration.pk)
         assert declaration.status == DeclarationStatus.SUBMITTED
         declaration = services.declaration_reject(actor=reviewer, declaration_id=declaration.pk, reason="资料不实")
@@ -67,8 +78,9 @@ class TestReview:
         maker = world.user("manufacturer_clerk")
         maker.is_superuser = True  # an administrator account that also declares
         maker.save()
-        declaration = services.declaration_create(actor=maker, product=product, category=ListingCategory.INNOVATIVE,
-                                                  price=Decimal("1"), submit=False)  # fmt: skip
+        declaration = services.declaration_create(
+            actor=maker, product=product, category=ListingCategory.INNOVATIVE, price=Decimal("1"), submit=False
+        )
         product.is_innovative = True
         product.save()
         services.declaration_submit(actor=maker, declaration_id=declaration.pk)
@@ -85,8 +97,12 @@ class TestReview:
 
     def test_a_manufacturer_declares_only_its_own_products(self, world, product):
         with pytest.raises(PermissionDenied):
-            services.declaration_create(actor=world.user("other_manufacturer_clerk"), product=product,
-                                        category=ListingCategory.INNOVATIVE, price=Decimal("1"))  # fmt: skip
+            services.declaration_create(
+                actor=world.user("other_manufacturer_clerk"),
+                product=product,
+                category=ListingCategory.INNOVATIVE,
+                price=Decimal("1"),
+            )
 
     def test_the_cap_is_checked_again_at_approval(self, world, product, feed, declare):
         feed(product.code, "11", "9.00")
@@ -129,8 +145,9 @@ class TestLifecycle:
 
     def test_a_recent_sale_keeps_purchasing_open(self, product, list_product):
         listing = list_product(product)
-        Listing.objects.filter(pk=listing.pk).update(listed_at=timezone.now() - timedelta(days=400),
-                                                     last_sale_at=timezone.now() - timedelta(days=30))  # fmt: skip
+        Listing.objects.filter(pk=listing.pk).update(
+            listed_at=timezone.now() - timedelta(days=400), last_sale_at=timezone.now() - timedelta(days=30)
+        )
         assert jobs.close_unsold_listings() == {"listings_closed": 0}
 
     def test_transitions_outside_the_lifecycle_are_refused(self, world, product, list_product):
@@ -144,11 +161,19 @@ class TestLifecycle:
 class TestWithdrawal:
     def test_the_bureau_approves_a_withdrawal(self, world, product, list_product):
         listing = list_product(product)
-        request = services.withdrawal_request_submit(actor=world.user("manufacturer_clerk"), listing_id=listing.pk,
-                                                     reason=WithdrawalReason.STOPPED_PRODUCTION, explanation="生产线关闭")  # fmt: skip
+        request = services.withdrawal_request_submit(
+            actor=world.user("manufacturer_clerk"),
+            listing_id=listing.pk,
+            reason=WithdrawalReason.STOPPED_PRODUCTION,
+            explanation="生产线关闭",
+        )
         with pytest.raises(Conflict):  # one pending request per listing
-            services.withdrawal_request_submit(actor=world.user("manufacturer_clerk"), listing_id=listing.pk,
-                                               reason=WithdrawalReason.STOPPED_SALE, explanation="again")  # fmt: skip
+            services.withdrawal_request_submit(
+                actor=world.user("manufacturer_clerk"),
+                listing_id=listing.pk,
+                reason=WithdrawalReason.STOPPED_SALE,
+                explanation="again",
+            )
         services.withdrawal_request_decide(actor=world.user("provincial_reviewer"), request_id=request.pk, approve=True)
         listing.refresh_from_db()
         assert listing.status == ListingStatus.WITHDRAWN
@@ -156,21 +181,31 @@ class TestWithdrawal:
 
     def test_a_rejection_needs_a_reason_and_keeps_the_listing(self, world, product, list_product):
         listing = list_product(product)
-        request = services.withdrawal_request_submit(actor=world.user("manufacturer_clerk"), listing_id=listing.pk,
-                                                     reason=WithdrawalReason.STOPPED_SALE, explanation="停止销售")  # fmt: skip
+        request = services.withdrawal_request_submit(
+            actor=world.user("manufacturer_clerk"),
+            listing_id=listing.pk,
+            reason=WithdrawalReason.STOPPED_SALE,
+            explanation="停止销售",
+        )
         with pytest.raises(DomainError):
-            services.withdrawal_request_decide(actor=world.user("provincial_reviewer"), request_id=request.pk,
-                                               approve=False)  # fmt: skip
-        services.withdrawal_request_decide(actor=world.user("provincial_reviewer"), request_id=request.pk,
-                                           approve=False, reason="临床仍需，请保障供应")  # fmt: skip
+            services.withdrawal_request_decide(
+                actor=world.user("provincial_reviewer"), request_id=request.pk, approve=False
+            )
+        services.withdrawal_request_decide(
+            actor=world.user("provincial_reviewer"), request_id=request.pk, approve=False, reason="临床仍需，请保障供应"
+        )
         listing.refresh_from_db()
         assert listing.status == ListingStatus.LISTED
 
     def test_another_company_cannot_withdraw_my_listing(self, world, product, list_product):
         listing = list_product(product)
         with pytest.raises(Listing.DoesNotExist):
-            services.withdrawal_request_submit(actor=world.user("other_manufacturer_clerk"), listing_id=listing.pk,
-                                               reason=WithdrawalReason.STOPPED_SALE, explanation="x")  # fmt: skip
+            services.withdrawal_request_submit(
+                actor=world.user("other_manufacturer_clerk"),
+                listing_id=listing.pk,
+                reason=WithdrawalReason.STOPPED_SALE,
+                explanation="x",
+            )
 
 
 class TestBadRecord:
@@ -182,9 +217,12 @@ class TestBadRecord:
         listing = list_product(product)
         other = ProductFactory(manufacturer=world.manufacturer)
         start = timezone.localdate()
-        record = supervision_services.bad_record_add(actor=world.user("platform_admin"),
-                                                     organisation=world.manufacturer, starts_on=start,
-                                                     reason="提供虚假证明材料")  # fmt: skip
+        record = supervision_services.bad_record_add(
+            actor=world.user("platform_admin"),
+            organisation=world.manufacturer,
+            starts_on=start,
+            reason="提供虚假证明材料",
+        )
         assert record.ends_on == start.replace(year=start.year + 2) - timedelta(days=1)
         with pytest.raises(DomainError) as error:
             declare(other, ListingCategory.NOT_PREVIOUSLY_LISTED, "5.00")
@@ -200,9 +238,12 @@ class TestBadRecord:
 
     def test_the_bar_period_is_a_setting(self, world, settings):
         settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "BAD_RECORD_BAR_YEARS": 3}
-        record = supervision_services.bad_record_add(actor=world.user("platform_admin"),
-                                                     organisation=world.manufacturer, starts_on=date(2026, 1, 1),
-                                                     reason="串通报价")  # fmt: skip
+        record = supervision_services.bad_record_add(
+            actor=world.user("platform_admin"),
+            organisation=world.manufacturer,
+            starts_on=date(2026, 1, 1),
+            reason="串通报价",
+        )
         assert record.ends_on == date(2028, 12, 31)
 
 
@@ -211,8 +252,10 @@ def test_listing_transitions_cannot_be_edited_or_deleted(product, list_product):
 
     listing = list_product(product)
     transition = ListingTransition.objects.get(listing=listing)
-    for change in (lambda: ListingTransition.objects.filter(pk=transition.pk).update(reason="forged"),
-                   lambda: ListingTransition.objects.filter(pk=transition.pk).delete()):  # fmt: skip
+    for change in (
+        lambda: ListingTransition.objects.filter(pk=transition.pk).update(reason="forged"),
+        lambda: ListingTransition.objects.filter(pk=transition.pk).delete(),
+    ):
         with pytest.raises(DatabaseError), transaction.atomic():
             change()
     assert ListingTransition.objects.get(pk=transition.pk).reason == transition.reason

@@ -13,8 +13,9 @@ def product(world):
     """阿托伐他汀钙片 20mg × 7, listed at 30.00 a pack, served across the province."""
     product = ProductFactory(manufacturer=world.manufacturer, pack_quantity=7)
     make_listing(product, "30.00")
-    order_services.designation_add(actor=world.user("manufacturer_clerk"), product=product, region=world.province,
-                                   distributor=world.distributor)  # fmt: skip
+    order_services.designation_add(
+        actor=world.user("manufacturer_clerk"), product=product, region=world.province, distributor=world.distributor
+    )
     return product
 
 

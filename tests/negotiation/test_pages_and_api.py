@@ -21,11 +21,14 @@ pytestmark = pytest.mark.django_db
 
 def test_a_buyer_asks_and_the_manufacturer_counters_on_the_thread_page(world, buyer, clerk, product, client):
     client.force_login(buyer)
-    refused = client.post(reverse("negotiation:thread-new"), {"product": product.code, "price": "31", "volume": 100,
-                                                             "valid_months": 12})  # fmt: skip
+    refused = client.post(
+        reverse("negotiation:thread-new"), {"product": product.code, "price": "31", "volume": 100, "valid_months": 12}
+    )
     assert "R-NEG-2" in refused.content.decode() and not Negotiation.objects.exists()
-    response = client.post(reverse("negotiation:thread-new"), {"product": product.code, "price": "24.00",
-                                                              "volume": 100, "valid_months": 12, "note": "年用量大"})  # fmt: skip
+    response = client.post(
+        reverse("negotiation:thread-new"),
+        {"product": product.code, "price": "24.00", "volume": 100, "valid_months": 12, "note": "年用量大"},
+    )
     thread = Negotiation.objects.get()
     assert response["Location"] == reverse("negotiation:thread-detail", args=[thread.pk])
     client.force_login(clerk)
@@ -46,8 +49,10 @@ def test_another_manufacturer_cannot_open_the_thread(world, buyer, product, clie
 def test_many_answers_by_excel_all_or_nothing(world, buyer, clerk, product, client):
     second = ProductFactory(manufacturer=world.manufacturer)
     make_listing(second, "10.00")
-    threads = [services.negotiation_request(actor=buyer, request=services.Request(p, price, 10))
-               for p, price in ((product, "25"), (second, "9"))]  # fmt: skip
+    threads = [
+        services.negotiation_request(actor=buyer, request=services.Request(p, price, 10))
+        for p, price in ((product, "25"), (second, "9"))
+    ]
     client.force_login(clerk)
     download = client.get(reverse("negotiation:answers-excel"), {"download": 1})
     book = load_workbook(io.BytesIO(download.content))
@@ -74,17 +79,25 @@ def test_many_answers_by_excel_all_or_nothing(world, buyer, clerk, product, clie
 
 def test_the_api_negotiates_and_answers_in_bulk(world, buyer, clerk, product, api_as):
     api = api_as(buyer)
-    created = api.post(reverse("api:negotiation-list"), {"product_code": product.code, "price": "25.00",
-                                                         "volume": 500}, format="json")  # fmt: skip
+    created = api.post(
+        reverse("api:negotiation-list"), {"product_code": product.code, "price": "25.00", "volume": 500}, format="json"
+    )
     assert created.status_code == 201 and created.json()["turn"] == "manufacturer"
     thread_id = created.json()["id"]
     maker = api_as(clerk)
-    refused = maker.post(reverse("api:negotiation-answers"),
-                         {"answers": [{"negotiation": thread_id, "action": "counter", "price": "30.01"}]}, format="json")  # fmt: skip
+    refused = maker.post(
+        reverse("api:negotiation-answers"),
+        {"answers": [{"negotiation": thread_id, "action": "counter", "price": "30.01"}]},
+        format="json",
+    )
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["field"] == "answers[0].price"
-    assert maker.post(reverse("api:negotiation-counter", args=[thread_id]), {"price": "28"},
-                      format="json").json()["counter_rounds"] == 1  # fmt: skip
+    assert (
+        maker.post(reverse("api:negotiation-counter", args=[thread_id]), {"price": "28"}, format="json").json()[
+            "counter_rounds"
+        ]
+        == 1
+    )
     api = api_as(buyer)  # one client: log the buyer back in
     accepted = api.post(reverse("api:negotiation-accept", args=[thread_id]), {}, format="json")
     assert accepted.status_code == 200, accepted.json()

@@ -23,9 +23,12 @@ def ask(buyer, product, price="25.00", **extra):
 
 @pytest.mark.parametrize(
     ("attribute", "code"),
-    [("is_national_negotiated", "national_negotiated"), ("is_designated_production", "designated_production"),
-     ("is_provincial_reserve", "provincial_reserve")],
-)  # fmt: skip
+    [
+        ("is_national_negotiated", "national_negotiated"),
+        ("is_designated_production", "designated_production"),
+        ("is_provincial_reserve", "provincial_reserve"),
+    ],
+)
 def test_every_excluded_category_is_refused(buyer, product, attribute, code):
     setattr(product, attribute, True)
     product.save(update_fields=[attribute])
@@ -40,8 +43,12 @@ def test_every_excluded_category_is_refused(buyer, product, attribute, code):
 def test_a_vbp_winner_is_refused_through_the_channel_check(buyer, product):
     """The VBP channel registers its winners' check; a winner is bought at its price, not negotiated."""
     winners = {product.pk}
-    rules.register_exclusion("vbp_winner", lambda p, on: rules.Exclusion(
-        "vbp_winner", "“%(product)s” won a VBP round (R-NEG-1).") if p.pk in winners else None)  # fmt: skip
+    rules.register_exclusion(
+        "vbp_winner",
+        lambda p, on: (
+            rules.Exclusion("vbp_winner", "“%(product)s” won a VBP round (R-NEG-1).") if p.pk in winners else None
+        ),
+    )
     try:
         with pytest.raises(DomainError) as error:
             ask(buyer, product)
@@ -53,8 +60,12 @@ def test_a_vbp_winner_is_refused_through_the_channel_check(buyer, product):
 
 
 def test_a_request_is_below_the_listing_price(buyer, product):
-    for price, code in (("30.01", "above_listing"), ("30.00", "not_below_listing"), ("0", "invalid"),
-                        ("abc", "invalid")):  # fmt: skip
+    for price, code in (
+        ("30.01", "above_listing"),
+        ("30.00", "not_below_listing"),
+        ("0", "invalid"),
+        ("abc", "invalid"),
+    ):
         with pytest.raises(DomainError) as error:
             ask(buyer, product, price)
         assert (error.value.problems[0].code, error.value.problems[0].field) == (code, "price")
@@ -74,10 +85,16 @@ def test_counter_offers_alternate_up_to_the_round_limit(world, buyer, clerk, pro
     assert (error.value.problems[0].code, error.value.problems[0].rule) == ("round_limit", "R-NEG-4")
     [agreement] = services.negotiation_accept(actor=buyer, negotiation_id=thread.pk)
     assert (agreement.price, agreement.unit_price, agreement.hospital) == (
-        Decimal("27.00"), Decimal("3.8571"), world.hospital)  # fmt: skip
+        Decimal("27.00"),
+        Decimal("3.8571"),
+        world.hospital,
+    )
     assert [(o.party, o.price) for o in Offer.objects.filter(negotiation=thread)] == [
-        (Party.HOSPITAL, Decimal("24.00")), (Party.MANUFACTURER, Decimal("28.00")),
-        (Party.HOSPITAL, Decimal("25.00")), (Party.MANUFACTURER, Decimal("27.00"))]  # fmt: skip
+        (Party.HOSPITAL, Decimal("24.00")),
+        (Party.MANUFACTURER, Decimal("28.00")),
+        (Party.HOSPITAL, Decimal("25.00")),
+        (Party.MANUFACTURER, Decimal("27.00")),
+    ]
     with pytest.raises(Conflict):  # closed
         services.negotiation_accept(actor=clerk, negotiation_id=thread.pk)
 
@@ -122,8 +139,9 @@ def test_the_agreement_comes_before_the_listing_price(world, buyer, clerk, produ
     theirs = resolve_prices(world.city_hospital, [product], today)[product.pk]
     assert (mine.price, mine.source) == (Decimal("26.00"), "agreement")
     assert (theirs.price, theirs.source) == (Decimal("30.00"), "listing")
-    order = order_services.order_submit(actor=buyer, lines=[
-        order_services.LineRequest(product.code, 10, world.distributor.pk)]).order  # fmt: skip
+    order = order_services.order_submit(
+        actor=buyer, lines=[order_services.LineRequest(product.code, 10, world.distributor.pk)]
+    ).order
     line = order.lines.get()
     assert (line.price, line.price_source, line.amount) == (Decimal("26.00"), "agreement", Decimal("260.00"))
 
@@ -167,7 +185,9 @@ def test_a_new_agreement_supersedes_the_old(world, buyer, clerk, product):
     services.negotiation_accept(actor=clerk, negotiation_id=ask(buyer, product, "28.00").pk)
     services.negotiation_accept(actor=clerk, negotiation_id=ask(buyer, product, "27.00").pk)
     assert list(Agreement.objects.order_by("id").values_list("price", "status")) == [
-        (Decimal("28.00"), AgreementStatus.SUPERSEDED), (Decimal("27.00"), AgreementStatus.ACTIVE)]  # fmt: skip
+        (Decimal("28.00"), AgreementStatus.SUPERSEDED),
+        (Decimal("27.00"), AgreementStatus.ACTIVE),
+    ]
 
 
 def test_one_open_negotiation_per_product(buyer, product):

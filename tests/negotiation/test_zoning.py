@@ -22,13 +22,28 @@ D = Decimal
 
 def agree(world, hospital, product, price: str) -> Agreement:
     today = timezone.localdate()
-    thread = Negotiation.objects.create(hospital=hospital, product=product, manufacturer=product.manufacturer,
-                                        listing_price=D("30"), volume=100, price=D(price), status=ThreadStatus.AGREED,
-                                        requested_by=world.user("hospital_buyer"))  # fmt: skip
-    return Agreement.objects.create(negotiation=thread, hospital=hospital, product=product,
-                                    manufacturer=product.manufacturer, price=D(price),
-                                    unit_price=product.unit_price(D(price)), listing_price=D("30"), volume=100,
-                                    valid_from=today - timedelta(days=10), valid_until=today + timedelta(days=300))  # fmt: skip
+    thread = Negotiation.objects.create(
+        hospital=hospital,
+        product=product,
+        manufacturer=product.manufacturer,
+        listing_price=D("30"),
+        volume=100,
+        price=D(price),
+        status=ThreadStatus.AGREED,
+        requested_by=world.user("hospital_buyer"),
+    )
+    return Agreement.objects.create(
+        negotiation=thread,
+        hospital=hospital,
+        product=product,
+        manufacturer=product.manufacturer,
+        price=D(price),
+        unit_price=product.unit_price(D(price)),
+        listing_price=D("30"),
+        volume=100,
+        valid_from=today - timedelta(days=10),
+        valid_until=today + timedelta(days=300),
+    )
 
 
 @pytest.fixture
@@ -62,9 +77,18 @@ def test_the_zones_of_a_hand_computed_example(example):
     for price, (zone, lowest, median, p75) in expected.items():
         row = zoning(agreements[price])
         assert (row.zone, row.peer_count, row.peer_lowest, row.peer_yellow_line, row.peer_red_line) == (
-            zone, 4, lowest, median, p75), price  # fmt: skip
+            zone,
+            4,
+            lowest,
+            median,
+            p75,
+        ), price
         assert (row.national_lowest, row.unit_price, row.red_percentile, row.yellow_percentile) == (
-            D("14.8"), D(price), D("0.75"), D("0.5"))  # fmt: skip
+            D("14.8"),
+            D(price),
+            D("0.75"),
+            D("0.5"),
+        )
     assert not AgreementZoning.objects.filter(
         agreement=private
     ).exists()  # a private hospital is neither zoned nor a peer
@@ -99,10 +123,18 @@ def test_a_rerun_changes_nothing_and_a_new_price_is_rezoned(example):
 
 
 def agree_again(old: Agreement) -> Agreement:
-    return Agreement.objects.create(negotiation=old.negotiation, hospital=old.hospital, product=old.product,
-                                    manufacturer=old.manufacturer, price=D("11"), unit_price=D("11"),
-                                    listing_price=D("30"), volume=100, valid_from=old.valid_from,
-                                    valid_until=old.valid_until)  # fmt: skip
+    return Agreement.objects.create(
+        negotiation=old.negotiation,
+        hospital=old.hospital,
+        product=old.product,
+        manufacturer=old.manufacturer,
+        price=D("11"),
+        unit_price=D("11"),
+        listing_price=D("30"),
+        volume=100,
+        valid_from=old.valid_from,
+        valid_until=old.valid_until,
+    )
 
 
 def zoned_on(product) -> set:
@@ -114,8 +146,10 @@ def two_products(world):
     """Two products with four public hospitals' agreements each, zoned yesterday."""
     products = [ProductFactory(manufacturer=world.manufacturer, pack_quantity=1) for _ in range(2)]
     hospitals = [HospitalFactory() for _ in range(4)]
-    agreements = {product: [agree(world, hospital, product, price) for hospital, price in zip(hospitals, prices, strict=True)]
-                  for product, prices in zip(products, (["10", "12", "14", "20"], ["5", "6", "7", "8"]), strict=True)}  # fmt: skip
+    agreements = {
+        product: [agree(world, hospital, product, price) for hospital, price in zip(hospitals, prices, strict=True)]
+        for product, prices in zip(products, (["10", "12", "14", "20"], ["5", "6", "7", "8"]), strict=True)
+    }
     yesterday = timezone.localdate() - timedelta(days=1)
     assert zone_agreements(today=yesterday) == {"zoned": 8, "changed": 8, "removed": 0}
     return products, agreements, yesterday
@@ -181,7 +215,7 @@ def zoning_indexes() -> list[tuple]:
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
             LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid
             WHERE x.indrelid = 'negotiation_agreementzoning'::regclass ORDER BY 1
-        """)  # fmt: skip
+        """)
         return cursor.fetchall()
 
 

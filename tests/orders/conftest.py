@@ -16,9 +16,15 @@ from tests.factories import ProductFactory, UserFactory
 
 
 def make_listing(product, price: str) -> Listing:
-    return Listing.objects.create(product=product, manufacturer=product.manufacturer, category="innovative",
-                                  price=Decimal(price), status=ListingStatus.LISTED, listed_at=timezone.now(),
-                                  price_since=timezone.localdate())  # fmt: skip
+    return Listing.objects.create(
+        product=product,
+        manufacturer=product.manufacturer,
+        category="innovative",
+        price=Decimal(price),
+        status=ListingStatus.LISTED,
+        listed_at=timezone.now(),
+        price_since=timezone.localdate(),
+    )
 
 
 @pytest.fixture
@@ -27,8 +33,12 @@ def listed(world):
     products = [ProductFactory(manufacturer=world.manufacturer, pack_quantity=7) for _ in range(2)]
     for product, price in zip(products, ("12.60", "30.00"), strict=True):
         make_listing(product, price)
-        services.designation_add(actor=world.user("manufacturer_clerk"), product=product, region=world.province,
-                                 distributor=world.distributor)  # fmt: skip
+        services.designation_add(
+            actor=world.user("manufacturer_clerk"),
+            product=product,
+            region=world.province,
+            distributor=world.distributor,
+        )
     return products
 
 
@@ -44,16 +54,19 @@ def storekeeper(world):
 
 @pytest.fixture
 def his_key(world):
-    _token, key = organisation_services.api_token_create(actor=world.user("hospital_admin"), hospital=world.hospital,
-                                                         name="HIS")  # fmt: skip
+    _token, key = organisation_services.api_token_create(
+        actor=world.user("hospital_admin"), hospital=world.hospital, name="HIS"
+    )
     return key
 
 
 @pytest.fixture
 def order_lines(world, listed):
     def lines(*quantities):
-        return [services.LineRequest(product.code, quantity, world.distributor.pk)
-                for product, quantity in zip(listed, quantities, strict=False)]  # fmt: skip
+        return [
+            services.LineRequest(product.code, quantity, world.distributor.pk)
+            for product, quantity in zip(listed, quantities, strict=False)
+        ]
 
     return lines
 
@@ -62,5 +75,8 @@ def report(name="report.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 inspection report", content_type="application/pdf")
 
 
-BATCH = {"batch_number": "B2026101", "production_date": date(2026, 6, 1),
-         "expiry_date": timezone.localdate() + timedelta(days=700)}  # fmt: skip
+BATCH = {
+    "batch_number": "B2026101",
+    "production_date": date(2026, 6, 1),
+    "expiry_date": timezone.localdate() + timedelta(days=700),
+}

@@ -18,8 +18,13 @@ def body(world, listed, quantity=2):
 
 
 def post(client, key, data, his_key):
-    return client.post(reverse("api:order-list"), data=json.dumps(data), content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Token {his_key}", HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+    return client.post(
+        reverse("api:order-list"),
+        data=json.dumps(data),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {his_key}",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
 
 
 def test_a_retry_with_the_same_key_returns_the_first_order(world, listed, his_key, client):
@@ -37,9 +42,13 @@ def test_the_same_key_with_another_body_is_refused(world, listed, his_key, clien
     post(client, "HIS-2026-0002", body(world, listed), his_key)
     response = post(client, "HIS-2026-0002", body(world, listed, quantity=3), his_key)
     assert response.status_code == 409
-    assert response.json()["errors"][0] == {"field": "Idempotency-Key", "rule": "R-ORD-5",
-                                            "code": "idempotency_key_reused", "message": response.json()["errors"][0][
-                                                "message"], "params": {}}  # fmt: skip
+    assert response.json()["errors"][0] == {
+        "field": "Idempotency-Key",
+        "rule": "R-ORD-5",
+        "code": "idempotency_key_reused",
+        "message": response.json()["errors"][0]["message"],
+        "params": {},
+    }
     assert OrderLine.objects.get().quantity == 2
 
 
@@ -52,12 +61,14 @@ def test_a_refused_order_does_not_keep_its_key(world, listed, his_key, client):
 def test_keys_are_per_hospital(world, listed, his_key, client):
     from procurement.organisations import services
 
-    _token, other_key = services.api_token_create(actor=world.user("city_hospital_admin"),
-                                                  hospital=world.city_hospital, name="HIS")  # fmt: skip
+    _token, other_key = services.api_token_create(
+        actor=world.user("city_hospital_admin"), hospital=world.city_hospital, name="HIS"
+    )
     from procurement.orders import services as order_services
 
-    order_services.designation_add(actor=world.user("manufacturer_clerk"), product=listed[0], region=world.province,
-                                   distributor=world.distributor)  # fmt: skip
+    order_services.designation_add(
+        actor=world.user("manufacturer_clerk"), product=listed[0], region=world.province, distributor=world.distributor
+    )
     assert post(client, "SAME-KEY", body(world, listed), his_key).status_code == 201
     assert post(client, "SAME-KEY", body(world, listed), other_key).status_code == 201
     assert Order.objects.count() == 2
@@ -86,8 +97,10 @@ def test_two_concurrent_requests_with_one_key_make_one_order(world, listed, his_
 
 def test_the_answer_to_an_order_is_the_order_as_stored(world, listed, his_key, client):
     """The create answer is built from what was written, without reading it back: it must be what a read returns."""
-    lines = [{"product_code": product.code, "quantity": quantity, "distributor": world.distributor.pk}
-             for product, quantity in zip(listed[:2], (3, 7), strict=True)]  # fmt: skip
+    lines = [
+        {"product_code": product.code, "quantity": quantity, "distributor": world.distributor.pk}
+        for product, quantity in zip(listed[:2], (3, 7), strict=True)
+    ]
     created = post(client, "HIS-2026-0100", {"lines": lines, "note": "急诊"}, his_key)
     assert created.status_code == 201
     stored = client.get(reverse("api:order-detail", args=[created.json()["id"]]), HTTP_AUTHORIZATION=f"Token {his_key}")

@@ -23,8 +23,13 @@ def line(buyer, order_lines):
 
 
 def ship(world, line, quantity, batch="B1"):
-    return services.shipment_create(actor=world.user("distributor_clerk"), line_id=line.pk, quantity=quantity,
-                                    inspection_report=report(), **{**BATCH, "batch_number": batch})  # fmt: skip
+    return services.shipment_create(
+        actor=world.user("distributor_clerk"),
+        line_id=line.pk,
+        quantity=quantity,
+        inspection_report=report(),
+        **{**BATCH, "batch_number": batch},
+    )
 
 
 def test_the_full_lifecycle_with_partial_shipments_and_partial_acceptance(world, line, storekeeper):
@@ -108,11 +113,18 @@ def test_returns_after_acceptance(world, line, storekeeper):
 
 def test_an_expired_or_inconsistent_batch_is_refused(world, line):
     services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
-    for dates, field in [({"expiry_date": timezone.localdate()}, "expiry_date"),
-                         ({"production_date": date(2026, 6, 1), "expiry_date": date(2026, 5, 1)}, "expiry_date")]:  # fmt: skip
+    for dates, field in [
+        ({"expiry_date": timezone.localdate()}, "expiry_date"),
+        ({"production_date": date(2026, 6, 1), "expiry_date": date(2026, 5, 1)}, "expiry_date"),
+    ]:
         with pytest.raises(DomainError) as error:
-            services.shipment_create(actor=world.user("distributor_clerk"), line_id=line.pk, quantity=1,
-                                     inspection_report=report(), **{**BATCH, **dates})  # fmt: skip
+            services.shipment_create(
+                actor=world.user("distributor_clerk"),
+                line_id=line.pk,
+                quantity=1,
+                inspection_report=report(),
+                **{**BATCH, **dates},
+            )
         assert error.value.problems[0].field == field
 
 
@@ -142,12 +154,17 @@ def test_what_was_bought_lowers_the_annual_proposal(world, buyer, listed, order_
     Listing.objects.filter(product__in=listed).update(price=Decimal("40.00"))
     today = timezone.localdate()
     adjustment = listing_services.adjustment_round_open(
-        actor=world.user("provincial_reviewer"), year=today.year + 1, answer_by=today + timedelta(days=10),
+        actor=world.user("provincial_reviewer"),
+        year=today.year + 1,
+        answer_by=today + timedelta(days=10),
         effective_date=today + timedelta(days=30),
-    )  # fmt: skip
-    proposals = {p.listing.product_id: p for p in AdjustmentProposal.objects.filter(round=adjustment)
-                 .select_related("listing")}  # fmt: skip
+    )
+    proposals = {
+        p.listing.product_id: p for p in AdjustmentProposal.objects.filter(round=adjustment).select_related("listing")
+    }
     assert (proposals[bought.product_id].lowest_purchase_price, proposals[bought.product_id].proposed_price) == (
-        Decimal("12.6000"), Decimal("12.6000"))  # fmt: skip
+        Decimal("12.6000"),
+        Decimal("12.6000"),
+    )
     assert proposals[only_ordered.product_id].lowest_purchase_price is None
     assert proposals[only_ordered.product_id].proposed_price == Decimal("40.00")

@@ -20,8 +20,10 @@ def test_the_cart_orders_at_the_resolved_price(world, listed, buyer, client):
     client.post(reverse("orders:cart-add"), {"product": listed[0].pk, "quantity": 3})
     page = client.get(reverse("orders:cart")).content.decode()
     assert "¥12.60" in page and "¥37.80" in page and world.distributor.name in page
-    response = client.post(reverse("orders:cart"), {f"quantity-{listed[0].pk}": 3,
-                                                    f"distributor-{listed[0].pk}": world.distributor.pk, "order": "1"})  # fmt: skip
+    response = client.post(
+        reverse("orders:cart"),
+        {f"quantity-{listed[0].pk}": 3, f"distributor-{listed[0].pk}": world.distributor.pk, "order": "1"},
+    )
     order = Order.objects.get()
     assert response["Location"] == reverse("orders:order-detail", args=[order.pk])
     assert (order.total, order.lines.get().quantity) == (Decimal("37.80"), 3)
@@ -30,10 +32,17 @@ def test_the_cart_orders_at_the_resolved_price(world, listed, buyer, client):
 
 def test_a_cheaper_four_same_price_is_shown_with_both_prices(world, listed, buyer, client):
     product = listed[0]
-    AlliancePrice.objects.create(platform="吉林省联盟采购平台", generic_name=product.generic_name,
-                                 dosage_form=product.dosage_form, specification=product.specification,
-                                 manufacturer_name=world.manufacturer.name, pack_quantity=14, price=Decimal("22.40"),
-                                 effective_date=date(2026, 10, 1), imported_by=world.user("platform_admin"))  # fmt: skip
+    AlliancePrice.objects.create(
+        platform="吉林省联盟采购平台",
+        generic_name=product.generic_name,
+        dosage_form=product.dosage_form,
+        specification=product.specification,
+        manufacturer_name=world.manufacturer.name,
+        pack_quantity=14,
+        price=Decimal("22.40"),
+        effective_date=date(2026, 10, 1),
+        imported_by=world.user("platform_admin"),
+    )
     client.force_login(buyer)
     client.post(reverse("orders:cart-add"), {"product": product.pk, "quantity": 1})
     page = client.get(reverse("orders:cart")).content.decode()
@@ -60,14 +69,22 @@ def test_alliance_prices_import_all_or_nothing(world, client):
 
 
 def test_the_public_sees_every_batch_and_its_report(world, listed, buyer, client):
-    line = services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 5, world.distributor.pk)]
-                                 ).order.lines.get()  # fmt: skip
+    line = services.order_submit(
+        actor=buyer, lines=[services.LineRequest(listed[0].code, 5, world.distributor.pk)]
+    ).order.lines.get()
     services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
-    shipment = services.shipment_create(actor=world.user("distributor_clerk"), line_id=line.pk, quantity=5,
-                                        inspection_report=report(), **BATCH)  # fmt: skip
+    shipment = services.shipment_create(
+        actor=world.user("distributor_clerk"), line_id=line.pk, quantity=5, inspection_report=report(), **BATCH
+    )
     page = client.get(reverse("batches:batches"), {"q": BATCH["batch_number"]}).content.decode()
-    for value in (BATCH["batch_number"], listed[0].generic_name, "¥12.60", world.manufacturer.name,
-                  world.distributor.name, BATCH["expiry_date"].isoformat()):  # fmt: skip
+    for value in (
+        BATCH["batch_number"],
+        listed[0].generic_name,
+        "¥12.60",
+        world.manufacturer.name,
+        world.distributor.name,
+        BATCH["expiry_date"].isoformat(),
+    ):
         assert value in page
     report_response = client.get(reverse("batches:batch-report", args=[shipment.pk]))
     assert b"".join(report_response.streaming_content).startswith(b"%PDF")
@@ -75,8 +92,16 @@ def test_the_public_sees_every_batch_and_its_report(world, listed, buyer, client
 
 def test_offline_purchases_are_reported_by_the_hospital(world, buyer, client):
     client.force_login(buyer)
-    client.post(reverse("orders:offline"), {"description": "急救用肾上腺素注射液", "quantity": 10, "amount": "58.00",
-                                            "purchased_on": "2026-11-01", "reason": "夜间急救，平台配送不及"})  # fmt: skip
+    client.post(
+        reverse("orders:offline"),
+        {
+            "description": "急救用肾上腺素注射液",
+            "quantity": 10,
+            "amount": "58.00",
+            "purchased_on": "2026-11-01",
+            "reason": "夜间急救，平台配送不及",
+        },
+    )
     purchase = OfflinePurchase.objects.get()
     assert (purchase.hospital, purchase.amount) == (world.hospital, Decimal("58.00"))
     client.force_login(world.user("county_bureau"))

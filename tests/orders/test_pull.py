@@ -33,7 +33,7 @@ def test_a_transaction_that_commits_after_a_later_one_is_not_skipped(world, list
                    returned_quantity, reason, created_at, change_xid)
                VALUES (%s, %s, %s, %s, %s, 1, 12.6, 'listing', '', 12.6, 'submitted', 0, 0, 0, '', now(), 0)""",
             [order_id, world.hospital.pk, listed[1].pk, world.manufacturer.pk, world.distributor.pk],
-        )  # fmt: skip
+        )
         # T2, later, orders and commits.
         services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)])
         first = pull(client, his_key)
@@ -49,8 +49,9 @@ def test_a_transaction_that_commits_after_a_later_one_is_not_skipped(world, list
 
 
 def test_a_changed_row_comes_back_and_pages_follow_the_cursor(world, listed, buyer, his_key, client):
-    line = services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)]
-                                 ).order.lines.get()  # fmt: skip
+    line = services.order_submit(
+        actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)]
+    ).order.lines.get()
     page = pull(client, his_key)
     assert [row["status"] for row in page["results"]] == ["submitted"]
     services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
@@ -62,8 +63,9 @@ def test_a_his_pulls_only_its_hospitals_lines(world, listed, buyer, his_key, cli
     from procurement.organisations import services as organisation_services
 
     services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)])
-    _token, other_key = organisation_services.api_token_create(actor=world.user("city_hospital_admin"),
-                                                               hospital=world.city_hospital, name="HIS")  # fmt: skip
+    _token, other_key = organisation_services.api_token_create(
+        actor=world.user("city_hospital_admin"), hospital=world.city_hospital, name="HIS"
+    )
     assert pull(client, other_key)["results"] == []
     assert len(pull(client, his_key)["results"]) == 1
 
@@ -75,7 +77,9 @@ def test_a_his_pulls_listing_price_changes(world, listed, his_key, client):
     url = reverse("api:his-listing-prices")
     first = client.get(url, HTTP_AUTHORIZATION=f"Token {his_key}").json()
     assert {row["product_code"]: row["price"] for row in first["results"]} == {
-        listed[0].code: "12.6000", listed[1].code: "30.0000"}  # fmt: skip
+        listed[0].code: "12.6000",
+        listed[1].code: "30.0000",
+    }
     listing = Listing.objects.get(product=listed[1])
     listing.price = listing.price - 2
     listing.save(update_fields=["price"])

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def refusal_codes(world, products):
     answers = resolve_prices(world.hospital, products, timezone.localdate())
-    return {product.pk: (answer.code if isinstance(answer, Refusal) else answer.price) for product, answer in
-            ((p, answers[p.pk]) for p in products)}  # fmt: skip
+    return {
+        product.pk: (answer.code if isinstance(answer, Refusal) else answer.price)
+        for product, answer in ((p, answers[p.pk]) for p in products)
+    }
 
 
 def test_a_listed_product_is_priced_at_its_listing_price(world, listed):
@@ -31,12 +33,15 @@ def test_a_listed_product_is_priced_at_its_listing_price(world, listed):
     assert (answer.price, answer.source) == (Decimal("12.60"), "listing")
 
 
-@pytest.mark.parametrize("status, cause, code", [
-    (ListingStatus.SUSPENDED, SuspensionCause.PRICE_LINKAGE, "listing_suspended"),
-    (ListingStatus.CLOSED, "", "listing_closed"),
-    (ListingStatus.INVALID, "", "listing_invalid"),
-    (ListingStatus.WITHDRAWN, "", "listing_withdrawn"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "status, cause, code",
+    [
+        (ListingStatus.SUSPENDED, SuspensionCause.PRICE_LINKAGE, "listing_suspended"),
+        (ListingStatus.CLOSED, "", "listing_closed"),
+        (ListingStatus.INVALID, "", "listing_invalid"),
+        (ListingStatus.WITHDRAWN, "", "listing_withdrawn"),
+    ],
+)
 def test_listings_that_cannot_be_ordered_are_refused_with_the_reason(world, listed, status, cause, code):
     Listing.objects.filter(product=listed[0]).update(status=status, suspension_cause=cause)
     assert refusal_codes(world, listed) == {listed[0].pk: code, listed[1].pk: Decimal("30.0000")}
@@ -48,26 +53,37 @@ def test_a_product_never_listed_is_refused(world):
 
 
 def test_a_barred_company_sells_nothing(world, listed):
-    supervision.bad_record_add(actor=world.user("platform_admin"), organisation=world.manufacturer,
-                               starts_on=date(2026, 1, 1), reason="商业贿赂")  # fmt: skip
+    supervision.bad_record_add(
+        actor=world.user("platform_admin"),
+        organisation=world.manufacturer,
+        starts_on=date(2026, 1, 1),
+        reason="商业贿赂",
+    )
     assert set(refusal_codes(world, listed).values()) == {"company_barred"}
 
 
 def test_an_order_with_bad_lines_names_each_and_creates_nothing(world, listed, buyer):
-    Listing.objects.filter(product=listed[1]).update(status=ListingStatus.SUSPENDED,
-                                                     suspension_cause=SuspensionCause.BUREAU)  # fmt: skip
+    Listing.objects.filter(product=listed[1]).update(
+        status=ListingStatus.SUSPENDED, suspension_cause=SuspensionCause.BUREAU
+    )
     unserved = ProductFactory(manufacturer=world.manufacturer)
     make_listing(unserved, "5.00")
     with pytest.raises(DomainError) as error:
-        services.order_submit(actor=buyer, lines=[
-            services.LineRequest(listed[0].code, 2, world.distributor.pk),
-            services.LineRequest(listed[1].code, 1, world.distributor.pk),
-            services.LineRequest(unserved.code, 1, world.distributor.pk),
-            services.LineRequest("XC10AA9999990010019999", 1, world.distributor.pk),
-        ])  # fmt: skip
+        services.order_submit(
+            actor=buyer,
+            lines=[
+                services.LineRequest(listed[0].code, 2, world.distributor.pk),
+                services.LineRequest(listed[1].code, 1, world.distributor.pk),
+                services.LineRequest(unserved.code, 1, world.distributor.pk),
+                services.LineRequest("XC10AA9999990010019999", 1, world.distributor.pk),
+            ],
+        )
     problems = {problem.field: problem.code for problem in error.value.problems}
-    assert problems == {"lines[1].product_code": "listing_suspended", "lines[2].distributor": "no_distributor",
-                        "lines[3].product_code": "unknown_product"}  # fmt: skip
+    assert problems == {
+        "lines[1].product_code": "listing_suspended",
+        "lines[2].distributor": "no_distributor",
+        "lines[3].product_code": "unknown_product",
+    }
     assert not Order.objects.exists()
 
 
@@ -83,8 +99,9 @@ def test_only_a_named_distributor_for_the_region_delivers(world, listed, buyer):
 def test_a_designation_for_another_city_does_not_serve_this_hospital(world, buyer):
     product = ProductFactory(manufacturer=world.manufacturer)
     make_listing(product, "5.00")
-    services.designation_add(actor=world.user("manufacturer_clerk"), product=product, region=world.shizuishan,
-                             distributor=world.distributor)  # fmt: skip
+    services.designation_add(
+        actor=world.user("manufacturer_clerk"), product=product, region=world.shizuishan, distributor=world.distributor
+    )
     assert services.designated_distributors(world.hospital, [product.pk]) == {product.pk: set()}
     assert services.designated_distributors(world.other_hospital, [product.pk]) == {product.pk: {world.distributor.pk}}
 
@@ -100,7 +117,8 @@ def test_a_new_price_source_plugs_in_by_precedence(world, listed, buyer, monkeyp
             return {products[0].pk: Quote(products[0].pk, Decimal("11.00"), "vbp", "contract:1")}
 
     monkeypatch.setitem(pricing._sources, "vbp", ContractSource())  # removed again after the test
-    submitted = services.order_submit(actor=buyer, lines=[services.LineRequest(listed[0].code, 2,
-                                                                              world.distributor.pk)])  # fmt: skip
+    submitted = services.order_submit(
+        actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)]
+    )
     line = submitted.order.lines.get()
     assert (line.price, line.price_source, line.amount) == (Decimal("11.0000"), "vbp", Decimal("22.00"))

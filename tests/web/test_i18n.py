@@ -19,10 +19,16 @@ def test_every_message_has_a_chinese_translation():
 
 
 def test_the_compiled_catalog_matches_the_source():
-    source = {(entry.msgid, entry.msgstr or tuple(entry.msgstr_plural.values())) for entry in polib.pofile(str(PO))
-              if not entry.obsolete}  # fmt: skip
-    compiled = {(entry.msgid, entry.msgstr or tuple(entry.msgstr_plural.values()))
-                for entry in polib.mofile(str(PO.with_suffix(".mo"))) if entry.msgid}  # fmt: skip
+    source = {
+        (entry.msgid, entry.msgstr or tuple(entry.msgstr_plural.values()))
+        for entry in polib.pofile(str(PO))
+        if not entry.obsolete
+    }
+    compiled = {
+        (entry.msgid, entry.msgstr or tuple(entry.msgstr_plural.values()))
+        for entry in polib.mofile(str(PO.with_suffix(".mo")))
+        if entry.msgid
+    }
     assert source == compiled, "run `manage.py compilemessages --ignore=.venv`"
 
 
@@ -40,6 +46,7 @@ def test_pages_are_in_chinese_by_default_and_english_on_request(world, client):
 def test_api_errors_follow_the_language(world, api_client):
     response = api_client.get(reverse("api:me"), HTTP_AUTHORIZATION="Token his_000000000000_" + "a" * 43)
     assert response.json()["errors"][0]["message"] == "未知的接口密钥。"
-    response = api_client.get(reverse("api:me"), HTTP_AUTHORIZATION="Token his_000000000000_" + "a" * 43,
-                              HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    response = api_client.get(
+        reverse("api:me"), HTTP_AUTHORIZATION="Token his_000000000000_" + "a" * 43, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.json()["errors"][0]["message"] == "Unknown API key."

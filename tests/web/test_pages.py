@@ -18,8 +18,9 @@ def priced_product(world):
         original_name="f.csv", sha256="-", uploaded_by=world.user("platform_admin")
     )
     for province, price in [("11", "12.60"), ("31", "11.90"), ("64", "9.00")]:
-        NationalPrice.objects.create(product_code=product.code, province=province, price=Decimal(price),
-                                     effective_date="2026-09-18", batch=batch)  # fmt: skip
+        NationalPrice.objects.create(
+            product_code=product.code, province=province, price=Decimal(price), effective_date="2026-09-18", batch=batch
+        )
     return product
 
 
@@ -50,6 +51,7 @@ def test_a_city_bureau_lists_the_hospitals_of_its_region(world, client):
     client.force_login(world.user("city_bureau"))
     home = client.get(reverse("home")).content.decode()
     assert "银川市辖区内的医疗机构" in home
-    listing = client.get(reverse("organisations:organisation-list"),
-                         {"kind": "hospital", "region": world.yinchuan.pk}).content.decode()  # fmt: skip
+    listing = client.get(
+        reverse("organisations:organisation-list"), {"kind": "hospital", "region": world.yinchuan.pk}
+    ).content.decode()
     assert "永宁县人民医院" in listing and "宁夏回族自治区人民医院" in listing and "平罗县人民医院" not in listing

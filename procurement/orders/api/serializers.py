@@ -13,9 +13,23 @@ class OrderLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
     class Meta:
         model = OrderLine
-        fields = ["id", "order", "product_code", "generic_name", "distributor", "quantity", "price", "price_source",
-                  "amount", "status", "shipped_quantity", "accepted_quantity", "returned_quantity", "reason",
-                  "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "order",
+            "product_code",
+            "generic_name",
+            "distributor",
+            "quantity",
+            "price",
+            "price_source",
+            "amount",
+            "status",
+            "shipped_quantity",
+            "accepted_quantity",
+            "returned_quantity",
+            "reason",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -44,8 +58,21 @@ class ShipmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Shipment
-        fields = ["id", "line", "product_code", "batch_number", "production_date", "expiry_date", "quantity", "status",
-                  "accepted_quantity", "returned_quantity", "rejection_reason", "shipped_at", "accepted_at"]  # fmt: skip
+        fields = [
+            "id",
+            "line",
+            "product_code",
+            "batch_number",
+            "production_date",
+            "expiry_date",
+            "quantity",
+            "status",
+            "accepted_quantity",
+            "returned_quantity",
+            "rejection_reason",
+            "shipped_at",
+            "accepted_at",
+        ]
         read_only_fields = fields
 
 
@@ -82,8 +109,17 @@ class OfflinePurchaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfflinePurchase
-        fields = ["id", "product_code", "product", "description", "quantity", "amount", "purchased_on", "reason",
-                  "reported_at"]  # fmt: skip
+        fields = [
+            "id",
+            "product_code",
+            "product",
+            "description",
+            "quantity",
+            "amount",
+            "purchased_on",
+            "reason",
+            "reported_at",
+        ]
         read_only_fields = ["id", "product", "reported_at"]
 
 

@@ -30,10 +30,12 @@ from procurement.orders.pricing import Quote, resolve_prices
 from procurement.organisations.models import Organisation, Region
 
 IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER,
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
     description="A key unique to this order (e.g. the HIS order number): a retry with the same key and body returns "
-                "the first order, never a second; the same key with another body is refused (409).",
-)  # fmt: skip
+    "the first order, never a second; the same key with another body is refused (409).",
+)
 
 
 class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -43,8 +45,9 @@ class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     serializer_class = OrderSerializer
     parser_classes = [JSONParser]
 
-    @extend_schema(parameters=[IDEMPOTENCY], request=OrderInputSerializer,
-                   responses={201: OrderSerializer, 200: OrderSerializer})  # fmt: skip
+    @extend_schema(
+        parameters=[IDEMPOTENCY], request=OrderInputSerializer, responses={201: OrderSerializer, 200: OrderSerializer}
+    )
     def create(self, request, *args, **kwargs):
         data = OrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -53,18 +56,24 @@ class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             raise DomainError(
                 "The Idempotency-Key has at most 100 characters.", code="invalid", field="Idempotency-Key"
             )
-        lines = [services.LineRequest(line["product_code"].strip(), line["quantity"], line["distributor"])
-                 for line in data.validated_data["lines"]]  # fmt: skip
+        lines = [
+            services.LineRequest(line["product_code"].strip(), line["quantity"], line["distributor"])
+            for line in data.validated_data["lines"]
+        ]
         submitted = services.order_submit(
-            actor=request.user, lines=lines, idempotency_key=key, note=data.validated_data["note"],
+            actor=request.user,
+            lines=lines,
+            idempotency_key=key,
+            note=data.validated_data["note"],
             source=OrderSource.HIS if request.auth is not None else OrderSource.BROWSER,
-        )  # fmt: skip
+        )
         if submitted.replayed:
             order = Order.objects.prefetch_related("lines__product").get(pk=submitted.order.pk)
         else:
             order = submitted.order  # its lines are in memory as written: no read back
-        return Response(OrderSerializer(order).data,
-                        status=status.HTTP_200_OK if submitted.replayed else status.HTTP_201_CREATED)  # fmt: skip
+        return Response(
+            OrderSerializer(order).data, status=status.HTTP_200_OK if submitted.replayed else status.HTTP_201_CREATED
+        )
 
 
 class OrderLineViewSet(ScopedReadOnlyViewSet):
@@ -130,8 +139,10 @@ class ShipmentViewSet(ScopedReadOnlyViewSet):
 class PricesView(APIView):
     """R-ORD-2: the price a hospital would pay for each product (and its source), or why it cannot buy it."""
 
-    @extend_schema(parameters=[OpenApiParameter("codes", str, description="comma-separated drug codes (≤ 200)")],
-                   responses=PriceQuoteSerializer(many=True))  # fmt: skip
+    @extend_schema(
+        parameters=[OpenApiParameter("codes", str, description="comma-separated drug codes (≤ 200)")],
+        responses=PriceQuoteSerializer(many=True),
+    )
     def get(self, request):
         codes = [code.strip() for code in request.query_params.get("codes", "").split(",") if code.strip()][:200]
         hospital = request.user.organisation
@@ -144,9 +155,16 @@ class PricesView(APIView):
         for product in products:
             answer = answers[product.pk]
             quoted = isinstance(answer, Quote)
-            rows.append({"product_code": product.code, "orderable": quoted, "price": answer.price if quoted else None,
-                         "source": answer.source if quoted else "", "refusal": "" if quoted else answer.message,
-                         "distributors": sorted(distributors[product.pk])})  # fmt: skip
+            rows.append(
+                {
+                    "product_code": product.code,
+                    "orderable": quoted,
+                    "price": answer.price if quoted else None,
+                    "source": answer.source if quoted else "",
+                    "refusal": "" if quoted else answer.message,
+                    "distributors": sorted(distributors[product.pk]),
+                }
+            )
         return Response(PriceQuoteSerializer(rows, many=True).data)
 
 
@@ -180,11 +198,13 @@ class DesignationViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Scop
         data.is_valid(raise_exception=True)
         values = data.validated_data
         designation = services.designation_add(
-            actor=request.user, product=get_object_or_404(Product, code=values["product"]["code"]),
+            actor=request.user,
+            product=get_object_or_404(Product, code=values["product"]["code"]),
             region=get_object_or_404(Region, code=values["region"]["code"]),
-            distributor=values["distributor"] if isinstance(values["distributor"], Organisation)
+            distributor=values["distributor"]
+            if isinstance(values["distributor"], Organisation)
             else get_object_or_404(Organisation, pk=values["distributor"]),
-        )  # fmt: skip
+        )
         return Response(DesignationSerializer(designation).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):

@@ -58,8 +58,13 @@ DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed for the demo; never a produc
 DEMO_USERS = [
     ("admin", "平台管理员", "宁夏回族自治区医疗保障局", [Role.ORG_ADMIN], True),
     ("bureau.reviewer", "马晓东（省医保局审核员）", "宁夏回族自治区医疗保障局", [Role.BUREAU_REVIEWER], False),
-    ("bureau.supervisor", "李文静（省医保局监管员）", "宁夏回族自治区医疗保障局",
-     [Role.BUREAU_SUPERVISOR, Role.ORG_ADMIN], False),
+    (
+        "bureau.supervisor",
+        "李文静（省医保局监管员）",
+        "宁夏回族自治区医疗保障局",
+        [Role.BUREAU_SUPERVISOR, Role.ORG_ADMIN],
+        False,
+    ),
     ("city.bureau", "王建国（银川市医保局）", "银川市医疗保障局", [Role.BUREAU_SUPERVISOR], False),
     ("county.bureau", "张丽（永宁县医保局）", "永宁县医疗保障局", [Role.BUREAU_SUPERVISOR], False),
     ("hospital.admin", "刘强（医院信息科）", "宁夏医科大学总医院", [Role.ORG_ADMIN], False),
@@ -70,7 +75,7 @@ DEMO_USERS = [
     ("maker.clerk", "吴芳（企业申报员）", "北京嘉林药业股份有限公司", [Role.MANUFACTURER_CLERK], False),
     ("maker.admin", "郑伟（企业管理员）", "北京嘉林药业股份有限公司", [Role.ORG_ADMIN, Role.MANUFACTURER_CLERK], False),
     ("distributor.clerk", "黄涛（配送企业）", "国药控股宁夏有限公司", [Role.DISTRIBUTOR_CLERK], False),
-]  # fmt: skip
+]
 
 
 class Command(BaseCommand):
@@ -158,14 +163,30 @@ class Command(BaseCommand):
     def seed_groups(self, hospitals):
         by_name = {hospital.name: hospital for hospital in hospitals}
         groups = [
-            ("银川市第一人民医院医联体", HospitalGroupKind.MEDICAL_ALLIANCE, "银川市第一人民医院",
-             ["银川市第一人民医院", "兴庆区胜利街社区卫生服务中心", "金凤区长城中路街道社区卫生服务中心",
-              "西夏区文昌路街道社区卫生服务中心"]),
-            ("永宁县县域医共体", HospitalGroupKind.MEDICAL_ALLIANCE, "永宁县人民医院",
-             ["永宁县人民医院", "永宁县望远镇卫生院", "永宁县杨和镇卫生院"]),
-            ("固原中卫县级医院采购组团", HospitalGroupKind.PURCHASING_TEAM, "固原市人民医院",
-             ["固原市人民医院", "西吉县人民医院", "隆德县人民医院", "中卫市人民医院", "海原县人民医院"]),
-        ]  # fmt: skip
+            (
+                "银川市第一人民医院医联体",
+                HospitalGroupKind.MEDICAL_ALLIANCE,
+                "银川市第一人民医院",
+                [
+                    "银川市第一人民医院",
+                    "兴庆区胜利街社区卫生服务中心",
+                    "金凤区长城中路街道社区卫生服务中心",
+                    "西夏区文昌路街道社区卫生服务中心",
+                ],
+            ),
+            (
+                "永宁县县域医共体",
+                HospitalGroupKind.MEDICAL_ALLIANCE,
+                "永宁县人民医院",
+                ["永宁县人民医院", "永宁县望远镇卫生院", "永宁县杨和镇卫生院"],
+            ),
+            (
+                "固原中卫县级医院采购组团",
+                HospitalGroupKind.PURCHASING_TEAM,
+                "固原市人民医院",
+                ["固原市人民医院", "西吉县人民医院", "隆德县人民医院", "中卫市人民医院", "海原县人民医院"],
+            ),
+        ]
         for name, kind, lead, members in groups:
             group = HospitalGroup.objects.create(name=name, kind=kind, lead=by_name[lead])
             HospitalGroupMembership.objects.bulk_create(
@@ -322,8 +343,11 @@ class Command(BaseCommand):
         for product in products:
             if product.pk in unlisted or rng.random() < 0.06:
                 continue
-            candidates = [price for price in (home.get(product.code), lowest.get(product.code) and lowest[product.code].price)
-                          if price is not None]  # fmt: skip
+            candidates = [
+                price
+                for price in (home.get(product.code), lowest.get(product.code) and lowest[product.code].price)
+                if price is not None
+            ]
             if not candidates:
                 continue
             category = ListingCategory.PREVIOUSLY_LISTED
@@ -331,18 +355,36 @@ class Command(BaseCommand):
                 category, price = ListingCategory.NATIONAL_NEGOTIATED, product.payment_standard
             else:
                 price = min(candidates)
-            listings.append(Listing(product=product, manufacturer=product.manufacturer, category=category, price=price,
-                                    listed_at=now - timedelta(days=rng.randint(30, 300)),
-                                    price_since=today - timedelta(days=rng.randint(30, 300))))  # fmt: skip
+            listings.append(
+                Listing(
+                    product=product,
+                    manufacturer=product.manufacturer,
+                    category=category,
+                    price=price,
+                    listed_at=now - timedelta(days=rng.randint(30, 300)),
+                    price_since=today - timedelta(days=rng.randint(30, 300)),
+                )
+            )
         Listing.objects.bulk_create(listings)
         ListingTransition.objects.bulk_create(
-            ListingTransition(listing=listing, to_status=ListingStatus.LISTED, price_after=listing.price,
-                              actor_label="command:seed_demo", reason="原省平台入围产品迁移挂网")
+            ListingTransition(
+                listing=listing,
+                to_status=ListingStatus.LISTED,
+                price_after=listing.price,
+                actor_label="command:seed_demo",
+                reason="原省平台入围产品迁移挂网",
+            )
             for listing in listings
-        )  # fmt: skip
+        )
         # Some listings face a lower price that took effect recently (notices); two long ago (overdue).
-        above = rng.sample([listing for listing in listings if listing.category == ListingCategory.PREVIOUSLY_LISTED
-                            and listing.product.code in lowest], k=min(32, len(listings)))  # fmt: skip
+        above = rng.sample(
+            [
+                listing
+                for listing in listings
+                if listing.category == ListingCategory.PREVIOUSLY_LISTED and listing.product.code in lowest
+            ],
+            k=min(32, len(listings)),
+        )
         for index, listing in enumerate(above):
             low = lowest[listing.product.code]
             Listing.objects.filter(pk=listing.pk).update(price=round_money(low.price * Decimal("1.12")))
@@ -357,12 +399,17 @@ class Command(BaseCommand):
             if low is None:
                 continue
             declaration = listing_services.declaration_create(
-                actor=clerk, product=product, category=ListingCategory.NOT_PREVIOUSLY_LISTED, price=low.price,
-                note="新品挂网申报", submit=True,
-            )  # fmt: skip
+                actor=clerk,
+                product=product,
+                category=ListingCategory.NOT_PREVIOUSLY_LISTED,
+                price=low.price,
+                note="新品挂网申报",
+                submit=True,
+            )
             if index == 1:
-                listing_services.declaration_return(actor=reviewer, declaration_id=declaration.pk,
-                                                    reason="请补充药品注册证书和价格证明材料")  # fmt: skip
+                listing_services.declaration_return(
+                    actor=reviewer, declaration_id=declaration.pk, reason="请补充药品注册证书和价格证明材料"
+                )
 
     @transaction.atomic
     def seed_orders(self):
@@ -375,18 +422,24 @@ class Command(BaseCommand):
             Listing.objects.filter(status=ListingStatus.LISTED).select_related("product").order_by("product__code")
         )
         DistributorDesignation.objects.bulk_create(
-            DistributorDesignation(manufacturer_id=listing.manufacturer_id, product_id=listing.product_id, region=province,
-                                   distributor=distributor)
+            DistributorDesignation(
+                manufacturer_id=listing.manufacturer_id,
+                product_id=listing.product_id,
+                region=province,
+                distributor=distributor,
+            )
             for listing in listed
             for distributor in {demo_distributor, rng.choice(distributors)}
-        )  # fmt: skip
+        )
         buyer = User.objects.get(username="hospital.buyer")
         keeper = User.objects.get(username="hospital.keeper")
         clerk = User.objects.get(username="distributor.clerk")
         for index in range(6):
             chosen = rng.sample(listed, k=3)
-            lines = [order_services.LineRequest(listing.product.code, rng.randint(5, 60), demo_distributor.pk)
-                     for listing in chosen]  # fmt: skip
+            lines = [
+                order_services.LineRequest(listing.product.code, rng.randint(5, 60), demo_distributor.pk)
+                for listing in chosen
+            ]
             order = order_services.order_submit(actor=buyer, lines=lines, note=f"第{index + 1}批临床用药").order
             for line in order.lines.all():
                 if index == 0:
@@ -395,12 +448,14 @@ class Command(BaseCommand):
                 if index == 1:
                     continue  # confirmed, to ship
                 shipment = order_services.shipment_create(
-                    actor=clerk, line_id=line.pk, quantity=line.quantity,
+                    actor=clerk,
+                    line_id=line.pk,
+                    quantity=line.quantity,
                     batch_number=f"{timezone.localdate():%y%m}{rng.randint(1000, 9999)}",
                     production_date=timezone.localdate() - timedelta(days=rng.randint(30, 200)),
                     expiry_date=timezone.localdate() + timedelta(days=rng.randint(400, 900)),
                     inspection_report=SimpleUploadedFile("检验报告.pdf", b"%PDF-1.4 demo inspection report"),
-                )  # fmt: skip
+                )
                 if index >= 3:
                     order_services.shipment_accept(
                         actor=keeper, shipment_id=shipment.pk, accepted_quantity=line.quantity
@@ -418,12 +473,22 @@ class Command(BaseCommand):
         today = timezone.localdate()
         buyer = User.objects.get(username="hospital.buyer")
         clerk = User.objects.get(username="maker.clerk")
-        hospitals = list(Organisation.objects.filter(kind=OrganisationKind.HOSPITAL, ownership=HospitalOwnership.PUBLIC)
-                         .order_by("name"))  # fmt: skip
-        negotiable = [listing for listing in Listing.objects.filter(status=ListingStatus.LISTED).select_related("product")
-                      .order_by("product__code")
-                      if not (listing.product.is_national_negotiated or listing.product.is_designated_production
-                              or listing.product.is_provincial_reserve)]  # fmt: skip
+        hospitals = list(
+            Organisation.objects.filter(kind=OrganisationKind.HOSPITAL, ownership=HospitalOwnership.PUBLIC).order_by(
+                "name"
+            )
+        )
+        negotiable = [
+            listing
+            for listing in Listing.objects.filter(status=ListingStatus.LISTED)
+            .select_related("product")
+            .order_by("product__code")
+            if not (
+                listing.product.is_national_negotiated
+                or listing.product.is_designated_production
+                or listing.product.is_provincial_reserve
+            )
+        ]
         demo_maker = [listing for listing in negotiable if listing.manufacturer_id == clerk.organisation_id]
         chosen = rng.sample(negotiable, k=min(40, len(negotiable)))
         for listing in chosen:
@@ -431,29 +496,49 @@ class Command(BaseCommand):
                 price = round_money(listing.price * Decimal(rng.randint(72, 99)) / 100)
                 valid_from = today - timedelta(days=rng.randint(0, 30))
                 thread = Negotiation.objects.create(
-                    hospital=hospital, product=listing.product, manufacturer_id=listing.manufacturer_id,
-                    listing_price=listing.price, volume=rng.randint(50, 2000), price=price, turn=Party.HOSPITAL,
-                    status=ThreadStatus.AGREED, requested_by=buyer, closed_at=timezone.now(),
-                )  # fmt: skip
+                    hospital=hospital,
+                    product=listing.product,
+                    manufacturer_id=listing.manufacturer_id,
+                    listing_price=listing.price,
+                    volume=rng.randint(50, 2000),
+                    price=price,
+                    turn=Party.HOSPITAL,
+                    status=ThreadStatus.AGREED,
+                    requested_by=buyer,
+                    closed_at=timezone.now(),
+                )
                 Offer.objects.create(negotiation=thread, party=Party.HOSPITAL, price=price, made_by=buyer)
                 Agreement.objects.create(
-                    negotiation=thread, hospital=hospital, product=listing.product,
-                    manufacturer_id=listing.manufacturer_id, price=price, unit_price=listing.product.unit_price(price),
-                    listing_price=listing.price, volume=thread.volume, valid_from=valid_from,
+                    negotiation=thread,
+                    hospital=hospital,
+                    product=listing.product,
+                    manufacturer_id=listing.manufacturer_id,
+                    price=price,
+                    unit_price=listing.product.unit_price(price),
+                    listing_price=listing.price,
+                    volume=thread.volume,
+                    valid_from=valid_from,
                     valid_until=valid_from + timedelta(days=364),
-                )  # fmt: skip
+                )
         for days_ago in range(30, -1, -1):
             zone_agreements(today=today - timedelta(days=days_ago))
         # Open threads of the demo hospital with the demo manufacturer.
         taken = set(Agreement.objects.filter(hospital=buyer.organisation).values_list("product_id", flat=True))
         free = [listing for listing in demo_maker if listing.product_id not in taken][:2]
         for number, listing in enumerate(free):
-            thread = negotiation_services.negotiation_request(actor=buyer, request=negotiation_services.Request(
-                listing.product, round_money(listing.price * Decimal("0.85")), 600, note="年度用量较大，请求降价"))  # fmt: skip
+            thread = negotiation_services.negotiation_request(
+                actor=buyer,
+                request=negotiation_services.Request(
+                    listing.product, round_money(listing.price * Decimal("0.85")), 600, note="年度用量较大，请求降价"
+                ),
+            )
             if number == 1:
-                negotiation_services.offer_counter(actor=clerk, negotiation_id=thread.pk,
-                                                   price=round_money(listing.price * Decimal("0.93")),
-                                                   note="原料成本上涨，可让利7%")  # fmt: skip
+                negotiation_services.offer_counter(
+                    actor=clerk,
+                    negotiation_id=thread.pk,
+                    price=round_money(listing.price * Decimal("0.93")),
+                    note="原料成本上涨，可让利7%",
+                )
 
     def print_logins(self):
         self.stdout.write("")
@@ -470,8 +555,26 @@ class Command(BaseCommand):
 
 def form_code(form: str) -> str:
     """Two characters of the dosage form in the demo drug codes."""
-    codes = {"片剂": "A0", "缓释片": "A1", "控释片": "A2", "肠溶片": "A3", "咀嚼片": "A4", "舌下片": "A5",
-             "胶囊剂": "B0", "缓释胶囊": "B1", "肠溶胶囊": "B2", "软胶囊": "B3", "注射剂": "C0", "散剂": "D0",
-             "颗粒剂": "D1", "口服溶液剂": "E0", "合剂": "E1", "吸入粉雾剂": "F0", "吸入混悬液": "F1",
-             "气雾剂": "F2", "滴丸剂": "G0", "丸剂": "G1"}  # fmt: skip
+    codes = {
+        "片剂": "A0",
+        "缓释片": "A1",
+        "控释片": "A2",
+        "肠溶片": "A3",
+        "咀嚼片": "A4",
+        "舌下片": "A5",
+        "胶囊剂": "B0",
+        "缓释胶囊": "B1",
+        "肠溶胶囊": "B2",
+        "软胶囊": "B3",
+        "注射剂": "C0",
+        "散剂": "D0",
+        "颗粒剂": "D1",
+        "口服溶液剂": "E0",
+        "合剂": "E1",
+        "吸入粉雾剂": "F0",
+        "吸入混悬液": "F1",
+        "气雾剂": "F2",
+        "滴丸剂": "G0",
+        "丸剂": "G1",
+    }
     return codes.get(form, "Z9")
