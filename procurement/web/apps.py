@@ -9,5 +9,7 @@ class WebConfig(AppConfig):
     verbose_name = _("Web pages")
 
     def ready(self):
-        # Each app says what waits for a user on the home page in its own home.py.
+        # Each app says what waits for a user on the home page in its own home.py…
         autodiscover_modules("home")
+        # …and which pages of the navigation bar are its own, in its menu.py.
+        autodiscover_modules("menu")

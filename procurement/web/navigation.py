@@ -1,82 +1,76 @@
-"""The navigation bar: which pages each kind of user has (the pages re-check on their own)."""
+"""The navigation bar: a registry of menu items, filled by each app's ``menu.py``.
 
+An app registers its pages with ``register_menu(MenuItem(...), …)``: a label, the URL name, who
+sees the item (a predicate of the user: usually the app's own ``can_<verb>``), and its place in
+the bar (``order``: the order of a role's work, public pages after it). The bar shows each URL
+once, at the first place a user may see it. Pages re-check who may use them on their own: an item
+shown is a convenience, not a permission.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from procurement.catalogue.services import can_import_national_prices
-from procurement.organisations.choices import OrganisationKind, Role
+Visibility = Callable[[object], bool]
+
+
+def everyone(user) -> bool:
+    return True
+
+
+def signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+def bureau_or_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.kind == "bureau")
+
+
+def provincial_bureau_or_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.is_provincial_bureau)
 
 
 @dataclass(frozen=True)
-class NavItem:
+class MenuItem:
     label: str
     url_name: str
+    visible: Visibility = signed_in
+    order: int = 50
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
 
-def navigation_for(user) -> list[NavItem]:
+_items: list[MenuItem] = []
+
+
+def register_menu(*items: MenuItem) -> None:
+    """Add an app's pages to the navigation bar (called from the app's ``menu.py`` at start-up)."""
+    for item in items:
+        if item not in _items:
+            _items.append(item)
+
+
+def unregister_menu(*items: MenuItem) -> None:
+    for item in items:
+        if item in _items:
+            _items.remove(item)
+
+
+def navigation_for(user) -> list[MenuItem]:
     """The pages of the user's role, in the order of their work; the public ones for visitors."""
-    from listings import services as listings
+    shown, seen = [], set()
+    for item in sorted(_items, key=lambda item: item.order):
+        if item.url_name in seen or not _visible(item, user):
+            continue
+        seen.add(item.url_name)
+        shown.append(item)
+    return shown
 
-    public = [
-        NavItem(_("Listed products"), "public:public-list"),
-        NavItem(_("Batches"), "batches:batches"),
-        NavItem(_("Catalogue"), "catalogue:product-list"),
-        NavItem(_("National prices"), "catalogue:national-price-list"),
-    ]
+
+def _visible(item: MenuItem, user) -> bool:
     if not user.is_authenticated:
-        return public
-    items = [NavItem(_("Home"), "home")]
-    if listings.can_declare(user):
-        items += [
-            NavItem(_("Inbox"), "listings:inbox"),
-            NavItem(_("Declarations"), "listings:declaration-list"),
-            NavItem(_("Our listings"), "listings:listing-list"),
-            NavItem(_("Price adjustment"), "listings:adjustments"),
-        ]
-    from procurement.orders import services as orders
-
-    if orders.can_order(user) or orders.can_accept(user):
-        if orders.can_order(user):
-            items += [NavItem(_("Buy"), "orders:buy"), NavItem(_("Cart"), "orders:cart")]
-        items += [NavItem(_("Orders"), "orders:order-list"), NavItem(_("Offline purchases"), "orders:offline")]
-    from negotiation import services as negotiation
-
-    if negotiation.can_negotiate_for_hospital(user) or negotiation.can_answer_for_manufacturer(user):
-        items += [
-            NavItem(_("Negotiations"), "negotiation:thread-list"),
-            NavItem(_("Agreements"), "negotiation:agreement-list"),
-        ]
-    if orders.can_deliver(user):
-        items += [NavItem(_("Order lines"), "orders:line-list"), NavItem(_("Orders"), "orders:order-list")]
-    if orders.can_designate(user):
-        items.append(NavItem(_("Distributors"), "orders:designations"))
-    if listings.can_review(user):
-        items += [
-            NavItem(_("Review queue"), "listings:review"),
-            NavItem(_("Listings"), "listings:listing-list"),
-            NavItem(_("Notices"), "listings:notices"),
-            NavItem(_("Withdrawals"), "listings:withdrawals"),
-            NavItem(_("Price adjustment"), "listings:adjustments"),
-        ]
-    if user.is_superuser or user.kind == OrganisationKind.BUREAU:
-        items += [
-            NavItem(_("Price alerts"), "negotiation:alerts"),
-            NavItem(_("Negotiations"), "negotiation:thread-list"),
-        ]
-    items += public
-    if can_import_national_prices(user):
-        items.append(NavItem(_("Feed imports"), "catalogue:import-list"))
-    if user.is_superuser or user.kind == OrganisationKind.BUREAU:
-        items.append(NavItem(_("Working days"), "workdays:calendar"))
-    items.append(NavItem(_("Organisations"), "organisations:organisation-list"))
-    if user.kind == OrganisationKind.HOSPITAL and user.has_role(Role.ORG_ADMIN):
-        items.append(NavItem(_("HIS API keys"), "organisations:token-list"))
-    if user.is_superuser or user.is_provincial_bureau:
-        items += [NavItem(_("Alliance prices"), "orders:alliance"), NavItem(_("Audit trail"), "audit-list")]
-    return items
+        return item.visible is everyone
+    return item.visible(user)
