@@ -7,4 +7,5 @@ class ListingsConfig(AppConfig):
     verbose_name = _("Sunshine listing")
 
     def ready(self):
-        from listings import jobs, price_source  # noqa: F401  (registers the nightly jobs and the price source)
+        # Registers the nightly jobs, the price source and the receivers of order events.
+        from listings import jobs, price_source, receivers  # noqa: F401

@@ -21,6 +21,7 @@ from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied, Problem
 from procurement.core.money import round_money
 from procurement.core.scoping import visible_to
+from procurement.orders import events
 from procurement.orders.choices import LINE_TRANSITIONS, LineStatus, OrderSource, ShipmentStatus
 from procurement.orders.models import (
     DistributorDesignation,
@@ -532,15 +533,23 @@ def shipment_accept(*, actor: User, shipment_id: int, accepted_quantity: int, re
             fields.append("status")
         line.save(update_fields=fields)
         if accepted_quantity:
-            _record_sale(line, shipment.accepted_at)
+            events.announce_batch_accepted(
+                events.BatchAccepted(
+                    shipment_id=shipment.pk,
+                    line_id=line.pk,
+                    order_id=line.order_id,
+                    hospital_id=line.hospital_id,
+                    product_id=line.product_id,
+                    manufacturer_id=line.manufacturer_id,
+                    distributor_id=line.distributor_id,
+                    accepted_quantity=accepted_quantity,
+                    price=line.price,
+                    price_source=line.price_source,
+                    price_reference=line.price_reference,
+                    accepted_at=shipment.accepted_at,
+                )
+            )
     return shipment
-
-
-def _record_sale(line: OrderLine, when) -> None:
-    """R-LIST-12 counts months without a sale from the last accepted delivery."""
-    from listings.models import Listing
-
-    Listing.objects.filter(product_id=line.product_id).update(last_sale_at=when)
 
 
 def shipment_return(*, actor: User, shipment_id: int, quantity: int, reason: str) -> ShipmentReturn:
@@ -560,7 +569,7 @@ def shipment_return(*, actor: User, shipment_id: int, quantity: int, reason: str
             )
         Shipment.objects.filter(pk=shipment.pk).update(returned_quantity=F("returned_quantity") + quantity)
         OrderLine.objects.filter(pk=line.pk).update(returned_quantity=F("returned_quantity") + quantity)
-        return ShipmentReturn.objects.create(
+        returned = ShipmentReturn.objects.create(
             shipment=shipment,
             hospital_id=shipment.hospital_id,
             distributor_id=shipment.distributor_id,
@@ -568,6 +577,20 @@ def shipment_return(*, actor: User, shipment_id: int, quantity: int, reason: str
             reason=reason,
             recorded_by=actor,
         )
+        events.announce_batch_returned(
+            events.BatchReturned(
+                return_id=returned.pk,
+                shipment_id=shipment.pk,
+                line_id=line.pk,
+                hospital_id=line.hospital_id,
+                product_id=line.product_id,
+                distributor_id=line.distributor_id,
+                quantity=quantity,
+                price=line.price,
+                returned_at=returned.recorded_at,
+            )
+        )
+    return returned
 
 
 # -- offline purchases (R-ORD-1) ---------------------------------------------------------------------
