@@ -151,7 +151,7 @@ def reset():
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE listings_listingtransition")  # append-only: deleting rows is refused
-        for table in ("listings_pricelinkagenotice", "supervision_creditevent"):
+        for table in ("listings_pricelinkagenotice", "credit_creditevent"):
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute("UPDATE listings_listing SET status = 'listed', suspension_cause = '' WHERE status <> 'listed'")
 

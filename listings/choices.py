@@ -76,6 +76,7 @@ LISTING_TRANSITIONS = {
 class SuspensionCause(models.TextChoices):
     PRICE_LINKAGE = "price_linkage", _("No compliant price after a lower national price (R-LIST-10)")
     BAD_RECORD = "bad_record", _("Company on the bad-record list (R-LIST-14)")
+    DELISTED = "delisted", _("Product delisted as a credit sanction (R-SUP-3)")
     BUREAU = "bureau", _("Suspended by the bureau")
 
 

@@ -3,8 +3,8 @@
 - ``apply_price_adjustments`` (R-LIST-11): confirmed annual prices take effect on their date;
 - ``national_price_linkage`` (R-LIST-10): notices for listings above their national lowest,
   deadlines, resolution, suspension of the overdue with a credit event;
-- ``enforce_bad_records`` (R-LIST-14): the listings of barred companies are suspended, and
-  reinstated when the bar ends;
+- ``enforce_bad_records`` (R-LIST-14, R-SUP-3): the listings of barred companies and delisted
+  products are suspended, and reinstated when the sanction ends;
 - ``close_unsold_listings`` (R-LIST-12): purchasing closes after 12 months without a sale.
 
 Each runs in one transaction (``procurement.core.jobs``); running it twice changes nothing the
@@ -26,8 +26,10 @@ from listings.choices import (
 )
 from procurement.core.jobs import nightly_job
 from procurement.core.policy import policy
+from procurement.credit.choices import CreditEventKind, Severity
+from procurement.credit.selectors import barred_sql, delisted_sql
+from procurement.credit.services import credit_events_insert_sql
 from procurement.workdays.sql import DEADLINES_CTE
-from supervision.choices import CreditEventKind
 
 JOB = "job:national_price_linkage"
 
@@ -55,7 +57,8 @@ ABOVE_NATIONAL_LOWEST = """
 
 # Given a CTE ``overdue(id, listing_id, manufacturer_id, deadline)`` of notices just made overdue:
 # suspend their listings (from listed), log the transitions, record one credit event per notice.
-_ENFORCE_CTES = """
+_ENFORCE_CTES = (
+    """
     suspended AS (
         UPDATE listings_listing l
         SET status = %(suspended)s, suspension_cause = %(linkage)s, updated_at = now()
@@ -70,15 +73,17 @@ _ENFORCE_CTES = """
         FROM suspended
     ),
     credited AS (
-        INSERT INTO supervision_creditevent (organisation_id, kind, occurred_on, description, source, created_at)
-        SELECT o.manufacturer_id, %(credit_kind)s, o.deadline + 1, %(credit_text)s, 'price_linkage_notice:' || o.id,
-               now()
-        FROM overdue o
-        ON CONFLICT DO NOTHING
-        RETURNING 1
+        """
+    + credit_events_insert_sql(
+        """SELECT o.manufacturer_id, %(credit_kind)s, %(credit_severity)s, o.deadline + 1, %(credit_text)s,
+              'price_linkage_notice:' || o.id
+       FROM overdue o"""
+    )
+    + """
     )
     SELECT (SELECT count(*) FROM overdue), (SELECT count(*) FROM suspended), (SELECT count(*) FROM credited)
 """
+)
 
 
 def _execute(cursor, sql: str, params: dict | None = None) -> int:
@@ -102,6 +107,7 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
         "linkage": SuspensionCause.PRICE_LINKAGE,
         "job": JOB,
         "credit_kind": CreditEventKind.PRICE_LINKAGE_OVERDUE,
+        "credit_severity": Severity.GENERAL,
         "suspend_reason": _("No compliant price by the price-linkage deadline (R-LIST-10)."),
         "reinstate_reason": _("No longer above the national lowest: the price-linkage suspension ends (R-LIST-10)."),
         "credit_text": _("No compliant price declared within %(n)s working days of a lower national price (R-LIST-10).")
@@ -266,44 +272,68 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
 
 @nightly_job("enforce_bad_records", order=18)
 def enforce_bad_records(today: date | None = None) -> dict[str, int]:
-    """R-LIST-14: a barred company's listings are suspended; when the bar ends they are listed again."""
-    today = today or timezone.localdate()
+    """R-LIST-14 / R-SUP-3: listings of barred companies and delisted products are suspended; reinstated after."""
+    suspended, lifted = enforce_sanctions(today or timezone.localdate())
+    return {"listings_suspended": suspended, "listings_reinstated": lifted}
+
+
+def enforce_sanctions(
+    today: date, *, manufacturer_id: int | None = None, actor_id: int | None = None
+) -> tuple[int, int]:
+    """Suspend the listed products of barred companies and delisted products (cause: which sanction);
+    reinstate those whose sanction has ended. Only ``manufacturer_id``'s listings when one is given (a
+    sanction just recorded takes effect at once, in the name of ``actor_id``); set-based, idempotent.
+    Returns (suspended, reinstated).
+    """
     params = {
         "today": today,
+        "manufacturer": manufacturer_id,
         "listed": ListingStatus.LISTED,
         "suspended": ListingStatus.SUSPENDED,
-        "cause": SuspensionCause.BAD_RECORD,
-        "job": "job:enforce_bad_records",
+        "bad_record": SuspensionCause.BAD_RECORD,
+        "delisted": SuspensionCause.DELISTED,
+        "actor": actor_id,
+        "actor_label": "" if actor_id else "job:enforce_bad_records",
         "bar": _("The company is on the bad-record list (R-LIST-14)."),
-        "lift": _("The company's bad-record bar has ended (R-LIST-14)."),
+        "delisting": _("The product is delisted as a credit sanction (R-SUP-3)."),
+        "lift": _("The credit sanction has ended (R-LIST-14, R-SUP-3)."),
     }
-    barred = """EXISTS (SELECT 1 FROM supervision_badrecord b WHERE b.organisation_id = l.manufacturer_id
-                        AND b.starts_on <= %(today)s AND b.ends_on >= %(today)s)"""
+    barred = barred_sql("l.manufacturer_id", "%(today)s::date")
+    delisted = delisted_sql("l.product_id", "%(today)s::date")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH suspended AS (
-                UPDATE listings_listing l SET status = %(suspended)s, suspension_cause = %(cause)s, updated_at = now()
-                WHERE l.status = %(listed)s AND {barred} RETURNING l.id, l.price
+                UPDATE listings_listing l
+                SET status = %(suspended)s, updated_at = now(),
+                    suspension_cause = CASE WHEN {barred} THEN %(bad_record)s ELSE %(delisted)s END
+                WHERE l.status = %(listed)s AND ({barred} OR {delisted})
+                  AND (%(manufacturer)s::bigint IS NULL OR l.manufacturer_id = %(manufacturer)s::bigint)
+                RETURNING l.id, l.price, l.suspension_cause
             ),
             lifted AS (
                 UPDATE listings_listing l SET status = %(listed)s, suspension_cause = '', updated_at = now()
-                WHERE l.status = %(suspended)s AND l.suspension_cause = %(cause)s AND NOT {barred}
+                WHERE l.status = %(suspended)s AND l.suspension_cause IN (%(bad_record)s, %(delisted)s)
+                  AND NOT {barred} AND NOT {delisted}
+                  AND (%(manufacturer)s::bigint IS NULL OR l.manufacturer_id = %(manufacturer)s::bigint)
                 RETURNING l.id, l.price
             ),
             logged AS (
                 INSERT INTO listings_listingtransition
-                    (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
-                SELECT id, %(listed)s, %(suspended)s, price, price, %(job)s, %(bar)s, now() FROM suspended
+                    (listing_id, from_status, to_status, price_before, price_after, actor_id, actor_label, reason,
+                     created_at)
+                SELECT id, %(listed)s, %(suspended)s, price, price, %(actor)s::bigint, %(actor_label)s,
+                       CASE WHEN suspension_cause = %(bad_record)s THEN %(bar)s ELSE %(delisting)s END, now()
+                FROM suspended
                 UNION ALL
-                SELECT id, %(suspended)s, %(listed)s, price, price, %(job)s, %(lift)s, now() FROM lifted
+                SELECT id, %(suspended)s, %(listed)s, price, price, %(actor)s::bigint, %(actor_label)s, %(lift)s, now()
+                FROM lifted
             )
             SELECT (SELECT count(*) FROM suspended), (SELECT count(*) FROM lifted)
         """,
             params,
         )
-        suspended, lifted = cursor.fetchone()
-    return {"listings_suspended": suspended, "listings_reinstated": lifted}
+        return cursor.fetchone()
 
 
 @nightly_job("close_unsold_listings", order=30)

@@ -49,9 +49,9 @@ from procurement.catalogue.selectors import national_lowest
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied
 from procurement.core.scoping import visible_to
+from procurement.credit.selectors import bar_on, delisting_on
 from procurement.organisations.choices import ExpertSpeciality, OrganisationKind, Role
 from procurement.organisations.models import Expert, User
-from supervision.selectors import bad_record_on
 
 # -- who may do what --------------------------------------------------------------------------
 
@@ -75,9 +75,10 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _check_not_barred(organisation_id: int, *, on: date) -> None:
-    """R-LIST-14: a company on the bad-record list can neither list nor sell for two years."""
-    record = bad_record_on(organisation_id, on)
+def _check_not_sanctioned(declaration: Declaration, *, on: date) -> None:
+    """R-LIST-14: a company on the bad-record list lists nothing for two years; R-SUP-3: a delisted
+    product is not listed again while its delisting runs."""
+    record = bar_on(declaration.manufacturer_id, on)
     if record is not None:
         raise DomainError(
             _("The company is on the bad-record list until %(until)s and may not list products (R-LIST-14).")
@@ -85,6 +86,16 @@ def _check_not_barred(organisation_id: int, *, on: date) -> None:
             code="company_barred",
             rule="R-LIST-14",
             params={"until": record.ends_on},
+        )
+    delisting = delisting_on(declaration.product_id, on)
+    if delisting is not None:
+        raise DomainError(
+            _("“%(product)s” is delisted as a credit sanction and may not be listed again (R-SUP-3).")
+            % {"product": declaration.product},
+            code="product_delisted",
+            field="product",
+            rule="R-SUP-3",
+            params={"until": delisting.ends_on},
         )
 
 
@@ -185,7 +196,7 @@ def declaration_submit(*, actor: User, declaration_id: int) -> Declaration:
     today = _today()
     with transaction.atomic(), audit_reason(_("Declaration submitted")):
         declaration = _lock_declaration(actor, declaration_id)
-        _check_not_barred(declaration.manufacturer_id, on=today)
+        _check_not_sanctioned(declaration, on=today)
         limits = check_declared_price(declaration.product, declaration.category, declaration.price, on=today)
         _transition_declaration(declaration, DeclarationStatus.SUBMITTED)
         tightest = limits.tightest
@@ -265,7 +276,7 @@ def declaration_approve(*, actor: User, declaration_id: int, reason: str = "") -
         declaration = _lock_declaration(actor, declaration_id, for_write=False)
         _check_reviewer(actor, declaration)
         _transition_declaration(declaration, DeclarationStatus.APPROVED)
-        _check_not_barred(declaration.manufacturer_id, on=today)
+        _check_not_sanctioned(declaration, on=today)
         price = declaration.price
         if declaration.category == ListingCategory.NEWLY_REGISTERED:
             panel = ExpertPanel.objects.filter(declaration=declaration).first()

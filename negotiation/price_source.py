@@ -2,30 +2,46 @@
 
 from datetime import date
 
-from django.utils.translation import gettext as _
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
+from negotiation.choices import AgreementStatus
+from negotiation.models import Agreement
 from procurement.catalogue.models import Product
 from procurement.core import prepared
-from procurement.orders.choices import PriceSourceKind
 from procurement.orders.pricing import Quote, register_price_source
 from procurement.organisations.models import Organisation
 
 
 class AgreementPriceSource:
-    kind = PriceSourceKind.AGREEMENT
+    kind = "agreement"
+    label = gettext_lazy("negotiated price")
     precedence = 20
+
+    def offered(self, hospital: Organisation, on: date) -> Q:
+        return Q(
+            Exists(
+                Agreement.objects.filter(
+                    product=OuterRef("pk"),
+                    hospital=hospital,
+                    status=AgreementStatus.ACTIVE,
+                    valid_from__lte=on,
+                    valid_until__gte=on,
+                )
+            )
+        )
 
     def consider(self, hospital: Organisation, products: list[Product], on: date):
         # The hospital's agreement in force for each product (a group's agreement is the member's own
         # row: R-NEG-3). Every order line runs this, hence a prepared statement.
         rows = prepared.fetch_all(
             """SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
-               WHERE a.hospital_id = %s AND a.product_id = ANY(%s::bigint[]) AND a.status = 'active'
+               WHERE a.hospital_id = %s AND a.product_id = ANY(%s::bigint[]) AND a.status = %s
                  AND a.valid_from <= %s::date AND a.valid_until >= %s::date""",
-            [hospital.pk, [product.pk for product in products], on, on],
+            [hospital.pk, [product.pk for product in products], AgreementStatus.ACTIVE, on, on],
         )
         return {
-            product_id: Quote(product_id, price, self.kind, f"agreement:{agreement_id}", _("negotiated price"))
+            product_id: Quote(product_id, price, self.kind, f"agreement:{agreement_id}", str(self.label))
             for product_id, agreement_id, price in rows
         }
 

@@ -24,6 +24,7 @@ from procurement.core.errors import Conflict, DomainError, PermissionDenied, Pro
 from procurement.core.money import round_money
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
+from procurement.credit.selectors import bar_on, delisting_on
 from procurement.organisations.choices import OrganisationKind, Role
 from procurement.organisations.models import HospitalGroup, User
 
@@ -68,6 +69,7 @@ def _check_within_listing(price: Decimal, listing_price: Decimal, field: str = "
 
 def negotiable_listing(product: Product, on: date) -> Listing:
     """The listing a negotiation is about, or the reason the product may not be negotiated (R-NEG-1)."""
+    _check_not_sanctioned(product, on)
     found = rules.exclusion(product, on)
     if found is not None:
         raise DomainError(found.message % {"product": product}, code=found.code, field="product", rule="R-NEG-1")
@@ -80,6 +82,30 @@ def negotiable_listing(product: Product, on: date) -> Listing:
             rule="R-NEG-1",
         )
     return listing
+
+
+def _check_not_sanctioned(product: Product, on: date) -> None:
+    """R-LIST-14: nothing of a company on the bad-record list is sold, so nothing is negotiated;
+    R-SUP-3: nor is a delisted product."""
+    record = bar_on(product.manufacturer_id, on)
+    if record is not None:
+        raise DomainError(
+            _(
+                "The manufacturer of “%(product)s” is on the bad-record list until %(until)s: nothing of it may be "
+                "negotiated or bought (R-LIST-14)."
+            )
+            % {"product": product, "until": record.ends_on.isoformat()},
+            code="company_barred",
+            field="product",
+            rule="R-LIST-14",
+        )
+    if delisting_on(product.pk, on) is not None:
+        raise DomainError(
+            _("“%(product)s” is delisted as a credit sanction (R-SUP-3).") % {"product": product},
+            code="product_delisted",
+            field="product",
+            rule="R-SUP-3",
+        )
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "procurement.catalogue",
     "procurement.workdays",
     "procurement.orders",
+    "procurement.credit",
     "procurement.web",
     # One app per procurement channel
     "listings",

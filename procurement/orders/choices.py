@@ -38,12 +38,3 @@ class ShipmentStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted into stock")
     PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
     REJECTED = "rejected", _("Rejected")
-
-
-class PriceSourceKind(models.TextChoices):
-    """Where the price of an order line came from (R-ORD-2), in the order of precedence."""
-
-    VBP_CONTRACT = "vbp", _("VBP contract price")
-    AGREEMENT = "agreement", _("Negotiated agreement")
-    LISTING = "listing", _("Listing price")
-    FILING = "filing", _("Filed price")

@@ -10,7 +10,7 @@ from procurement.core.audit import tracked
 from procurement.core.changes import change_stamp_trigger, change_xid_field
 from procurement.core.money import AmountField, PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
-from procurement.orders.choices import LineStatus, OrderSource, PriceSourceKind, ShipmentStatus
+from procurement.orders.choices import LineStatus, OrderSource, ShipmentStatus
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region, User
 
@@ -119,7 +119,8 @@ class OrderLine(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity (packs)"))
     price = PriceField(_("price per pack"))
-    price_source = models.CharField(_("price source"), max_length=10, choices=PriceSourceKind.choices)
+    # The kind of the price source that quoted it (R-ORD-2): sources are registered by the channels.
+    price_source = models.CharField(_("price source"), max_length=20)
     price_reference = models.CharField(_("price reference"), max_length=60, blank=True)
     amount = AmountField(_("amount"))
     status = models.CharField(
@@ -158,6 +159,12 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.product} × {self.quantity}"
+
+    @property
+    def price_source_label(self) -> str:
+        from procurement.orders.pricing import price_source_label
+
+        return price_source_label(self.price_source)
 
     @property
     def open_quantity(self) -> int:

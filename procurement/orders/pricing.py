@@ -5,8 +5,10 @@ products the resolver asks every source and returns, per product, either a ``Quo
 its source and reference) or a ``Refusal`` (why it cannot be bought). Precedence follows
 DOMAIN.md: VBP contract price, then the hospital's (or its group's) agreement, then the listing
 price; a filed price only for the filing hospital. A refusal from any source — a suspended,
-closed, invalid or withdrawn listing, a barred company — stops the purchase whatever the others
-quote. Adding a channel adds a source; the order code does not change.
+closed, invalid or withdrawn listing; a barred company or a delisted product (the core's credit
+check) — stops the purchase whatever the others quote. Adding a channel adds a source; the order
+code, the buy page and the HIS price endpoint do not change (``procurement.orders.selectors.orderable``
+asks the sources which products to show).
 """
 
 from collections.abc import Iterable
@@ -15,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from procurement.catalogue.models import Product
@@ -25,7 +28,7 @@ from procurement.organisations.models import Organisation
 class Quote:
     product_id: int
     price: Decimal
-    source: str  # PriceSourceKind
+    source: str  # the kind of the source that quoted it
     reference: str = ""
     label: str = ""
 
@@ -40,11 +43,16 @@ class Refusal:
 
 
 class PriceSource(Protocol):
-    kind: str
+    kind: str  # stored on each order line: short, stable ("listing", "agreement", …)
+    label: str  # what the buyer reads ("listing price")
     precedence: int  # lower wins
 
     def consider(self, hospital: Organisation, products: list[Product], on: date) -> dict[int, "Quote | Refusal"]:
         """Quotes for the products this source prices for ``hospital``, refusals for those it forbids."""
+
+    def offered(self, hospital: Organisation, on: date) -> Q | None:
+        """A filter of the products this source has something to say about for ``hospital`` (the buy
+        page shows them, orderable or greyed out with the reason); None: it offers none of its own."""
 
 
 _sources: dict[str, PriceSource] = {}
@@ -54,8 +62,27 @@ def register_price_source(source: PriceSource) -> None:
     _sources[source.kind] = source
 
 
+def unregister_price_source(kind: str) -> PriceSource | None:
+    return _sources.pop(kind, None)
+
+
 def price_sources() -> list[PriceSource]:
     return sorted(_sources.values(), key=lambda source: source.precedence)
+
+
+def price_source_label(kind: str) -> str:
+    source = _sources.get(kind)
+    return str(source.label) if source is not None else kind
+
+
+def offered_products(hospital: Organisation, on: date) -> Q:
+    """The products some source offers (or refuses with a reason) to ``hospital``: the buy page's set."""
+    condition = Q(pk__in=[])
+    for source in price_sources():
+        offered = source.offered(hospital, on)
+        if offered is not None:
+            condition |= offered
+    return condition
 
 
 def resolve_prices(hospital: Organisation, products: Iterable[Product], on: date) -> dict[int, Quote | Refusal]:

@@ -21,6 +21,7 @@ from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied, Problem
 from procurement.core.money import round_money
 from procurement.core.scoping import visible_to
+from procurement.credit.selectors import bar_on, barred_until_sql
 from procurement.orders import events
 from procurement.orders.choices import LINE_TRANSITIONS, LineStatus, OrderSource, ShipmentStatus
 from procurement.orders.models import (
@@ -79,6 +80,15 @@ def designation_add(
         )
     if distributor.kind != OrganisationKind.DISTRIBUTOR or not distributor.is_active:
         raise DomainError(_("Choose an active distributor."), code="not_a_distributor", field="distributor")
+    bar = bar_on(distributor.pk, timezone.localdate())
+    if bar is not None:
+        raise DomainError(
+            _("%(distributor)s is on the bad-record list until %(until)s and may not be named (R-LIST-14).")
+            % {"distributor": distributor, "until": bar.ends_on.isoformat()},
+            code="distributor_barred",
+            field="distributor",
+            rule="R-LIST-14",
+        )
     with transaction.atomic(), audit_reason(_("Distributor named")):
         designation, created = DistributorDesignation.objects.get_or_create(
             product=product,
@@ -104,25 +114,52 @@ def designation_remove(*, actor: User, designation_id: int) -> DistributorDesign
 
 
 # R-ORD-3 in one place: the active distributors named for a product (``{product}``) in the hospital's
-# region or a region above it (``%(regions)s``, the codes of the hospital's region path).
-DESIGNATED_SQL = """ARRAY(SELECT d.distributor_id FROM orders_distributordesignation d
-                          JOIN organisations_region r ON r.id = d.region_id
-                          JOIN organisations_organisation o ON o.id = d.distributor_id
-                          WHERE d.product_id = {product} AND d.is_active AND o.is_active
-                            AND r.code = ANY(%(regions)s::text[]))"""
+# region or a region above it (``%(regions)s``, the codes of the hospital's region path), each with the
+# last day of its bad-record bar on ``%(on)s`` (NULL when it may deliver; R-LIST-14): two aligned arrays.
+DESIGNATED_SQL = (
+    """ARRAY(SELECT d.distributor_id FROM orders_distributordesignation d
+              JOIN organisations_region r ON r.id = d.region_id
+              JOIN organisations_organisation o ON o.id = d.distributor_id
+              WHERE d.product_id = {product} AND d.is_active AND o.is_active AND r.code = ANY(%(regions)s::text[])
+              ORDER BY d.distributor_id),
+       ARRAY(SELECT """
+    + barred_until_sql("d.distributor_id", "%(on)s::date")
+    + """ FROM orders_distributordesignation d
+              JOIN organisations_region r ON r.id = d.region_id
+              JOIN organisations_organisation o ON o.id = d.distributor_id
+              WHERE d.product_id = {product} AND d.is_active AND o.is_active AND r.code = ANY(%(regions)s::text[])
+              ORDER BY d.distributor_id)"""
+)
+
+
+@dataclass(frozen=True)
+class Designated:
+    """The distributors named for a product in a hospital's region: who may deliver, who is barred."""
+
+    allowed: frozenset[int]
+    barred: dict[int, date]  # distributor → the last day of its bar
+
+
+def _designated(ids, bars) -> Designated:
+    pairs = list(zip(ids, bars, strict=True))
+    return Designated(
+        frozenset(distributor for distributor, bar in pairs if bar is None),
+        {distributor: bar for distributor, bar in pairs if bar is not None},
+    )
 
 
 def _region_codes(hospital: Organisation) -> list[str]:
     return [code for code in hospital.region.path.split("/") if code]
 
 
-def designated_distributors(hospital: Organisation, product_ids) -> dict[int, set[int]]:
-    """R-ORD-3: for each product, the distributors named for the hospital's region (or a region above it)."""
+def designated_distributors(hospital: Organisation, product_ids, on: date | None = None) -> dict[int, set[int]]:
+    """R-ORD-3: for each product, the distributors named for the hospital's region (or a region above
+    it) that may deliver on ``on`` (a distributor on the bad-record list may not: R-LIST-14)."""
     rows = prepared.fetch_all(
         f"SELECT p.id, {DESIGNATED_SQL.format(product='p.id')} FROM unnest(%(ids)s::bigint[]) AS p(id)",
-        {"ids": list(product_ids), "regions": _region_codes(hospital)},
+        {"ids": list(product_ids), "regions": _region_codes(hospital), "on": on or timezone.localdate()},
     )
-    return {product_id: set(distributors) for product_id, distributors in rows}
+    return {product_id: set(_designated(ids, bars).allowed) for product_id, ids, bars in rows}
 
 
 # -- ordering -----------------------------------------------------------------------------------------
@@ -225,23 +262,25 @@ PRODUCT_FIELDS = [
 ]
 
 
-def order_products(hospital: Organisation, codes) -> tuple[dict[str, Product], dict[int, set[int]]]:
+def order_products(hospital: Organisation, codes, on: date) -> tuple[dict[str, Product], dict[int, Designated]]:
     """The products of an order by code, with the fields ordering needs, and the distributors named for
-    each in the hospital's region (R-ORD-3): one statement, as every order line runs it."""
+    each in the hospital's region with their bars on ``on`` (R-ORD-3, R-LIST-14): one statement, as
+    every order line runs it."""
     columns = ", ".join(f"p.{field}" for field in PRODUCT_FIELDS)
     rows = prepared.fetch_all(
         f"SELECT {columns}, {DESIGNATED_SQL.format(product='p.id')} FROM catalogue_product p"
         " WHERE p.code = ANY(%(codes)s::text[])",
-        {"codes": list(codes), "regions": _region_codes(hospital)},
+        {"codes": list(codes), "regions": _region_codes(hospital), "on": on},
     )
-    products = {row[1]: Product.from_db(connection.alias, PRODUCT_FIELDS, row[:-1]) for row in rows}
-    return products, {row[0]: set(row[-1]) for row in rows}
+    products = {row[1]: Product.from_db(connection.alias, PRODUCT_FIELDS, row[:-2]) for row in rows}
+    return products, {row[0]: _designated(row[-2], row[-1]) for row in rows}
 
 
 def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[OrderLine]:
     """Resolve every line's product, price and distributor; refuse the order with every line's problem."""
-    products, distributors = order_products(hospital, {request.product_code for request in requests})
-    quotes = resolve_prices(hospital, products.values(), timezone.localdate())
+    today = timezone.localdate()
+    products, distributors = order_products(hospital, {request.product_code for request in requests}, today)
+    quotes = resolve_prices(hospital, products.values(), today)
     problems, lines, seen = [], [], set()
     for index, request in enumerate(requests):
         where = f"lines[{index}]"
@@ -282,7 +321,23 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
                 )
             )
             continue
-        allowed = distributors[product.pk]
+        designated = distributors[product.pk]
+        allowed = designated.allowed
+        if request.distributor_id in designated.barred:
+            problems.append(
+                Problem(
+                    "distributor_barred",
+                    _(
+                        "The distributor chosen for “%(product)s” is on the bad-record list until %(until)s and may "
+                        "not deliver (R-LIST-14); choose another of those named."
+                    )
+                    % {"product": product, "until": designated.barred[request.distributor_id]},
+                    field=f"{where}.distributor",
+                    rule="R-LIST-14",
+                    params={"allowed": sorted(allowed)},
+                )
+            )
+            continue
         if not allowed:
             problems.append(
                 Problem(

@@ -8,8 +8,8 @@ import pytest
 from listings import jobs, services
 from listings.choices import ListingCategory, ListingStatus, NoticeStatus, SuspensionCause
 from listings.models import PriceLinkageNotice
+from procurement.credit.models import CreditEvent
 from procurement.workdays import services as workdays
-from supervision.models import CreditEvent
 
 pytestmark = pytest.mark.django_db
 

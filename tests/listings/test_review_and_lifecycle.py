@@ -10,7 +10,7 @@ from listings import jobs, services
 from listings.choices import DeclarationStatus, ListingCategory, ListingStatus, SuspensionCause, WithdrawalReason
 from listings.models import Listing, ListingTransition
 from procurement.core.errors import Conflict, DomainError, PermissionDenied
-from supervision import services as supervision_services
+from procurement.credit import services as credit_services
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +217,7 @@ class TestBadRecord:
         listing = list_product(product)
         other = ProductFactory(manufacturer=world.manufacturer)
         start = timezone.localdate()
-        record = supervision_services.bad_record_add(
+        record = credit_services.bad_record_add(
             actor=world.user("platform_admin"),
             organisation=world.manufacturer,
             starts_on=start,
@@ -227,10 +227,11 @@ class TestBadRecord:
         with pytest.raises(DomainError) as error:
             declare(other, ListingCategory.NOT_PREVIOUSLY_LISTED, "5.00")
         assert error.value.problems[0].rule == "R-LIST-14"
-        assert jobs.enforce_bad_records() == {"listings_suspended": 1, "listings_reinstated": 0}
-        assert jobs.enforce_bad_records() == {"listings_suspended": 0, "listings_reinstated": 0}
+        # the bar takes effect at once, in the name of who recorded it; the nightly job finds nothing left to do
         listing.refresh_from_db()
         assert (listing.status, listing.suspension_cause) == (ListingStatus.SUSPENDED, SuspensionCause.BAD_RECORD)
+        assert listing.transitions.get(to_status=ListingStatus.SUSPENDED).actor == world.user("platform_admin")
+        assert jobs.enforce_bad_records() == {"listings_suspended": 0, "listings_reinstated": 0}
         after_bar = record.ends_on + timedelta(days=1)
         assert jobs.enforce_bad_records(today=after_bar) == {"listings_suspended": 0, "listings_reinstated": 1}
         listing.refresh_from_db()
@@ -238,13 +239,25 @@ class TestBadRecord:
 
     def test_the_bar_period_is_a_setting(self, world, settings):
         settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "BAD_RECORD_BAR_YEARS": 3}
-        record = supervision_services.bad_record_add(
+        record = credit_services.bad_record_add(
             actor=world.user("platform_admin"),
             organisation=world.manufacturer,
             starts_on=date(2026, 1, 1),
             reason="串通报价",
         )
         assert record.ends_on == date(2028, 12, 31)
+
+    def test_a_bar_starting_later_is_enforced_by_the_nightly_job_on_its_first_day(self, world, product, list_product):
+        listing = list_product(product)
+        start = timezone.localdate() + timedelta(days=3)
+        credit_services.bad_record_add(
+            actor=world.user("platform_admin"), organisation=world.manufacturer, starts_on=start, reason="行贿"
+        )
+        listing.refresh_from_db()
+        assert listing.status == ListingStatus.LISTED
+        assert jobs.enforce_bad_records(today=start - timedelta(days=1))["listings_suspended"] == 0
+        assert jobs.enforce_bad_records(today=start)["listings_suspended"] == 1
+        assert listing.transitions.get(to_status=ListingStatus.SUSPENDED).actor_label == "job:enforce_bad_records"
 
 
 def test_listing_transitions_cannot_be_edited_or_deleted(product, list_product):

@@ -9,10 +9,10 @@ from django.utils import timezone
 from listings.choices import ListingStatus, SuspensionCause
 from listings.models import Listing
 from procurement.core.errors import DomainError
+from procurement.credit import services as credit
 from procurement.orders import services
 from procurement.orders.models import Order
 from procurement.orders.pricing import Quote, Refusal, resolve_prices
-from supervision import services as supervision
 from tests.factories import ProductFactory
 from tests.orders.conftest import make_listing
 
@@ -53,7 +53,7 @@ def test_a_product_never_listed_is_refused(world):
 
 
 def test_a_barred_company_sells_nothing(world, listed):
-    supervision.bad_record_add(
+    credit.bad_record_add(
         actor=world.user("platform_admin"),
         organisation=world.manufacturer,
         starts_on=date(2026, 1, 1),
