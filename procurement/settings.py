@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
         "ThreadStatusEnum": "negotiation.choices.ThreadStatus",
         "AgreementStatusEnum": "negotiation.choices.AgreementStatus",
         "ZoneEnum": "negotiation.choices.Zone",
+        "CreditEventKindEnum": "procurement.credit.choices.CreditEventKind",
+        "SeverityEnum": "procurement.credit.choices.Severity",
     },
 }
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from listings.urls import public_urlpatterns as public_listing_urls
+from procurement.credit.urls import public_urlpatterns as public_credit_urls
 from procurement.orders.urls import public_urlpatterns as public_batch_urls
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("orders/", include("procurement.orders.urls")),
     path("negotiation/", include("negotiation.urls")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),
+    path("credit/", include("procurement.credit.urls")),
+    path("bad-record-list/", include((public_credit_urls, "credit-public"), namespace="credit-public")),
     path("", include("procurement.web.urls")),
 ]
 

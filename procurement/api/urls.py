@@ -14,6 +14,7 @@ from listings.api.views import (
 )
 from negotiation.api.views import AgreementViewSet, NegotiationViewSet
 from procurement.catalogue.api.views import NationalPriceImportViewSet, NationalPriceViewSet, ProductViewSet
+from procurement.credit.api.views import BadRecordViewSet, CreditEventViewSet, DelistingViewSet
 from procurement.orders.api.views import (
     DesignationViewSet,
     LineChangesView,
@@ -51,6 +52,9 @@ router.register("designations", DesignationViewSet, basename="designation")
 router.register("offline-purchases", OfflinePurchaseViewSet, basename="offline-purchase")
 router.register("negotiations", NegotiationViewSet, basename="negotiation")
 router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("credit-events", CreditEventViewSet, basename="credit-event")
+router.register("bad-records", BadRecordViewSet, basename="bad-record")
+router.register("delistings", DelistingViewSet, basename="delisting")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -1,0 +1,16 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from procurement.credit.choices import CreditEventKind, Severity
+from procurement.credit.models import CreditEvent
+
+
+class CreditEventFilter(django_filters.FilterSet):
+    company = django_filters.CharFilter(label=_("company"), field_name="organisation__name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("failing"), choices=CreditEventKind.choices)
+    severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
+    since = django_filters.DateFilter(label=_("from"), field_name="occurred_on", lookup_expr="gte")
+
+    class Meta:
+        model = CreditEvent
+        fields = ["company", "kind", "severity", "since"]

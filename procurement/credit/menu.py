@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from procurement.credit.services import can_record_credit
+from procurement.web.navigation import MenuItem, bureau_or_admin, everyone, register_menu
+
+
+def _reads_credit_events(user) -> bool:
+    return bureau_or_admin(user) or user.kind in ("manufacturer", "distributor")
+
+
+register_menu(
+    MenuItem(_("Credit records"), "credit:event-list", _reads_credit_events, order=60),
+    MenuItem(_("Bad-record list"), "credit:bad-records", can_record_credit, order=61),
+    MenuItem(_("Delistings"), "credit:delistings", can_record_credit, order=62),
+    MenuItem(_("Published bad records"), "credit-public:bad-record-list", everyone, order=84),
+)
