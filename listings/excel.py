@@ -2,18 +2,19 @@
 
 The template lists the manufacturer's own products (with their listing price and national lowest)
 on a second sheet and offers the eight categories in a drop-down. An uploaded file is checked row
-by row with the same rules as the web form (``listings.rules``, ``listings.services``); if any row
-is wrong, nothing is created and every problem is reported with its row, column and rule.
+by row with the same rules as the web form (``listings.rules``, ``listings.services``) after the
+core's tabular reader has typed its cells; if any row is wrong, nothing is created and every
+problem is reported with its row, column and rule.
 """
 
 import io
-from dataclasses import dataclass
-from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -23,41 +24,43 @@ from listings.models import Declaration
 from listings.rules import check_declared_price
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest_map
+from procurement.core import tabular
 from procurement.core.errors import DomainError
-from procurement.core.money import parse_price
 from procurement.organisations.models import User
-
-COLUMNS = {
-    "product_code": ("医保药品代码", "product_code", "code"),
-    "category": ("申报类别", "category"),
-    "price": ("申报价格（元/包装）", "申报价格", "price"),
-    "note": ("备注", "note"),
-}
-HEADER = [aliases[0] for aliases in COLUMNS.values()]
-MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    rule: str
-    message: str
-
-
-class ImportRefused(Exception):
-    def __init__(self, problems: list[RowProblem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problems")
 
 
 def _category_by_text() -> dict[str, str]:
+    """A category as the template's drop-down writes it (its label, in either language), its code or
+    its rule ID."""
     mapping = {}
     for category in ListingCategory:
         mapping[category.value] = category.value
-        mapping[str(category.label)] = category.value
         mapping[category.rule] = category.value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                mapping[str(category.label)] = category.value
     return mapping
+
+
+SHEET = tabular.Sheet(
+    (
+        tabular.Column("product_code", ("医保药品代码", "product_code", "code")),
+        tabular.Column(
+            "category",
+            ("申报类别", "category"),
+            tabular.Choice(
+                _category_by_text,
+                message=gettext_lazy("Unknown category “%(value)s”: choose one from the drop-down."),
+            ),
+        ),
+        tabular.Column("price", ("申报价格（元/包装）", "申报价格", "price"), tabular.price),
+        tabular.Column("note", ("备注", "note"), required=False),
+    ),
+    max_rows=5000,
+    no_rows=gettext_lazy("The file has no declaration rows."),
+)
+HEADER = [column.aliases[0] for column in SHEET.columns]
+MAX_ROWS = SHEET.max_rows
 
 
 def template(user: User) -> bytes:
@@ -123,52 +126,22 @@ def template(user: User) -> bytes:
     return stream.getvalue()
 
 
-def _read(stream) -> tuple[list[tuple[int, dict]], list[RowProblem]]:
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds of error for a file that is not a workbook
-        raise ImportRefused(
-            [RowProblem(1, "", "", _("Not a readable Excel (.xlsx) file: %(error)s") % {"error": error})]
-        ) from None
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [str(cell or "").strip() for cell in next(rows, ())]
-        positions, problems = {}, []
-        for field, aliases in COLUMNS.items():
-            found = [index for index, name in enumerate(header) if name in aliases]
-            if found:
-                positions[field] = found[0]
-            elif field != "note":
-                problems.append(
-                    RowProblem(
-                        1, aliases[0], "", _("The header row has no “%(column)s” column.") % {"column": aliases[0]}
-                    )
-                )
-        if problems:
-            raise ImportRefused(problems)
-        records = []
-        for row_no, row in enumerate(rows, start=2):
-            cells = list(row)
-            values = {field: cells[index] if index < len(cells) else None for field, index in positions.items()}
-            if all(value in (None, "") for value in values.values()):
-                continue
-            records.append((row_no, values))
-            if len(records) > MAX_ROWS:
-                raise ImportRefused([RowProblem(row_no, "", "", _("At most %(n)d rows a file.") % {"n": MAX_ROWS})])
-        return records, []
-    finally:
-        workbook.close()
+def _column_of(problem_field: str | None) -> str:
+    """The template's column a rule's or a service's problem is about."""
+    return {"category": "category", "price": "price"}.get(problem_field or "", "product_code")
 
 
 def import_declarations(*, actor: User, stream) -> list[Declaration]:
-    """Create and submit a declaration for every row, or none: ``ImportRefused`` lists every problem."""
+    """Create and submit a declaration for every row, or none: every problem of the file is raised at
+    once as one ``DomainError`` (row and column in each problem's params, ``procurement.core.tabular``).
+
+    Each row is checked as the web form checks it: the product must be one of the manufacturer's and
+    have no declaration in progress, and the price must keep its category's cap (R-LIST-9).
+    """
     if not services.can_declare(actor):
         raise DomainError(_("Only a manufacturer's clerk may declare prices."), code="forbidden")
-    records, problems = _read(stream)
-    if not records:
-        raise ImportRefused([RowProblem(2, "", "", _("The file has no declaration rows."))])
-    categories = _category_by_text()
-    codes = {str(values["product_code"] or "").strip() for _row, values in records}
+    table = SHEET.read(stream)
+    codes = {row["product_code"] for row in table.rows if row["product_code"]}
     products = {
         product.code: product for product in Product.objects.filter(code__in=codes).select_related("manufacturer")
     }
@@ -179,72 +152,79 @@ def import_declarations(*, actor: User, stream) -> list[Declaration]:
     )
     today = timezone.localdate()
     seen: dict[str, int] = {}
-    ready = []
-    for row_no, values in records:
-        code = str(values["product_code"] or "").strip()
+    for row in table.rows:
+        code = row["product_code"]
+        if not code:
+            continue  # the empty cell is already a problem
         product = products.get(code)
-        row_problems = []
         if product is None:
-            row_problems.append(
-                RowProblem(
-                    row_no, COLUMNS["product_code"][0], "", _("Unknown national drug code “%(code)s”.") % {"code": code}
-                )
+            table.problem(
+                row,
+                "product_code",
+                _("Unknown national drug code “%(code)s”.") % {"code": code},
+                code="unknown_product",
+                params={"value": code},
             )
         elif product.manufacturer_id != actor.organisation_id:
-            row_problems.append(
-                RowProblem(row_no, COLUMNS["product_code"][0], "", _("This product is not one of yours."))
-            )
+            table.problem(row, "product_code", _("This product is not one of yours."), code="not_own_product")
         elif code in seen:
-            row_problems.append(
-                RowProblem(
-                    row_no,
-                    COLUMNS["product_code"][0],
-                    "",
-                    _("The same product is already in row %(row)d.") % {"row": seen[code]},
-                )
+            table.problem(
+                row,
+                "product_code",
+                _("The same product is already in row %(row)d.") % {"row": seen[code]},
+                code="duplicate",
+                params={"first_row": seen[code]},
             )
         elif code in in_progress:
-            row_problems.append(
-                RowProblem(
-                    row_no, COLUMNS["product_code"][0], "", _("This product already has a declaration in progress.")
-                )
+            table.problem(
+                row,
+                "product_code",
+                _("This product already has a declaration in progress."),
+                code="declaration_in_progress",
             )
-        seen.setdefault(code, row_no)
-        category = categories.get(str(values["category"] or "").strip())
-        if category is None:
-            row_problems.append(
-                RowProblem(
-                    row_no,
-                    COLUMNS["category"][0],
-                    "",
-                    _("Unknown category “%(value)s”: choose one from the drop-down.")
-                    % {"value": values["category"] or ""},
-                )
-            )
-        price = None
-        raw_price = values["price"]
+        seen.setdefault(code, row.number)
+    for row in table.rows:
+        if not row.ok:
+            continue
         try:
-            if isinstance(raw_price, float):
-                raw_price = repr(raw_price)
-            price = parse_price(raw_price if raw_price is not None else "")
-        except ValueError as error:
-            row_problems.append(RowProblem(row_no, COLUMNS["price"][0], "", str(error)))
-        if not row_problems:
-            try:
-                check_declared_price(product, category, price, on=today)
-            except DomainError as error:
-                for problem in error.problems:
-                    column = COLUMNS["category"][0] if problem.field == "category" else COLUMNS["price"][0]
-                    row_problems.append(RowProblem(row_no, column, problem.rule or "", str(problem.message)))
-        problems += row_problems
-        if not row_problems:
-            ready.append((product, category, price, str(values.get("note") or "")))
-    if problems:
-        raise ImportRefused(problems)
+            check_declared_price(products[row["product_code"]], row["category"], row["price"], on=today)
+        except DomainError as error:
+            for problem in error.problems:
+                table.problem(
+                    row,
+                    _column_of(problem.field),
+                    problem.message,
+                    code=problem.code,
+                    rule=problem.rule,
+                    params=problem.params,
+                )
+    table.raise_problems()
+    created = []
     with transaction.atomic():
-        return [
-            services.declaration_create(
-                actor=actor, product=product, category=category, price=Decimal(price), note=note, submit=True
-            )
-            for product, category, price, note in ready
-        ]
+        for row in table.rows:
+            try:
+                with transaction.atomic():
+                    created.append(
+                        services.declaration_create(
+                            actor=actor,
+                            product=products[row["product_code"]],
+                            category=row["category"],
+                            price=row["price"],
+                            note=row["note"],
+                            submit=True,
+                        )
+                    )
+            except DomainError as error:  # a rule only the service checks (R-LIST-14 …): named, then undone
+                for problem in error.problems:
+                    table.problem(
+                        row,
+                        _column_of(problem.field),
+                        problem.message,
+                        code=problem.code,
+                        rule=problem.rule,
+                        params=problem.params,
+                    )
+        if table.problems:
+            transaction.set_rollback(True)
+    table.raise_problems()
+    return created

@@ -218,10 +218,8 @@ def declaration_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             created = excel.import_declarations(actor=request.user, stream=form.cleaned_data["file"])
-        except excel.ImportRefused as refused:
-            problems = refused.problems
-        except DomainError as error:
-            apply_domain_error(form, error)
+        except DomainError as error:  # every problem of the file, each with its row and column
+            problems = error.problems
         else:
             messages.success(request, _("%(count)d declarations submitted for review.") % {"count": len(created)})
             return redirect("listings:declaration-list")

@@ -2,20 +2,23 @@
 
 The download lists the requests waiting for the manufacturer, one row each, with the hospital's
 price and the listing price; the clerk fills the answer column (接受 / 还价 / 拒绝, or accept /
-counter / decline), a counter price, a note. The upload goes through ``services.answer_many``: all
-answers or none, every problem reported with its row and column.
+counter / decline), a counter price, a note. The core's tabular reader types the upload's cells and
+``services.answer_many`` checks the answers: all answers or none, every problem reported with its
+row and column.
 """
 
 import io
 
-from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from django.db import transaction
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from negotiation import services
 from negotiation.models import Negotiation
-from procurement.core.errors import DomainError, Problem
+from procurement.core import tabular
+from procurement.core.errors import DomainError
 
 HEADER = [
     "议价编号",
@@ -37,12 +40,23 @@ ACTION_TEXT = {
     "counter": "counter",
     "decline": "decline",
 }
-COLUMN_OF_FIELD = {"negotiation": "A", "action": "H", "price": "I", "reason": "J", "note": "J"}
-MAX_ROWS = 5000
-
-
-def _cell(row: int, column: str) -> str:
-    return _("row %(row)d, column %(column)s") % {"row": row, "column": column}
+SHEET = tabular.Sheet(
+    (
+        tabular.Column("negotiation", (HEADER[0], "negotiation", "id"), tabular.positive_integer),
+        tabular.Column(
+            "action",
+            (HEADER[7], "应答", "answer", "action"),
+            tabular.Choice(ACTION_TEXT, options=("接受", "还价", "拒绝")),
+        ),
+        tabular.Column("price", (HEADER[8], "还价", "price"), tabular.price, required=False),
+        tabular.Column("note", (HEADER[9], "备注", "note", "reason"), required=False),
+    ),
+    max_rows=5000,
+    skip_blank=("action",),  # a request left unanswered stays open
+    no_rows=gettext_lazy("No row has an answer (column H)."),
+)
+# The sheet's column for each field ``services.answer_many`` names in its problems.
+COLUMN_OF_FIELD = {"negotiation": "negotiation", "action": "action", "price": "price", "reason": "note", "note": "note"}
 
 
 def answers_workbook(threads: list[Negotiation]) -> bytes:
@@ -77,64 +91,40 @@ def answers_workbook(threads: list[Negotiation]) -> bytes:
     return buffer.getvalue()
 
 
-def answers_from_workbook(stream) -> list[tuple[int, services.Answer]]:
-    """The (row, answer) pairs of an uploaded sheet; rows with no answer are skipped."""
-    try:
-        sheet = load_workbook(stream, read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DomainError(_("The file is not an Excel workbook (.xlsx)."), code="invalid", field="file") from None
-    answers, problems = [], []
-    for row_number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        if row_number > MAX_ROWS + 1:
-            raise DomainError(_("At most %(n)d rows at once.") % {"n": MAX_ROWS}, code="too_many", field="file")
-        cells = list(row) + [None] * (len(HEADER) - len(row))
-        action_text = str(cells[7] or "").strip()
-        if not action_text:
-            continue
-        action = ACTION_TEXT.get(action_text.lower(), ACTION_TEXT.get(action_text))
-        if action is None:
-            problems.append(Problem("invalid", _("The answer is 接受, 还价 or 拒绝."), field=_cell(row_number, "H")))
-            continue
-        try:
-            negotiation_id = int(cells[0])
-        except (TypeError, ValueError):
-            problems.append(
-                Problem(
-                    "invalid", _("The negotiation number is missing or not a number."), field=_cell(row_number, "A")
-                )
-            )
-            continue
-        price = "" if cells[8] is None else str(cells[8])
-        answers.append((row_number, services.Answer(negotiation_id, action, price, str(cells[9] or "").strip())))
-    if problems:
-        raise DomainError(problems=problems)
-    if not answers:
-        raise DomainError(_("No row has an answer (column H)."), code="required", field="file")
-    return answers
-
-
 def import_answers(*, actor, stream) -> int:
-    rows = answers_from_workbook(stream)
-    numbers = [row for row, _answer in rows]
+    """R-NEG-4: record every answered row of the sheet, or none.
 
-    def where(index: int) -> str:
-        return str(index)
-
-    try:
-        return services.answer_many(actor=actor, answers=[answer for _row, answer in rows], where=where)
-    except DomainError as error:
-        # "row 5.price" → "row 5, I (price)": the column the clerk must correct.
-        problems = []
-        for problem in error.problems:
-            index, _dot, field = (problem.field or "").partition(".")
-            row = numbers[int(index)] if index.isdigit() else 0
-            problems.append(
-                Problem(
-                    problem.code,
-                    problem.message,
-                    field=_cell(row, COLUMN_OF_FIELD.get(field, "A")),
-                    rule=problem.rule,
-                    params=problem.params,
-                )
-            )
-        raise DomainError(problems=problems) from None
+    Every problem — a cell the reader cannot type, a rule ``services.answer_many`` checks — is
+    raised at once as one ``DomainError``, each with its row and column
+    (``procurement.core.tabular``).
+    """
+    table = SHEET.read(stream)
+    rows = [row for row in table.rows if row.ok]
+    answers = [
+        services.Answer(
+            row["negotiation"], row["action"], "" if row["price"] is None else str(row["price"]), row["note"]
+        )
+        for row in rows
+    ]
+    count = 0
+    with transaction.atomic():
+        if answers:  # the rows the reader could type are checked too, so that every problem is named at once
+            try:
+                count = services.answer_many(actor=actor, answers=answers, where=str)
+            except DomainError as error:
+                for problem in error.problems:
+                    index, _dot, field = (problem.field or "").partition(".")
+                    if not index.isdigit():
+                        raise  # not about a row (who may answer): as it is
+                    table.problem(
+                        rows[int(index)],
+                        COLUMN_OF_FIELD.get(field, "negotiation"),
+                        problem.message,
+                        code=problem.code,
+                        rule=problem.rule,
+                        params=problem.params,
+                    )
+        if table.problems:
+            transaction.set_rollback(True)
+    table.raise_problems()
+    return count

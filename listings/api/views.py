@@ -22,7 +22,6 @@ from listings.api.serializers import (
 )
 from listings.filters import DeclarationFilter, PublicListingFilter
 from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
-from procurement.api.errors import error_body
 from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.catalogue.models import Product
 
@@ -79,23 +78,11 @@ class DeclarationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_(self, request):
-        """Declare by the Excel template: all rows or none; every bad row is reported with row, column and rule."""
+        """Declare by the Excel template: all rows or none; every problem is an error on ``file`` with its
+        row and column in ``params`` (and its rule)."""
         data = DeclarationImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            created = excel.import_declarations(actor=request.user, stream=data.validated_data["file"])
-        except excel.ImportRefused as refused:
-            problems = [
-                {
-                    "field": f"row {problem.row}" + (f": {problem.column}" if problem.column else ""),
-                    "rule": problem.rule or None,
-                    "code": "invalid_row",
-                    "message": problem.message,
-                    "params": {"row": problem.row, "column": problem.column},
-                }
-                for problem in refused.problems
-            ]
-            return Response(error_body(problems), status=status.HTTP_400_BAD_REQUEST)
+        created = excel.import_declarations(actor=request.user, stream=data.validated_data["file"])
         return Response(DeclarationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
 

@@ -366,11 +366,9 @@ def alliance_prices(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            count = alliance.import_alliance_prices(actor=request.user, stream=upload, name=upload.name)
-        except alliance.ImportRefused as refused:
-            problems = refused.problems
-        except DomainError as error:
-            apply_domain_error(form, error)
+            count = alliance.import_alliance_prices(actor=request.user, stream=upload)
+        except DomainError as error:  # every problem of the file, each with its row and column
+            problems = error.problems
         else:
             messages.success(request, _("%(n)d alliance prices loaded.") % {"n": count})
             return redirect("orders:alliance")
@@ -378,6 +376,7 @@ def alliance_prices(request):
         request,
         "orders/alliance.html",
         {"form": form, "problems": problems, "prices": AlliancePrice.objects.order_by("generic_name")[:300]},
+        status=400 if problems else 200,
     )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from negotiation import services
 from negotiation.choices import ThreadStatus
@@ -46,7 +46,21 @@ def test_another_manufacturer_cannot_open_the_thread(world, buyer, product, clie
     assert client.get(reverse("negotiation:thread-detail", args=[thread.pk])).status_code == 404
 
 
+def uploaded(book) -> io.BytesIO:
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "answers.xlsx"
+    return upload
+
+
+def located(problems) -> list[tuple]:
+    return [(p.params.get("row"), p.params.get("column"), p.rule, str(p.message)) for p in problems]
+
+
 def test_many_answers_by_excel_all_or_nothing(world, buyer, clerk, product, client):
+    """R-NEG-4: many answers at once, all or none; R-NEG-2: a counter-offer stays below the listing price."""
+    # given
     second = ProductFactory(manufacturer=world.manufacturer)
     make_listing(second, "10.00")
     threads = [
@@ -59,22 +73,62 @@ def test_many_answers_by_excel_all_or_nothing(world, buyer, clerk, product, clie
     sheet = book.active
     assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [threads[0].pk, threads[1].pk]
     sheet["H2"], sheet["H3"], sheet["I3"] = "接受", "还价", "12"  # 12 is above the listing price of 10
-    upload = io.BytesIO()
-    book.save(upload)
-    upload.seek(0)
-    upload.name = "answers.xlsx"
-    refused = client.post(reverse("negotiation:answers-excel"), {"file": upload})
+    # when
+    refused = client.post(reverse("negotiation:answers-excel"), {"file": uploaded(book)})
+    # then
     assert refused.status_code == 400
-    assert "第 3 行，I 列" in refused.content.decode() and "R-NEG-2" in refused.content.decode()
-    assert not Agreement.objects.exists()
+    [(row, column, rule, message)] = located(refused.context["problems"])
+    assert (row, column, rule) == (3, "还价（元/包装）", "R-NEG-2")
+    assert message in refused.content.decode()
+    assert not Agreement.objects.exists()  # the good answer in row 2 was not kept either
+    assert Negotiation.objects.get(pk=threads[0].pk).status == threads[0].status
+    # when: corrected
     sheet["I3"] = "9.5"
-    upload = io.BytesIO()
-    book.save(upload)
-    upload.seek(0)
-    upload.name = "answers.xlsx"
-    client.post(reverse("negotiation:answers-excel"), {"file": upload})
+    client.post(reverse("negotiation:answers-excel"), {"file": uploaded(book)})
+    # then
     assert Agreement.objects.get().product == product
     assert Negotiation.objects.get(pk=threads[1].pk).price == Decimal("9.50")
+
+
+def test_bad_cells_and_broken_rules_are_reported_together_and_nothing_is_recorded(world, buyer, clerk, product, client):
+    """R-NEG-4: every problem of the sheet at once — cells the reader cannot read and rules the
+    answers break — with its row and column."""
+    # given: row 2 counters above the listing price (R-NEG-2), row 3 an unknown answer, row 4 a
+    # counter-offer that is not a price, row 5 nothing (not answered), row 6 accepts
+    others = [ProductFactory(manufacturer=world.manufacturer) for _ in range(4)]
+    for other in others:
+        make_listing(other, "10.00")
+    threads = [services.negotiation_request(actor=buyer, request=services.Request(product, "25", 10))] + [
+        services.negotiation_request(actor=buyer, request=services.Request(other, "9", 10)) for other in others
+    ]
+    client.force_login(clerk)
+    book = load_workbook(io.BytesIO(client.get(reverse("negotiation:answers-excel"), {"download": 1}).content))
+    sheet = book.active
+    sheet["H2"], sheet["I2"] = "还价", "31"
+    sheet["H3"] = "同意"
+    sheet["H4"], sheet["I4"] = "还价", "九块"
+    sheet["H6"] = "accept"
+    # when
+    response = client.post(reverse("negotiation:answers-excel"), {"file": uploaded(book)})
+    # then
+    assert located(response.context["problems"]) == [
+        (2, "还价（元/包装）", "R-NEG-2", "价格不得高于挂网价 30.0000 元（R-NEG-2）。"),
+        (3, "应答（接受/还价/拒绝）", None, "“同意”不是可填写的值，可选：接受、还价、拒绝。"),
+        (4, "还价（元/包装）", None, "“九块”不是有效价格：请填写大于零的金额（元），最多 4 位小数。"),
+    ]
+    assert not Agreement.objects.exists()  # row 6's acceptance was undone with the rest
+    assert {thread.status for thread in Negotiation.objects.all()} == {threads[0].status}
+    assert Negotiation.objects.get(pk=threads[0].pk).counter_rounds == 0
+
+
+def test_a_sheet_without_the_answer_column_is_refused_at_the_header(clerk, client):
+    book = Workbook()
+    book.active.append(["议价编号", "还价（元/包装）"])
+    book.active.append([1, "9"])
+    client.force_login(clerk)
+    response = client.post(reverse("negotiation:answers-excel"), {"file": uploaded(book)})
+    [(row, column, _rule, message)] = located(response.context["problems"])
+    assert (row, column) == (1, "应答（接受/还价/拒绝）") and message.startswith("表头缺少")
 
 
 def test_the_api_negotiates_and_answers_in_bulk(world, buyer, clerk, product, api_as):
