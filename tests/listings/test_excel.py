@@ -145,9 +145,9 @@ def test_a_product_with_a_declaration_in_progress_is_refused(world, client, prod
 
 def test_a_rule_only_the_service_checks_names_every_row_and_undoes_them_all(world, client, products):
     """R-LIST-14: a barred company declares nothing; each row is named and no row is kept."""
-    from supervision import services as supervision_services
+    from procurement.credit import services as credit_services
 
-    supervision_services.bad_record_add(
+    credit_services.bad_record_add(
         actor=world.user("platform_admin"),
         organisation=world.manufacturer,
         starts_on=timezone.localdate(),
