@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from listings.choices import DeclarationStatus, ListingCategory, ListingStatus
 from listings.models import Declaration, Listing
 from procurement.catalogue.models import Product
-from procurement.catalogue.selectors import product_search
+from procurement.catalogue.selectors import product_search, product_search_or_near
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation
 
@@ -32,7 +32,9 @@ class PublicListingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
-        help_text=_("Generic or trade name, pinyin initials (atft), drug code or manufacturer"),
+        help_text=_(
+            "Several words: generic or trade name, strength (20mg), pinyin initials (atft), drug code or manufacturer"
+        ),
     )
     dosage_form = django_filters.CharFilter(label=_("dosage form"), field_name="product__dosage_form")
     manufacturer = django_filters.ModelChoiceFilter(label=_("manufacturer"), queryset=_manufacturers())
@@ -44,4 +46,4 @@ class PublicListingFilter(django_filters.FilterSet):
         fields = ["q", "dosage_form", "manufacturer", "category", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(product__in=product_search(Product.objects.all(), value))
+        return queryset.filter(product__in=product_search_or_near(Product.objects.all(), value))

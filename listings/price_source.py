@@ -39,7 +39,7 @@ class ListingPriceSource:
     label = gettext_lazy("listing price")
     precedence = 30
 
-    def offered(self, hospital: Organisation, on: date) -> Q:
+    def offered(self, hospital: Organisation | None, on: date) -> Q:
         # Every listed product, in whatever state: one that may not be bought is shown with the reason.
         return Q(Exists(Listing.objects.filter(product=OuterRef("pk"))))
 

@@ -18,18 +18,11 @@ class AgreementPriceSource:
     label = gettext_lazy("negotiated price")
     precedence = 20
 
-    def offered(self, hospital: Organisation, on: date) -> Q:
-        return Q(
-            Exists(
-                Agreement.objects.filter(
-                    product=OuterRef("pk"),
-                    hospital=hospital,
-                    status=AgreementStatus.ACTIVE,
-                    valid_from__lte=on,
-                    valid_until__gte=on,
-                )
-            )
+    def offered(self, hospital: Organisation | None, on: date) -> Q:
+        agreements = Agreement.objects.filter(
+            product=OuterRef("pk"), status=AgreementStatus.ACTIVE, valid_from__lte=on, valid_until__gte=on
         )
+        return Q(Exists(agreements if hospital is None else agreements.filter(hospital=hospital)))
 
     def consider(self, hospital: Organisation, products: list[Product], on: date):
         # The hospital's agreement in force for each product (a group's agreement is the member's own

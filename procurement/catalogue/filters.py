@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from procurement.catalogue.models import NationalPrice, NationalPriceImport, Product
-from procurement.catalogue.selectors import product_search
+from procurement.catalogue.selectors import product_search_or_near
 from procurement.organisations.choices import PROVINCE_CHOICES, OrganisationKind
 from procurement.organisations.models import Organisation
 
@@ -37,7 +37,7 @@ class ProductFilter(django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
-        return product_search(queryset, value)
+        return product_search_or_near(queryset, value)
 
 
 class NationalPriceFilter(django_filters.FilterSet):

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
@@ -34,7 +36,7 @@ def pinyin_initials(*names: str) -> str:
     )
 
 
-@tracked()
+@tracked(exclude=["search_text"])
 class Product(models.Model):
     """品规: one product (generic name × form × specification × pack × manufacturer).
 
@@ -113,7 +115,30 @@ class Product(models.Model):
         blank=True,
         default=ControlledCategory.NONE,
     )
-    search_initials = models.CharField(max_length=200, editable=False, db_index=True)
+    search_initials = models.CharField(max_length=200, editable=False)
+    # What a search word is looked for in (product_search): the product's own names, form, strength,
+    # codes and pinyin initials, lower-cased, kept by the database; a trigram index finds any part of it.
+    search_text = models.GeneratedField(
+        expression=Lower(
+            Concat(
+                "code",
+                Value(" "),
+                "generic_name",
+                Value(" "),
+                "trade_name",
+                Value(" "),
+                "dosage_form",
+                Value(" "),
+                "specification",
+                Value(" "),
+                "approval_number",
+                Value(" "),
+                "search_initials",
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -124,7 +149,10 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["generic_name", "dosage_form", "specification", "code"]
-        indexes = [models.Index(fields=["generic_name", "dosage_form"], name="product_generic_form")]
+        indexes = [
+            models.Index(fields=["generic_name", "dosage_form"], name="product_generic_form"),
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="product_search_text_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=DRUG_CODE_PATTERN), name="product_code_format"),
             models.CheckConstraint(condition=Q(pack_quantity__gt=0), name="product_pack_quantity_positive"),

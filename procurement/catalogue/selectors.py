@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from procurement.catalogue.models import NationalPrice, Product
-from procurement.organisations.choices import PROVINCES
+from procurement.organisations.choices import PROVINCES, OrganisationKind
+from procurement.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -57,34 +58,59 @@ def national_prices_of(code: str) -> QuerySet[NationalPrice]:
 
 
 class InitialsNear(Func):
-    """SQL ``initials_near(search_initials, query)``: one mistyped letter allowed (migration 0005)."""
+    """SQL ``initials_near(search_initials, query)``: one mistyped letter allowed (migration 0004)."""
 
     function = "initials_near"
     output_field = BooleanField()
 
 
 MIN_FUZZY_LENGTH = 4
+MAX_WORDS = 8
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, lower-cased: ``阿托伐他汀钙片 20mg`` → two words, each must match."""
+    return text.lower().split()[:MAX_WORDS]
+
+
+def _makers_by_word(words: list[str]) -> dict[str, list[int]]:
+    """The manufacturers whose name contains each word (one query for all the words)."""
+    condition = Q()
+    for word in words:
+        condition |= Q(name__icontains=word)
+    found = Organisation.objects.filter(condition, kind=OrganisationKind.MANUFACTURER).values_list("pk", "name")
+    return {word: [pk for pk, name in found if word in name.lower()] for word in words}
 
 
 def product_search(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
-    """Search by drug code, generic or trade name, approval number, manufacturer or pinyin initials.
+    """Products matching every word of ``text``: a drug code or part of it, a generic or trade name, a
+    dosage form, a strength (``20mg``), an approval number, pinyin initials (``atft``) or a manufacturer.
 
-    Pinyin initials match as a substring (``atft``), or from the start of a name with one letter
-    wrong when the query has four letters or more (``atfts`` finds 阿托伐他汀钙片, ``atfttgp``).
+    Each word is looked for in the product's ``search_text`` (a trigram index finds any part of it)
+    or in its manufacturer's name.
     """
-    text = text.strip()
-    if not text:
+    words = search_words(text)
+    if not words:
         return queryset
-    condition = (
-        Q(generic_name__icontains=text)
-        | Q(trade_name__icontains=text)
-        | Q(code__istartswith=text)
-        | Q(approval_number__icontains=text)
-        | Q(manufacturer__name__icontains=text)
-    )
-    if text.isascii() and text.isalpha():
-        query = text.lower()
-        condition |= Q(search_initials__contains=query)
-        if len(query) >= MIN_FUZZY_LENGTH:
-            condition |= Q(InitialsNear(F("search_initials"), Value(query)))
-    return queryset.filter(condition)
+    makers = _makers_by_word(words)
+    for word in words:
+        condition = Q(search_text__contains=word)
+        if makers[word]:
+            condition |= Q(manufacturer_id__in=makers[word])
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def allows_near_match(text: str) -> bool:
+    """A single word of pinyin initials long enough to be told apart with one letter wrong."""
+    words = search_words(text)
+    return len(words) == 1 and words[0].isascii() and words[0].isalpha() and len(words[0]) >= MIN_FUZZY_LENGTH
+
+
+def product_search_or_near(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
+    """``product_search``; when that finds nothing and the search is pinyin initials of four letters or
+    more, the products whose initials are that with one letter wrong (``atfts`` finds 阿托伐他汀钙片)."""
+    found = product_search(queryset, text)
+    if not allows_near_match(text) or found.exists():
+        return found
+    return queryset.filter(InitialsNear(F("search_initials"), Value(search_words(text)[0])))

@@ -25,7 +25,7 @@ class CreditSanctions:
     label = gettext_lazy("credit sanction")
     precedence = 0
 
-    def offered(self, hospital: Organisation, on: date) -> None:
+    def offered(self, hospital: Organisation | None, on: date) -> None:
         return None
 
     def consider(self, hospital: Organisation, products: list[Product], on: date):

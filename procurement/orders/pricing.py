@@ -50,9 +50,10 @@ class PriceSource(Protocol):
     def consider(self, hospital: Organisation, products: list[Product], on: date) -> dict[int, "Quote | Refusal"]:
         """Quotes for the products this source prices for ``hospital``, refusals for those it forbids."""
 
-    def offered(self, hospital: Organisation, on: date) -> Q | None:
+    def offered(self, hospital: Organisation | None, on: date) -> Q | None:
         """A filter of the products this source has something to say about for ``hospital`` (the buy
-        page shows them, orderable or greyed out with the reason); None: it offers none of its own."""
+        page shows them, orderable or greyed out with the reason), or for any hospital when it is None;
+        None: it offers none of its own."""
 
 
 _sources: dict[str, PriceSource] = {}
@@ -75,8 +76,9 @@ def price_source_label(kind: str) -> str:
     return str(source.label) if source is not None else kind
 
 
-def offered_products(hospital: Organisation, on: date) -> Q:
-    """The products some source offers (or refuses with a reason) to ``hospital``: the buy page's set."""
+def offered_products(hospital: Organisation | None, on: date) -> Q:
+    """The products some source offers (or refuses with a reason) to ``hospital`` (to any hospital when
+    None): the buy page's set."""
     condition = Q(pk__in=[])
     for source in price_sources():
         offered = source.offered(hospital, on)

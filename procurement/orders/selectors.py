@@ -1,13 +1,126 @@
-"""Reads of ordering and delivery: scoped lists, the HIS pull, four-same comparisons, public batches."""
+"""Reads of ordering and delivery: what a hospital may order (from every registered price source),
+scoped lists, four-same comparisons, public batches."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_search_or_near
+from procurement.core import prepared
 from procurement.core.scoping import visible_to
+from procurement.credit.selectors import barred_until_sql
 from procurement.orders.models import AlliancePrice, OrderLine, Shipment
-from procurement.organisations.models import User
+from procurement.orders.pricing import Quote, Refusal, offered_products, resolve_prices
+from procurement.organisations.models import Organisation, User
+
+# R-ORD-3 in one place: the active distributors named for a product (``{product}``) in the hospital's
+# region or a region above it (``%(regions)s``, the codes of the hospital's region path), each with the
+# last day of its bad-record bar on ``%(on)s`` (NULL when it may deliver; R-LIST-14): two aligned arrays.
+DESIGNATED_SQL = (
+    """ARRAY(SELECT d.distributor_id FROM orders_distributordesignation d
+              JOIN organisations_region r ON r.id = d.region_id
+              JOIN organisations_organisation o ON o.id = d.distributor_id
+              WHERE d.product_id = {product} AND d.is_active AND o.is_active AND r.code = ANY(%(regions)s::text[])
+              ORDER BY d.distributor_id),
+       ARRAY(SELECT """
+    + barred_until_sql("d.distributor_id", "%(on)s::date")
+    + """ FROM orders_distributordesignation d
+              JOIN organisations_region r ON r.id = d.region_id
+              JOIN organisations_organisation o ON o.id = d.distributor_id
+              WHERE d.product_id = {product} AND d.is_active AND o.is_active AND r.code = ANY(%(regions)s::text[])
+              ORDER BY d.distributor_id)"""
+)
+
+
+@dataclass(frozen=True)
+class Designated:
+    """The distributors named for a product in a hospital's region: who may deliver, who is barred."""
+
+    allowed: frozenset[int]
+    barred: dict[int, date]  # distributor → the last day of its bar
+
+
+def split_designated(ids, bars) -> Designated:
+    pairs = list(zip(ids, bars, strict=True))
+    return Designated(
+        frozenset(distributor for distributor, bar in pairs if bar is None),
+        {distributor: bar for distributor, bar in pairs if bar is not None},
+    )
+
+
+def region_codes(hospital: Organisation) -> list[str]:
+    return [code for code in hospital.region.path.split("/") if code]
+
+
+def designated_distributors(hospital: Organisation, product_ids, on: date | None = None) -> dict[int, set[int]]:
+    """R-ORD-3: for each product, the distributors named for the hospital's region (or a region above
+    it) that may deliver on ``on`` (a distributor on the bad-record list may not: R-LIST-14)."""
+    rows = prepared.fetch_all(
+        f"SELECT p.id, {DESIGNATED_SQL.format(product='p.id')} FROM unnest(%(ids)s::bigint[]) AS p(id)",
+        {"ids": list(product_ids), "regions": region_codes(hospital), "on": on or timezone.localdate()},
+    )
+    return {product_id: set(split_designated(ids, bars).allowed) for product_id, ids, bars in rows}
+
+
+# -- what a hospital may order (R-ORD-2, R-ORD-3) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A product as one hospital may buy it today: its resolved price and source, or why it may not be
+    bought (R-ORD-2: "a clear reason"), and the distributors that may deliver it there (R-ORD-3)."""
+
+    product: Product
+    answer: Quote | Refusal
+    distributors: tuple[tuple[int, str], ...]
+
+    @property
+    def quote(self) -> Quote | None:
+        return self.answer if isinstance(self.answer, Quote) else None
+
+    @property
+    def refusal(self) -> Refusal | None:
+        return self.answer if isinstance(self.answer, Refusal) else None
+
+    @property
+    def orderable(self) -> bool:
+        return self.quote is not None
+
+    @property
+    def unit_price(self) -> Decimal | None:
+        return self.product.unit_price(self.quote.price) if self.quote else None
+
+
+def offered_to(hospital: Organisation, *, on: date, text: str = "") -> QuerySet[Product]:
+    """The products the registered price sources offer to ``hospital`` on ``on`` (or refuse it with a
+    reason), matching the search ``text``: the buy page and the HIS price list page through them."""
+    products = Product.objects.filter(offered_products(hospital, on)).select_related("manufacturer")
+    return product_search_or_near(products, text) if text.strip() else products
+
+
+def offers_for(hospital: Organisation, products, *, on: date) -> list[Offer]:
+    """R-ORD-2 / R-ORD-3: each product with the price the platform resolves for ``hospital`` and its
+    source, or the refusal's reason; and the distributors named for its region that may deliver."""
+    products = list(products)
+    if not products:
+        return []
+    answers = resolve_prices(hospital, products, on)
+    designated = designated_distributors(hospital, [product.pk for product in products], on)
+    names = dict(
+        Organisation.objects.filter(pk__in={pk for ids in designated.values() for pk in ids}).values_list("pk", "name")
+    )
+    return [
+        Offer(
+            product,
+            answers[product.pk],
+            tuple(sorted(((pk, names[pk]) for pk in designated[product.pk]), key=lambda pair: pair[1])),
+        )
+        for product in products
+    ]
 
 
 def lines_for(user: User) -> QuerySet[OrderLine]:

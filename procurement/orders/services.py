@@ -21,7 +21,7 @@ from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied, Problem
 from procurement.core.money import round_money
 from procurement.core.scoping import visible_to
-from procurement.credit.selectors import bar_on, barred_until_sql
+from procurement.credit.selectors import bar_on
 from procurement.orders import events
 from procurement.orders.choices import LINE_TRANSITIONS, LineStatus, OrderSource, ShipmentStatus
 from procurement.orders.models import (
@@ -33,6 +33,12 @@ from procurement.orders.models import (
     ShipmentReturn,
 )
 from procurement.orders.pricing import Quote, Refusal, resolve_prices
+from procurement.orders.selectors import (
+    DESIGNATED_SQL,
+    Designated,
+    region_codes,
+    split_designated,
+)
 from procurement.organisations.choices import OrganisationKind, Role
 from procurement.organisations.models import Organisation, Region, User
 
@@ -111,55 +117,6 @@ def designation_remove(*, actor: User, designation_id: int) -> DistributorDesign
         designation.is_active = False
         designation.save(update_fields=["is_active"])
     return designation
-
-
-# R-ORD-3 in one place: the active distributors named for a product (``{product}``) in the hospital's
-# region or a region above it (``%(regions)s``, the codes of the hospital's region path), each with the
-# last day of its bad-record bar on ``%(on)s`` (NULL when it may deliver; R-LIST-14): two aligned arrays.
-DESIGNATED_SQL = (
-    """ARRAY(SELECT d.distributor_id FROM orders_distributordesignation d
-              JOIN organisations_region r ON r.id = d.region_id
-              JOIN organisations_organisation o ON o.id = d.distributor_id
-              WHERE d.product_id = {product} AND d.is_active AND o.is_active AND r.code = ANY(%(regions)s::text[])
-              ORDER BY d.distributor_id),
-       ARRAY(SELECT """
-    + barred_until_sql("d.distributor_id", "%(on)s::date")
-    + """ FROM orders_distributordesignation d
-              JOIN organisations_region r ON r.id = d.region_id
-              JOIN organisations_organisation o ON o.id = d.distributor_id
-              WHERE d.product_id = {product} AND d.is_active AND o.is_active AND r.code = ANY(%(regions)s::text[])
-              ORDER BY d.distributor_id)"""
-)
-
-
-@dataclass(frozen=True)
-class Designated:
-    """The distributors named for a product in a hospital's region: who may deliver, who is barred."""
-
-    allowed: frozenset[int]
-    barred: dict[int, date]  # distributor → the last day of its bar
-
-
-def _designated(ids, bars) -> Designated:
-    pairs = list(zip(ids, bars, strict=True))
-    return Designated(
-        frozenset(distributor for distributor, bar in pairs if bar is None),
-        {distributor: bar for distributor, bar in pairs if bar is not None},
-    )
-
-
-def _region_codes(hospital: Organisation) -> list[str]:
-    return [code for code in hospital.region.path.split("/") if code]
-
-
-def designated_distributors(hospital: Organisation, product_ids, on: date | None = None) -> dict[int, set[int]]:
-    """R-ORD-3: for each product, the distributors named for the hospital's region (or a region above
-    it) that may deliver on ``on`` (a distributor on the bad-record list may not: R-LIST-14)."""
-    rows = prepared.fetch_all(
-        f"SELECT p.id, {DESIGNATED_SQL.format(product='p.id')} FROM unnest(%(ids)s::bigint[]) AS p(id)",
-        {"ids": list(product_ids), "regions": _region_codes(hospital), "on": on or timezone.localdate()},
-    )
-    return {product_id: set(_designated(ids, bars).allowed) for product_id, ids, bars in rows}
 
 
 # -- ordering -----------------------------------------------------------------------------------------
@@ -270,10 +227,10 @@ def order_products(hospital: Organisation, codes, on: date) -> tuple[dict[str, P
     rows = prepared.fetch_all(
         f"SELECT {columns}, {DESIGNATED_SQL.format(product='p.id')} FROM catalogue_product p"
         " WHERE p.code = ANY(%(codes)s::text[])",
-        {"codes": list(codes), "regions": _region_codes(hospital), "on": on},
+        {"codes": list(codes), "regions": region_codes(hospital), "on": on},
     )
     products = {row[1]: Product.from_db(connection.alias, PRODUCT_FIELDS, row[:-2]) for row in rows}
-    return products, {row[0]: _designated(row[-2], row[-1]) for row in rows}
+    return products, {row[0]: split_designated(row[-2], row[-1]) for row in rows}
 
 
 def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[OrderLine]:

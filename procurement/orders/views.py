@@ -1,6 +1,7 @@
 """Pages of ordering and delivery: buy (search, cart, order), orders and their lines, shipping and
 acceptance, distributor designations, offline purchases, alliance prices, the public batch page."""
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,20 +10,19 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from listings.filters import PublicListingFilter
-from listings.models import Listing
-from listings.selectors import public_listings
 from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_search_or_near
 from procurement.core.errors import DomainError
 from procurement.core.scoping import visible_to
 from procurement.orders import alliance, selectors, services
 from procurement.orders.choices import LineStatus
 from procurement.orders.models import AlliancePrice, DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
-from procurement.orders.pricing import Quote, resolve_prices
+from procurement.orders.pricing import offered_products
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region
 from procurement.web.views import ScopedListView, apply_domain_error
@@ -43,11 +43,33 @@ def _refusal(request, error: DomainError) -> None:
 # -- buying ---------------------------------------------------------------------------------------------
 
 
-class BuyView(LoginRequiredMixin, ScopedListView):
-    """Search the listed products and put them in the cart."""
+class OfferFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=gettext_lazy("Search"),
+        method="search",
+        help_text=gettext_lazy(
+            "Several words: generic or trade name, strength (20mg), pinyin initials (atft), drug code or manufacturer"
+        ),
+    )
+    dosage_form = django_filters.CharFilter(label=gettext_lazy("dosage form"))
+    manufacturer = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("manufacturer"), queryset=Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER)
+    )
 
-    model = Listing
-    filterset_class = PublicListingFilter
+    class Meta:
+        model = Product
+        fields = ["q", "dosage_form", "manufacturer"]
+
+    def search(self, queryset, name, value):
+        return product_search_or_near(queryset, value)
+
+
+class BuyView(LoginRequiredMixin, ScopedListView):
+    """Every product a registered price source offers the hospital, at the price it would pay and its
+    source; one it may not buy is greyed out with the reason (R-ORD-2) and cannot be added."""
+
+    model = Product
+    filterset_class = OfferFilter
     template_name = "orders/buy.html"
     paginate_by = 30
 
@@ -57,10 +79,14 @@ class BuyView(LoginRequiredMixin, ScopedListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return public_listings()
+        return selectors.offered_to(self.request.user.organisation, on=timezone.localdate())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(cart=request_cart(self.request), **kwargs)
+        context = super().get_context_data(cart=request_cart(self.request), **kwargs)
+        context["offers"] = selectors.offers_for(
+            self.request.user.organisation, context["object_list"], on=timezone.localdate()
+        )
+        return context
 
 
 def request_cart(request) -> dict:
@@ -70,17 +96,32 @@ def request_cart(request) -> dict:
 @login_required
 @require_POST
 def cart_add(request):
+    """Put a product in the cart, if the hospital may order it (R-ORD-2: else the reason, and nothing added)."""
     _require(services.can_order(request.user))
-    product = get_object_or_404(Product, pk=request.POST.get("product"))
+    product = get_object_or_404(Product.objects.select_related("manufacturer"), pk=request.POST.get("product"))
+    [offer] = selectors.offers_for(request.user.organisation, [product], on=timezone.localdate())
     cart = request_cart(request)
-    entry = cart.get(str(product.pk), {"quantity": 0, "distributor": None})
-    entry["quantity"] += max(1, int(request.POST.get("quantity") or 1))
-    cart[str(product.pk)] = entry
-    request.session.modified = True
+    if offer.refusal is not None:
+        messages.error(request, offer.refusal.message)
+    else:
+        entry = cart.get(str(product.pk), {"quantity": 0, "distributor": None})
+        try:
+            entry["quantity"] += max(1, int(request.POST.get("quantity") or 1))
+        except ValueError:
+            entry["quantity"] += 1
+        cart[str(product.pk)] = entry
+        request.session.modified = True
     if request.headers.get("HX-Request"):
-        return render(request, "orders/_cart_badge.html", {"cart": cart})
-    messages.success(request, _("Added to the cart: %(product)s") % {"product": product})
-    return redirect(request.POST.get("next") or "orders:buy")
+        return render(request, "orders/_cart_badge.html", {"cart": cart, "refusal": offer.refusal})
+    if offer.refusal is None:
+        messages.success(request, _("Added to the cart: %(product)s") % {"product": product})
+    return redirect(_safe_next(request) or "orders:buy")
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return target if allowed else None
 
 
 class CartLineForm(forms.Form):
@@ -99,11 +140,6 @@ def cart(request):
         product.pk: product
         for product in Product.objects.filter(pk__in=[int(pk) for pk in entries]).select_related("manufacturer")
     }
-    quotes = resolve_prices(hospital, products.values(), timezone.localdate())
-    allowed = services.designated_distributors(hospital, list(products))
-    names = dict(
-        Organisation.objects.filter(pk__in={d for ids in allowed.values() for d in ids}).values_list("pk", "name")
-    )
     if request.method == "POST":
         for pk in list(entries):
             quantity = request.POST.get(f"quantity-{pk}", "")
@@ -118,6 +154,7 @@ def cart(request):
             lines = [
                 services.LineRequest(products[int(pk)].code, entry["quantity"], entry["distributor"] or 0)
                 for pk, entry in entries.items()
+                if int(pk) in products
             ]
             try:
                 submitted = services.order_submit(actor=request.user, lines=lines, note=request.POST.get("note", ""))
@@ -128,24 +165,26 @@ def cart(request):
                 messages.success(request, _("Order placed: the distributors are asked to confirm."))
                 return redirect("orders:order-detail", pk=submitted.order.pk)
         return redirect("orders:cart")
+    offers = {
+        offer.product.pk: offer for offer in selectors.offers_for(hospital, products.values(), on=timezone.localdate())
+    }
     rows = []
     for pk, entry in entries.items():
-        product = products.get(int(pk))
-        if product is None:
+        offer = offers.get(int(pk))
+        if offer is None:
             continue
-        answer = quotes[product.pk]
-        price = answer.price if isinstance(answer, Quote) else None
-        choices = sorted((distributor, names[distributor]) for distributor in allowed[product.pk])
+        price = offer.quote.price if offer.quote else None
+        distributors = offer.distributors
         rows.append(
             {
-                "product": product,
+                "product": offer.product,
                 "quantity": entry["quantity"],
-                "quote": answer if price is not None else None,
-                "refusal": None if price is not None else answer,
-                "distributors": choices,
-                "distributor": entry["distributor"] or (choices[0][0] if len(choices) == 1 else None),
+                "quote": offer.quote,
+                "refusal": offer.refusal,
+                "distributors": distributors,
+                "distributor": entry["distributor"] or (distributors[0][0] if len(distributors) == 1 else None),
                 "amount": price * entry["quantity"] if price is not None else None,
-                "alliance": selectors.cheaper_on_alliance(product, price) if price is not None else None,
+                "alliance": selectors.cheaper_on_alliance(offer.product, price) if price is not None else None,
             }
         )
     total = sum((row["amount"] for row in rows if row["amount"] is not None), 0)
@@ -306,7 +345,7 @@ def designations(request):
             "products": Product.objects.filter(manufacturer=maker).order_by("generic_name", "code"),
             "regions": Region.objects.order_by("path"),
             "distributors": Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR, is_active=True),
-            "undesignated": Product.objects.filter(manufacturer=maker, listing__status="listed")
+            "undesignated": Product.objects.filter(offered_products(None, timezone.localdate()), manufacturer=maker)
             .exclude(designations__is_active=True)
             .count(),
         },

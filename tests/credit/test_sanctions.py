@@ -16,6 +16,7 @@ from negotiation import services as negotiation_services
 from procurement.core.errors import DomainError
 from procurement.credit import services as credit
 from procurement.credit.models import BadRecord, CreditEvent
+from procurement.orders import selectors as order_selectors
 from procurement.orders import services as orders
 from procurement.orders.pricing import Quote, Refusal, resolve_prices
 from tests.factories import ProductFactory
@@ -150,8 +151,8 @@ class TestBarredDistributor:
             "R-LIST-14",
         )
         # and no one offers it any more: the products stay orderable, with no distributor to choose
-        assert orders.designated_distributors(world.hospital, [listed[0].pk]) == {listed[0].pk: set()}
-        prices = api_as(buyer).get("/api/v1/prices/", {"codes": listed[0].code}).json()
+        assert order_selectors.designated_distributors(world.hospital, [listed[0].pk]) == {listed[0].pk: set()}
+        prices = api_as(buyer).get("/api/v1/prices/", {"codes": listed[0].code}).json()["results"]
         assert prices[0]["distributors"] == []
 
 

@@ -10,7 +10,7 @@ from listings.choices import ListingStatus, SuspensionCause
 from listings.models import Listing
 from procurement.core.errors import DomainError
 from procurement.credit import services as credit
-from procurement.orders import services
+from procurement.orders import selectors, services
 from procurement.orders.models import Order
 from procurement.orders.pricing import Quote, Refusal, resolve_prices
 from tests.factories import ProductFactory
@@ -102,8 +102,8 @@ def test_a_designation_for_another_city_does_not_serve_this_hospital(world, buye
     services.designation_add(
         actor=world.user("manufacturer_clerk"), product=product, region=world.shizuishan, distributor=world.distributor
     )
-    assert services.designated_distributors(world.hospital, [product.pk]) == {product.pk: set()}
-    assert services.designated_distributors(world.other_hospital, [product.pk]) == {product.pk: {world.distributor.pk}}
+    assert selectors.designated_distributors(world.hospital, [product.pk]) == {product.pk: set()}
+    assert selectors.designated_distributors(world.other_hospital, [product.pk]) == {product.pk: {world.distributor.pk}}
 
 
 def test_a_new_price_source_plugs_in_by_precedence(world, listed, buyer, monkeypatch):

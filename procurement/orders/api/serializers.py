@@ -125,8 +125,15 @@ class OfflinePurchaseSerializer(serializers.ModelSerializer):
 
 class PriceQuoteSerializer(serializers.Serializer):
     product_code = serializers.CharField()
+    generic_name = serializers.CharField()
+    specification = serializers.CharField()
+    pack = serializers.CharField()
+    manufacturer = serializers.CharField()
     orderable = serializers.BooleanField()
     price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
-    source = serializers.CharField(allow_blank=True)
-    refusal = serializers.CharField(allow_blank=True)
-    distributors = serializers.ListField(child=serializers.IntegerField())
+    source = serializers.CharField(allow_blank=True, help_text="the kind of the price source: listing, agreement, …")
+    source_label = serializers.CharField(allow_blank=True)
+    refusal_code = serializers.CharField(allow_blank=True)
+    rule = serializers.CharField(allow_blank=True, help_text="the rule of DOMAIN.md that refuses it")
+    refusal = serializers.CharField(allow_blank=True, help_text="why it cannot be ordered")
+    distributors = serializers.ListField(child=serializers.IntegerField(), help_text="may deliver it to you")

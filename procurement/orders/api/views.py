@@ -1,16 +1,18 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from procurement.api.pagination import PagePagination
 from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.catalogue.models import Product
-from procurement.core.errors import DomainError
-from procurement.orders import services
+from procurement.core.errors import DomainError, PermissionDenied
+from procurement.orders import selectors, services
 from procurement.orders.api.serializers import (
     AcceptInputSerializer,
     DesignationSerializer,
@@ -26,7 +28,6 @@ from procurement.orders.api.serializers import (
 )
 from procurement.orders.choices import OrderSource
 from procurement.orders.models import DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
-from procurement.orders.pricing import Quote, resolve_prices
 from procurement.organisations.models import Organisation, Region
 
 IDEMPOTENCY = OpenApiParameter(
@@ -136,36 +137,50 @@ class ShipmentViewSet(ScopedReadOnlyViewSet):
         return Response(ShipmentSerializer(Shipment.objects.get(pk=shipment.pk)).data)
 
 
-class PricesView(APIView):
-    """R-ORD-2: the price a hospital would pay for each product (and its source), or why it cannot buy it."""
+class PricesView(GenericAPIView):
+    """R-ORD-2: what the hospital may order — each product's price and its source, or why it cannot buy it,
+    and the distributors that may deliver it (R-ORD-3). With ``codes``, those products (any code of the
+    catalogue); else every product a price source offers the hospital, searchable with ``q``. Paginated."""
+
+    pagination_class = PagePagination
+    queryset = Product.objects.none()  # the products are chosen in get(): for the schema, what they are
 
     @extend_schema(
-        parameters=[OpenApiParameter("codes", str, description="comma-separated drug codes (≤ 200)")],
+        parameters=[
+            OpenApiParameter("codes", str, description="comma-separated drug codes (≤ 200)"),
+            OpenApiParameter("q", str, description="search words: name, strength, pinyin initials, code, manufacturer"),
+        ],
         responses=PriceQuoteSerializer(many=True),
     )
     def get(self, request):
-        codes = [code.strip() for code in request.query_params.get("codes", "").split(",") if code.strip()][:200]
-        hospital = request.user.organisation
         if not services.can_order(request.user):
-            raise DomainError("Prices are resolved for a hospital's buyer or HIS.", code="forbidden")
-        products = list(Product.objects.filter(code__in=codes))
-        answers = resolve_prices(hospital, products, timezone.localdate())
-        distributors = services.designated_distributors(hospital, [product.pk for product in products])
-        rows = []
-        for product in products:
-            answer = answers[product.pk]
-            quoted = isinstance(answer, Quote)
-            rows.append(
-                {
-                    "product_code": product.code,
-                    "orderable": quoted,
-                    "price": answer.price if quoted else None,
-                    "source": answer.source if quoted else "",
-                    "refusal": "" if quoted else answer.message,
-                    "distributors": sorted(distributors[product.pk]),
-                }
-            )
-        return Response(PriceQuoteSerializer(rows, many=True).data)
+            raise PermissionDenied(_("Prices are resolved for a hospital's buyer or HIS."), code="forbidden")
+        hospital, today = request.user.organisation, timezone.localdate()
+        codes = [code.strip() for code in request.query_params.get("codes", "").split(",") if code.strip()][:200]
+        if codes:
+            products = Product.objects.filter(code__in=codes).select_related("manufacturer").order_by("code")
+        else:
+            products = selectors.offered_to(hospital, on=today, text=request.query_params.get("q", ""))
+        page = self.paginate_queryset(products)
+        rows = [
+            {
+                "product_code": offer.product.code,
+                "generic_name": offer.product.generic_name,
+                "specification": offer.product.specification,
+                "pack": offer.product.pack_description,
+                "manufacturer": offer.product.manufacturer.name,
+                "orderable": offer.orderable,
+                "price": offer.quote.price if offer.quote else None,
+                "source": offer.quote.source if offer.quote else "",
+                "source_label": offer.quote.label if offer.quote else "",
+                "refusal_code": offer.refusal.code if offer.refusal else "",
+                "rule": offer.refusal.rule if offer.refusal else "",
+                "refusal": offer.refusal.message if offer.refusal else "",
+                "distributors": [pk for pk, _name in offer.distributors],
+            }
+            for offer in selectors.offers_for(hospital, page, on=today)
+        ]
+        return self.get_paginated_response(PriceQuoteSerializer(rows, many=True).data)
 
 
 class LineChangesView(PullView):
