@@ -1,0 +1,68 @@
+"""Each app registers its own demo seeder; seed_demo runs them in dependency order (issue 9)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from procurement.core.seeding import DemoSeeder, seeders_in_order
+
+
+def seeder(name, after=(), before=()):
+    return DemoSeeder(name, lambda context: None, tuple(after), tuple(before), "")
+
+
+def test_seeders_run_after_what_they_need_and_before_what_needs_them():
+    registered = {
+        "orders": seeder("orders", after=["catalogue"]),
+        "listings": seeder("listings", after=["catalogue"], before=["orders"]),
+        "catalogue": seeder("catalogue", after=["organisations"]),
+        "organisations": seeder("organisations"),
+        "credit": seeder("credit", after=["orders"]),
+    }
+    assert [s.name for s in seeders_in_order(registered)] == [
+        "organisations",
+        "catalogue",
+        "listings",
+        "orders",
+        "credit",
+    ]
+
+
+@pytest.mark.parametrize(
+    "registered, message",
+    [
+        ({"a": seeder("a", after=["b"]), "b": seeder("b", after=["a"])}, "cycle"),
+        ({"a": seeder("a", after=["nowhere"])}, "not registered"),
+        ({"a": seeder("a", before=["nowhere"])}, "not registered"),
+    ],
+)
+def test_a_cycle_or_an_unknown_seeder_is_an_error(registered, message):
+    with pytest.raises(ValueError, match=message):
+        seeders_in_order(registered)
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_every_channel_through_its_seeder_and_prints_the_logins(statutory_calendar, client):
+    # when
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    # then: every app's part is there
+    from listings.models import Listing, PriceLinkageNotice
+    from negotiation.models import Agreement, AgreementZoning
+    from procurement.credit.models import BadRecord
+    from procurement.orders.models import Order, Shipment
+    from procurement.organisations.models import User
+
+    assert Listing.objects.count() > 400 and PriceLinkageNotice.objects.exists()
+    assert Agreement.objects.count() > 200 and AgreementZoning.objects.exists()
+    assert Order.objects.count() == 6 and Shipment.objects.filter(status="accepted").exists()
+    assert BadRecord.objects.get().organisation.name == "宁夏康亚药业股份有限公司"
+    assert "hospital.buyer" in out.getvalue() and "HIS API key" in out.getvalue()
+    assert "already seeded" in again.getvalue() and Order.objects.count() == 6
+    # and the demo buyer's buy page shows the barred maker's products greyed out with the reason
+    client.force_login(User.objects.get(username="hospital.buyer"))
+    page = client.get("/orders/buy/", {"q": "宁夏康亚"}).content.decode()
+    assert 'class="unorderable"' in page and "R-LIST-14" in page
