@@ -24,6 +24,8 @@ from listings.choices import (
     NoticeStatus,
     SuspensionCause,
 )
+from procurement.catalogue.models import price_fixed_nationally_sql
+from procurement.catalogue.selectors import national_lowest_row_sql
 from procurement.core.jobs import nightly_job
 from procurement.core.policy import policy
 from procurement.credit.choices import CreditEventKind, Severity
@@ -38,20 +40,14 @@ JOB = "job:national_price_linkage"
 # a national negotiated drug is listed at its payment standard (R-LIST-3), a designated-production or
 # reserve drug at its uniform or supply price (R-LIST-7); no provincial declaration can follow another
 # province below those.
-ABOVE_NATIONAL_LOWEST = """
+ABOVE_NATIONAL_LOWEST = f"""
     SELECT l.id AS listing_id, l.manufacturer_id, l.price AS listing_price,
            lowest.price, lowest.province, lowest.effective_date
     FROM listings_listing l
     JOIN catalogue_product p ON p.id = l.product_id
-    CROSS JOIN LATERAL (
-        SELECT n.price, n.province, n.effective_date
-        FROM catalogue_nationalprice n
-        WHERE n.product_code = p.code AND n.province <> %(home)s
-        ORDER BY n.price, n.effective_date, n.province
-        LIMIT 1
-    ) lowest
-    WHERE l.status IN ('listed', 'suspended') AND l.price > lowest.price
-      AND NOT (p.is_national_negotiated OR p.is_designated_production OR p.is_provincial_reserve)
+    CROSS JOIN LATERAL ({national_lowest_row_sql("p.code", "%(home)s")}) lowest
+    WHERE l.status IN (%(listed)s, %(suspended)s) AND l.price > lowest.price
+      AND NOT {price_fixed_nationally_sql("p")}
 """
 
 
@@ -233,6 +229,8 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     params = {
         "today": today,
+        "listed": ListingStatus.LISTED,
+        "suspended": ListingStatus.SUSPENDED,
         "confirmed": AdjustmentRoundStatus.CONFIRMED,
         "applied": AdjustmentRoundStatus.APPLIED,
         "reason": _("Annual price adjustment (R-LIST-11)"),
@@ -250,7 +248,7 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
                 FROM listings_adjustmentproposal p JOIN listings_adjustmentround r ON r.id = p.round_id
                 WHERE p.round_id IN (SELECT id FROM due) AND l.id = p.listing_id
                   AND p.final_price IS NOT NULL AND l.price <> p.final_price
-                  AND l.status IN ('listed', 'suspended')
+                  AND l.status IN (%(listed)s, %(suspended)s)
                 RETURNING l.id, l.status, p.current_price AS before, l.price AS after
             ),
             logged AS (

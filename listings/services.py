@@ -45,7 +45,7 @@ from listings.models import (
 )
 from listings.rules import check_declared_price
 from procurement.catalogue.models import Product
-from procurement.catalogue.selectors import national_lowest
+from procurement.catalogue.selectors import national_lowest, national_lowest_price_sql
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied
 from procurement.core.scoping import visible_to
@@ -596,18 +596,22 @@ def adjustment_round_open(*, actor: User, year: int, answer_by: date, effective_
                 INSERT INTO listings_adjustmentproposal
                     (round_id, listing_id, manufacturer_id, current_price, national_lowest, lowest_purchase_price,
                      proposed_price, status, appeal_reason, decision_reason)
-                SELECT %s, l.id, l.manufacturer_id, l.price, lowest.price, pu.price,
-                       LEAST(l.price, lowest.price, pu.price), 'proposed', '', ''
+                SELECT %(round)s, l.id, l.manufacturer_id, l.price, lowest.price, pu.price,
+                       LEAST(l.price, lowest.price, pu.price), %(proposed)s, '', ''
                 FROM listings_listing l
                 JOIN catalogue_product p ON p.id = l.product_id
-                LEFT JOIN LATERAL (
-                    SELECT min(n.price) AS price FROM catalogue_nationalprice n
-                    WHERE n.product_code = p.code AND n.province <> %s
-                ) lowest ON true
+                CROSS JOIN LATERAL (SELECT {national_lowest_price_sql("p.code", "%(home)s")} AS price) lowest
                 LEFT JOIN purchases pu ON pu.product_id = l.product_id
-                WHERE l.status IN ('listed', 'suspended')
+                WHERE l.status IN (%(listed)s, %(suspended)s)
                 """,
-                [*purchases_params, adjustment.pk, settings.HOME_PROVINCE],
+                {
+                    **purchases_params,
+                    "round": adjustment.pk,
+                    "home": settings.HOME_PROVINCE,
+                    "proposed": ProposalStatus.PROPOSED,
+                    "listed": ListingStatus.LISTED,
+                    "suspended": ListingStatus.SUSPENDED,
+                },
             )
     return adjustment
 

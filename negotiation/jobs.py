@@ -24,9 +24,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from negotiation.choices import AgreementStatus, Zone
+from procurement.catalogue.selectors import national_lowest_price_sql
 from procurement.core.bulk import indexes_built_after
 from procurement.core.jobs import nightly_job
 from procurement.core.policy import policy
+from procurement.organisations.choices import HospitalOwnership
 
 ZONING_TABLE = "negotiation_agreementzoning"
 
@@ -35,20 +38,21 @@ CURRENT_SQL = """
     SELECT a.id, a.hospital_id, a.product_id, a.unit_price
     FROM negotiation_agreement a
     JOIN organisations_organisation h ON h.id = a.hospital_id
-    WHERE a.status = 'active' AND a.valid_from <= %(day)s AND a.valid_until >= %(day)s AND h.ownership = 'public'
+    WHERE a.status = %(active)s AND a.valid_from <= %(day)s AND a.valid_until >= %(day)s AND h.ownership = %(public)s
 """
 
 # Each product with agreements in force: their unit prices sorted (``peer_percentile`` reads the peers'
 # from them) and the lowest unit price in the national feed outside this province. One row per
 # product, joined to its agreements once.
-PRODUCTS_SQL = """
-    SELECT s.*, (SELECT round(min(n.price) / p.pack_quantity, 4)
-                 FROM catalogue_product p
-                 JOIN catalogue_nationalprice n ON n.product_code = p.code AND n.province <> %(home)s
-                 WHERE p.id = s.product_id GROUP BY p.pack_quantity) AS national_lowest
+PRODUCTS_SQL = (
+    """
+    SELECT s.*, (SELECT round("""
+    + national_lowest_price_sql("p.code", "%(home)s")
+    + """ / p.pack_quantity, 4) FROM catalogue_product p WHERE p.id = s.product_id) AS national_lowest
     FROM (SELECT product_id, array_agg(unit_price::float8 ORDER BY unit_price) AS prices{columns}
           FROM current GROUP BY product_id) s
 """
+)
 
 
 def _zoned(agreements: str) -> str:
@@ -62,11 +66,11 @@ def _zoned(agreements: str) -> str:
     ),
     zoned AS (
         SELECT f.*,
-               CASE WHEN f.peer_count < %(min_peers)s THEN 'unzoned'
-                    WHEN f.unit_price > f.peer_red_line OR f.unit_price > f.national_lowest THEN 'red'
-                    WHEN f.unit_price > f.peer_yellow_line THEN 'yellow'
-                    WHEN f.unit_price > f.peer_lowest THEN 'blue'
-                    ELSE 'none' END AS zone
+               CASE WHEN f.peer_count < %(min_peers)s THEN %(zone_unzoned)s
+                    WHEN f.unit_price > f.peer_red_line OR f.unit_price > f.national_lowest THEN %(zone_red)s
+                    WHEN f.unit_price > f.peer_yellow_line THEN %(zone_yellow)s
+                    WHEN f.unit_price > f.peer_lowest THEN %(zone_blue)s
+                    ELSE %(zone_none)s END AS zone
         FROM (
             SELECT r.id AS agreement_id, r.hospital_id, r.product_id, r.unit_price,
                    cardinality(s.prices) - 1 AS peer_count,
@@ -172,8 +176,9 @@ ZONE_STATEMENT = f"""
 # Each hospital's counts of the night, from the zoning as written; a row only where they differ.
 DAYS_STATEMENT = f"""
     INSERT INTO negotiation_hospitalzoneday AS d (hospital_id, day, agreements, red, yellow, blue)
-    SELECT hospital_id, %(day)s, count(*) FILTER (WHERE zone <> 'unzoned'), count(*) FILTER (WHERE zone = 'red'),
-           count(*) FILTER (WHERE zone = 'yellow'), count(*) FILTER (WHERE zone = 'blue')
+    SELECT hospital_id, %(day)s, count(*) FILTER (WHERE zone <> %(zone_unzoned)s),
+           count(*) FILTER (WHERE zone = %(zone_red)s), count(*) FILTER (WHERE zone = %(zone_yellow)s),
+           count(*) FILTER (WHERE zone = %(zone_blue)s)
     FROM {ZONING_TABLE} GROUP BY hospital_id
     ON CONFLICT (hospital_id, day) DO UPDATE SET
         agreements = EXCLUDED.agreements, red = EXCLUDED.red, yellow = EXCLUDED.yellow, blue = EXCLUDED.blue
@@ -189,6 +194,9 @@ def zoning_params(day) -> dict:
         "yellow": policy("ZONE_YELLOW_PERCENTILE"),
         "red": policy("ZONE_RED_PERCENTILE"),
         "min_peers": policy("ZONE_MIN_PEERS"),
+        "active": AgreementStatus.ACTIVE,
+        "public": HospitalOwnership.PUBLIC,
+        **{f"zone_{zone}": zone.value for zone in Zone},
     }
 
 

@@ -9,10 +9,13 @@ from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Round
 from django.utils import timezone
 
+from listings.price_source import ListingPriceSource
+from negotiation import rules
 from negotiation.choices import AgreementStatus, ThreadStatus, Zone
 from negotiation.models import Agreement, AgreementZoning, HospitalZoneDay, Negotiation
 from procurement.core.policy import policy
 from procurement.core.scoping import scope_q, visible_to
+from procurement.orders.choices import LineStatus
 from procurement.organisations.models import Organisation, User
 
 ZONE_COUNTS = {
@@ -173,11 +176,11 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
         # Long-term non-negotiation: bought negotiable products at the listing price in the window, and asked
         # for no negotiated price in it.
         cursor.execute(
-            """SELECT l.hospital_id, count(DISTINCT l.product_id), sum(l.amount)
+            f"""SELECT l.hospital_id, count(DISTINCT l.product_id), sum(l.amount)
                FROM orders_orderline l
                JOIN catalogue_product p ON p.id = l.product_id
-               WHERE l.price_source = 'listing' AND l.created_at >= %(since)s AND l.status <> 'cancelled'
-                 AND NOT (p.is_national_negotiated OR p.is_designated_production OR p.is_provincial_reserve)
+               WHERE l.price_source = %(listing)s AND l.created_at >= %(since)s AND l.status <> %(cancelled)s
+                 AND NOT ({rules.not_negotiable_sql("p", "%(today)s::date")})
                  AND (%(all)s OR l.hospital_id = ANY(%(hospitals)s))
                  AND NOT EXISTS (SELECT 1 FROM negotiation_negotiation n
                                  WHERE n.created_at >= %(since)s
@@ -185,7 +188,14 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
                                         SELECT 1 FROM organisations_hospitalgroupmembership m
                                         WHERE m.group_id = n.group_id AND m.hospital_id = l.hospital_id)))
                GROUP BY l.hospital_id""",
-            {"since": since, "all": hospitals is None, "hospitals": hospitals or []},
+            {
+                "since": since,
+                "today": today,
+                "all": hospitals is None,
+                "hospitals": hospitals or [],
+                "listing": ListingPriceSource.kind,
+                "cancelled": LineStatus.CANCELLED,
+            },
         )
         for hospital_id, products, amount in cursor.fetchall():
             found.append(
@@ -198,12 +208,18 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
             )
         # Red share above the threshold, on the current zoning.
         cursor.execute(
-            """SELECT hospital_id, count(*) FILTER (WHERE zone = 'red'), count(*) FILTER (WHERE zone <> 'unzoned')
+            """SELECT hospital_id, count(*) FILTER (WHERE zone = %(red)s), count(*) FILTER (WHERE zone <> %(unzoned)s)
                FROM negotiation_agreementzoning WHERE (%(all)s OR hospital_id = ANY(%(hospitals)s))
                GROUP BY hospital_id
-               HAVING count(*) FILTER (WHERE zone = 'red')
-                      > %(share)s * count(*) FILTER (WHERE zone <> 'unzoned')""",
-            {"all": hospitals is None, "hospitals": hospitals or [], "share": policy("RED_SHARE_FLAG")},
+               HAVING count(*) FILTER (WHERE zone = %(red)s)
+                      > %(share)s * count(*) FILTER (WHERE zone <> %(unzoned)s)""",
+            {
+                "all": hospitals is None,
+                "hospitals": hospitals or [],
+                "share": policy("RED_SHARE_FLAG"),
+                "red": Zone.RED,
+                "unzoned": Zone.UNZONED,
+            },
         )
         for hospital_id, red, zoned in cursor.fetchall():
             found.append(("red_share", hospital_id, "", {"red": red, "zoned": zoned, "share": red / zoned}))
@@ -212,13 +228,13 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
         cursor.execute(
             """WITH recent AS (
                    SELECT hospital_id, product_id, sum(quantity) AS packs FROM orders_orderline
-                   WHERE created_at >= %(today)s::date - 30 AND status <> 'cancelled'
+                   WHERE created_at >= %(today)s::date - 30 AND status <> %(cancelled)s
                      AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
                    GROUP BY hospital_id, product_id),
                before AS (
                    SELECT hospital_id, product_id, sum(quantity)::numeric / %(months)s AS monthly FROM orders_orderline
                    WHERE created_at >= %(today)s::date - 30 - 30 * %(months)s AND created_at < %(today)s::date - 30
-                     AND status <> 'cancelled' AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
+                     AND status <> %(cancelled)s AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
                    GROUP BY hospital_id, product_id)
                SELECT r.hospital_id, r.product_id, p.generic_name, r.packs, round(b.monthly, 1)
                FROM recent r JOIN before b USING (hospital_id, product_id)
@@ -231,6 +247,7 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
                 "hospitals": hospitals or [],
                 "months": months,
                 "factor": policy("ABNORMAL_PURCHASE_FACTOR"),
+                "cancelled": LineStatus.CANCELLED,
             },
         )
         for hospital_id, _product_id, name, packs, monthly in cursor.fetchall():

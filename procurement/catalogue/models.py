@@ -36,6 +36,18 @@ def pinyin_initials(*names: str) -> str:
     )
 
 
+# DOMAIN §3 R-LIST-3 / R-LIST-7: the products whose price is set nationally (a national negotiated
+# drug's payment standard, a designated-production drug's uniform price, a reserve drug's supply
+# price). No provincial price follows another province below it (R-LIST-10) and no hospital
+# negotiates it (R-NEG-1). One definition, in Python and SQL.
+PRICE_FIXED_NATIONALLY = ("is_national_negotiated", "is_designated_production", "is_provincial_reserve")
+
+
+def price_fixed_nationally_sql(product: str) -> str:
+    """SQL: whether the product row ``product`` (an alias of catalogue_product) has a nationally fixed price."""
+    return "(" + " OR ".join(f"{product}.{flag}" for flag in PRICE_FIXED_NATIONALLY) + ")"
+
+
 @tracked(exclude=["search_text"])
 class Product(models.Model):
     """品规: one product (generic name × form × specification × pack × manufacturer).
@@ -174,6 +186,10 @@ class Product(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_search_initials()
         super().save(*args, **kwargs)
+
+    @property
+    def price_fixed_nationally(self) -> bool:
+        return any(getattr(self, flag) for flag in PRICE_FIXED_NATIONALLY)
 
     def refresh_search_initials(self) -> None:
         """The derived pinyin key; call before ``bulk_create``, which bypasses ``save()``."""

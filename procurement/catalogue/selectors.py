@@ -28,12 +28,18 @@ class NationalLowest:
         return PROVINCES.get(self.province, self.province)
 
 
-_LOWEST_SQL = """
-    SELECT DISTINCT ON (product_code) product_code, price, province, effective_date
-    FROM catalogue_nationalprice
-    WHERE product_code = ANY(%s) AND province <> %s
-    ORDER BY product_code, price, effective_date, province
-"""
+def national_lowest_row_sql(code: str, home: str) -> str:
+    """SQL (for a LATERAL join): DOMAIN §2's national lowest of the product code ``code`` — the row of
+    the lowest current price among the provinces other than ``home`` (a placeholder), ties to the
+    earliest effective date: ``(price, province, effective_date)``, no row when there is none."""
+    return f"""SELECT n.price, n.province, n.effective_date FROM {NationalPrice._meta.db_table} n
+               WHERE n.product_code = {code} AND n.province <> {home}
+               ORDER BY n.price, n.effective_date, n.province LIMIT 1"""
+
+
+def national_lowest_price_sql(code: str, home: str) -> str:
+    """SQL (a scalar): the national lowest price of the product code ``code``, or NULL."""
+    return f"(SELECT min(n.price) FROM {NationalPrice._meta.db_table} n WHERE n.product_code = {code} AND n.province <> {home})"
 
 
 def national_lowest_map(codes: Iterable[str]) -> dict[str, NationalLowest]:
@@ -45,7 +51,11 @@ def national_lowest_map(codes: Iterable[str]) -> dict[str, NationalLowest]:
     if not codes:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(_LOWEST_SQL, [codes, settings.HOME_PROVINCE])
+        cursor.execute(
+            f"""SELECT c.code, lowest.* FROM unnest(%(codes)s::text[]) AS c(code)
+                CROSS JOIN LATERAL ({national_lowest_row_sql("c.code", "%(home)s")}) lowest""",
+            {"codes": codes, "home": settings.HOME_PROVINCE},
+        )
         return {row[0]: NationalLowest(*row) for row in cursor.fetchall()}
 
 

@@ -174,8 +174,9 @@ def public_batches(text: str = "") -> QuerySet[Shipment]:
     return batches.order_by("-shipped_at", "-id")
 
 
-def lowest_bought_prices_sql(*, since_months: int) -> tuple[str, list]:
-    """SQL of ``(product_id, price)``: the lowest pack price each product was bought at in the province.
+def lowest_bought_prices_sql(*, since_months: int) -> tuple[str, dict]:
+    """SQL of ``(product_id, price)``: the lowest pack price each product was bought at in the province,
+    with its named parameters (prefixed ``bought_``, to compose with the caller's own).
 
     A purchase is an order line of which the hospital accepted at least part of a batch within the
     last ``since_months`` months (accepted means bought: a line submitted, declined or cancelled was
@@ -185,7 +186,7 @@ def lowest_bought_prices_sql(*, since_months: int) -> tuple[str, list]:
         """SELECT l.product_id, min(l.price) AS price FROM orders_orderline l
            WHERE EXISTS (SELECT 1 FROM orders_shipment s
                          WHERE s.line_id = l.id AND s.accepted_quantity > 0
-                           AND s.accepted_at >= now() - make_interval(months => %s))
+                           AND s.accepted_at >= now() - make_interval(months => %(bought_months)s))
            GROUP BY l.product_id""",
-        [since_months],
+        {"bought_months": since_months},
     )

@@ -359,7 +359,7 @@ def _insert_lines(order: Order, lines: list[OrderLine]) -> None:
                        quantity, price, price_source, price_reference, amount, status, shipped_quantity,
                        accepted_quantity, returned_quantity, reason, created_at, change_xid)
                    SELECT %s, %s, l.product_id, l.manufacturer_id, l.distributor_id, l.quantity, l.price, l.price_source,
-                          l.price_reference, l.amount, 'submitted', 0, 0, 0, '', now(), 0
+                          l.price_reference, l.amount, %s, 0, 0, 0, '', now(), 0
                    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::integer[], %s::numeric[], %s::text[],
                                %s::text[], %s::numeric[]) WITH ORDINALITY
                         AS l(product_id, manufacturer_id, distributor_id, quantity, price, price_source, price_reference,
@@ -373,7 +373,7 @@ def _insert_lines(order: Order, lines: list[OrderLine]) -> None:
                )
                SELECT (SELECT array_agg(id ORDER BY id) FROM inserted), (SELECT total FROM totalled),
                       (SELECT created_at FROM totalled), (SELECT min(created_at) FROM inserted)""",
-            [order.pk, order.hospital_id, *arrays, order.pk],
+            [order.pk, order.hospital_id, LineStatus.SUBMITTED, *arrays, order.pk],
         )
         ids, total, order_created, line_created = cursor.fetchone()
     for line, line_id in zip(lines, ids, strict=True):

@@ -41,22 +41,43 @@ def test_every_excluded_category_is_refused(buyer, product, attribute, code):
 
 
 def test_a_vbp_winner_is_refused_through_the_channel_check(buyer, product):
-    """The VBP channel registers its winners' check; a winner is bought at its price, not negotiated."""
+    """The VBP channel registers its winners' check; a winner is bought at its price, not negotiated —
+    for one request, and in the set-based SQL the supervision flags compose (R-NEG-1, R-NEG-7)."""
+    from django.db import connection
+
     winners = {product.pk}
     rules.register_exclusion(
         "vbp_winner",
-        lambda p, on: (
-            rules.Exclusion("vbp_winner", "“%(product)s” won a VBP round (R-NEG-1).") if p.pk in winners else None
+        rules.ExclusionCheck(
+            reason=lambda p, on: (
+                rules.Exclusion("vbp_winner", "“%(product)s” won a VBP round (R-NEG-1).") if p.pk in winners else None
+            ),
+            # as the VBP channel would: a condition on its own tables, for the product row and the day
+            sql=lambda alias, day: f"{alias}.id IN ({', '.join(map(str, winners))})" if winners else "false",
         ),
     )
+
+    def excluded_in_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {rules.not_negotiable_sql('p', '%(day)s')} FROM catalogue_product p WHERE p.id = %(id)s",
+                {"day": "2026-12-01", "id": product.pk},
+            )
+            return cursor.fetchone()[0]
+
     try:
+        assert excluded_in_sql() is True
         with pytest.raises(DomainError) as error:
             ask(buyer, product)
         assert error.value.problems[0].code == "vbp_winner"
         winners.clear()
+        assert excluded_in_sql() is False
         assert ask(buyer, product).status == ThreadStatus.OPEN
     finally:
-        rules._registered.pop("vbp_winner")
+        rules.unregister_exclusion("vbp_winner")
+    assert rules.not_negotiable_sql("p", "%(day)s") == (
+        "(p.is_national_negotiated OR p.is_designated_production OR p.is_provincial_reserve)"
+    )
 
 
 def test_a_request_is_below_the_listing_price(buyer, product):
