@@ -48,6 +48,7 @@ from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest, national_lowest_price_sql
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied
+from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import bar_on, delisting_on
 from procurement.organisations.choices import ExpertSpeciality, OrganisationKind, Role
@@ -475,13 +476,6 @@ def withdrawal_request_decide(*, actor: User, request_id: int, approve: bool, re
 
 # -- new drugs: expert panel and negotiation (R-LIST-6) -------------------------------------------
 
-DEFAULT_PANEL = {
-    ExpertSpeciality.MEDICAL_INSURANCE: 1,
-    ExpertSpeciality.CLINICAL: 2,
-    ExpertSpeciality.PHARMACY: 1,
-    ExpertSpeciality.MANAGEMENT: 1,
-}
-
 
 @dataclass(frozen=True)
 class DrawResult:
@@ -492,7 +486,7 @@ class DrawResult:
 def expert_panel_draw(*, actor: User, declaration_id: int, sizes: dict[str, int] | None = None) -> DrawResult:
     """R-LIST-6: draw experts at random, by speciality, excluding everyone tied to the manufacturer."""
     _require(can_review(actor), _("Only the provincial bureau draws expert panels."))
-    sizes = sizes or DEFAULT_PANEL
+    sizes = sizes or policy("EXPERT_PANEL_SIZES")
     with transaction.atomic(), audit_reason(_("Expert panel drawn")):
         declaration = _lock_declaration(actor, declaration_id, for_write=False)
         if declaration.category != ListingCategory.NEWLY_REGISTERED:

@@ -28,8 +28,6 @@ from procurement.credit.selectors import bar_on, delisting_on
 from procurement.organisations.choices import OrganisationKind, Role
 from procurement.organisations.models import HospitalGroup, User
 
-MAX_VALID_MONTHS = 24
-
 
 def can_negotiate_for_hospital(user: User) -> bool:
     """A hospital's buyer (or administrator) negotiates for it."""
@@ -135,9 +133,10 @@ def negotiation_request(*, actor: User, request: Request) -> Negotiation:
         )
     if not isinstance(request.volume, int) or request.volume <= 0:
         raise DomainError(_("The volume is a whole number of packs above zero."), code="invalid", field="volume")
-    if not 1 <= request.valid_months <= MAX_VALID_MONTHS:
+    longest = policy("AGREEMENT_MAX_MONTHS")
+    if not 1 <= request.valid_months <= longest:
         raise DomainError(
-            _("An agreement is valid for 1 to %(n)d months.") % {"n": MAX_VALID_MONTHS},
+            _("An agreement is valid for 1 to %(n)d months.") % {"n": longest},
             code="invalid",
             field="valid_months",
         )

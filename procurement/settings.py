@@ -4,12 +4,11 @@ Everything that differs between machines comes from the environment (twelve-fact
 are the safe production ones: ``DEBUG`` off, secure cookies, HTTPS redirects, no default secret.
 ``DEBUG=true`` (the demo and the tests set it) relaxes only what a developer machine needs.
 
-Policy values that DOMAIN.md marks "our choice" live in ``PROCUREMENT_POLICY`` below, each one
-overridable by an environment variable ``POLICY_<NAME>``; read them through
-``procurement.core.policy.policy``.
+Policy values that DOMAIN.md marks "our choice" are not settings: each app declares them
+(``procurement.core.policy``) and the platform administrator edits them in the back office; an
+environment variable ``POLICY_<NAME>`` gives one its first default.
 """
 
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -284,43 +283,5 @@ LOGGING = {
 # The province this platform serves: its own rows in the national feed are not "another
 # province" (DOMAIN.md §2, national lowest). GB/T 2260 two-digit code; 64 = 宁夏回族自治区.
 HOME_PROVINCE = env.str("HOME_PROVINCE", default="64")
-
-# Policy values DOMAIN.md marks "our choice" (or that a deployment chooses). Each can be overridden
-# with an environment variable POLICY_<NAME>; code reads them through procurement.core.policy.
-PROCUREMENT_POLICY = {
-    # DOMAIN §2: doubling the content multiplies the price by this factor (差比价).
-    "PRICE_RATIO_DOUBLING_FACTOR": Decimal("1.7"),
-    # R-LIST-10: working days a manufacturer has to follow a lower national price.
-    "LINKAGE_WORKING_DAYS": 20,
-    # R-LIST-12: months without a sale before purchasing is closed.
-    "NO_SALE_CLOSE_MONTHS": 12,
-    # R-LIST-14 / R-SUP-3: years a bad-record company is barred.
-    "BAD_RECORD_BAR_YEARS": 2,
-    # R-NEG-4: counter-offer rounds in one negotiation.
-    "NEGOTIATION_MAX_ROUNDS": 3,
-    # R-NEG-6: red / yellow / blue thresholds (peer percentiles) and the minimum peer count.
-    "ZONE_RED_PERCENTILE": Decimal("0.75"),
-    "ZONE_YELLOW_PERCENTILE": Decimal("0.5"),
-    "ZONE_MIN_PEERS": 3,
-    # R-NEG-7: supervision flags.
-    "NON_NEGOTIATION_DAYS": 180,
-    "RED_SHARE_FLAG": Decimal("0.30"),
-    # R-NEG-7 / R-SUP-4 (our choice): a hospital's purchases of a product in the last 30 days above this many
-    # times its monthly average over the months before are abnormal.
-    "ABNORMAL_PURCHASE_FACTOR": Decimal("3"),
-    "ABNORMAL_PURCHASE_BASE_MONTHS": 6,
-    # R-FIL-4: days a confirmed filing may go without a purchase.
-    "FILING_PURCHASE_DAYS": 60,
-    # R-SET-1: days to pay for military and private institutions.
-    "PRIVATE_PAYMENT_DAYS": 30,
-    # R-SET-3: prepayment policy, "national" or "ningxia".
-    "PREPAYMENT_POLICY": "national",
-    "NATIONAL_PREPAYMENT_SHARE": Decimal("0.30"),
-    # R-VBP-11: days of demand under which a winner's stock raises a shortage warning.
-    "SHORTAGE_STOCK_DAYS": 30,
-}
-for _name, _default in PROCUREMENT_POLICY.items():
-    _cast = {Decimal: Decimal, int: int, str: str}[type(_default)]
-    PROCUREMENT_POLICY[_name] = _cast(env.str(f"POLICY_{_name}", default=str(_default)))
 
 PLATFORM_NAME = _("Provincial Drug Sunshine Procurement and Supervision Platform")

@@ -112,6 +112,19 @@ def world(db, statutory_calendar) -> World:
 
 
 @pytest.fixture
+def set_policy(db):
+    """``set_policy(name, value)``: put a policy value in force, as the administrator would."""
+    from procurement.core.models import PolicyValue
+    from procurement.core.policy import definition_of
+
+    def put(name: str, value):
+        definition = definition_of(name)
+        PolicyValue.objects.update_or_create(name=name, defaults={"value": definition.to_json(definition.parse(value))})
+
+    return put
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

@@ -9,10 +9,17 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+        from django.utils.module_loading import autodiscover_modules
 
         from procurement.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from procurement.core.policy import write_first_defaults
 
         connection_created.connect(set_trigger_session_defaults, dispatch_uid="procurement.trigger_defaults")
+        # Each app declares the policy values its rules use in its policies.py; after migrate, those
+        # without a value in force get their first default.
+        autodiscover_modules("policies")
+        post_migrate.connect(write_first_defaults, sender=self, dispatch_uid="procurement.policy_defaults")
 
 
 def set_trigger_session_defaults(sender, connection, **kwargs):

@@ -1,8 +1,10 @@
-"""Records of the platform's own work: nightly job runs."""
+"""Records of the platform's own work (nightly job runs) and the policy values in force."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.audit import tracked
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 
 
@@ -39,3 +41,36 @@ class JobRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+@tracked()
+class PolicyValue(models.Model):
+    """A policy value in force (DOMAIN.md "our choice"), as the platform administrator set it.
+
+    What each value means, its rule and its first default are declared by the app that uses it
+    (``procurement.core.policy.register_policy``); this row holds the value in force, so that a change
+    takes effect at once in every process and is recorded by the audit trail with who and why.
+    """
+
+    name = models.CharField(_("name"), max_length=60, primary_key=True)
+    value = models.JSONField(_("value"))
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_rule = ScopeRule(region=None)  # the province's bureau reads them; nobody else needs to
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy value")
+        verbose_name_plural = _("policy values")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

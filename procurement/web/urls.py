@@ -4,5 +4,6 @@ from procurement.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("policies/", views.policies, name="policies"),
     path("audit/", views.AuditListView.as_view(), name="audit-list"),
 ]

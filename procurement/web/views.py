@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import ListView
@@ -77,3 +78,14 @@ class AuditListView(LoginRequiredMixin, ListView):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         return context
+
+
+@login_required
+def policies(request):
+    """The policy values in force, for bureau staff to read (the platform administrator changes them)."""
+    from procurement.core.policy import can_set_policies, policies_in_force
+
+    user = request.user
+    if not (user.is_superuser or user.kind == "bureau"):
+        raise DjangoPermissionDenied
+    return render(request, "web/policies.html", {"policies": policies_in_force(), "can_change": can_set_policies(user)})

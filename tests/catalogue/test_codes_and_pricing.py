@@ -106,6 +106,7 @@ class TestSpecification:
         assert parse_specification("10%") is None
 
 
+@pytest.mark.django_db  # the factor is a policy value in force (a row)
 class TestPriceRatio:
     """DOMAIN §2: doubling the content multiplies the price by 1.7 (the default setting)."""
 
@@ -127,8 +128,8 @@ class TestPriceRatio:
         )
         assert price == Decimal("2.8900")
 
-    def test_the_factor_is_a_setting(self, settings):
-        settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "PRICE_RATIO_DOUBLING_FACTOR": Decimal("1.5")}
+    def test_the_factor_is_a_setting(self, set_policy):
+        set_policy("PRICE_RATIO_DOUBLING_FACTOR", Decimal("1.5"))
         price = price_ratio_convert(
             Decimal("2"), from_content=Content(Decimal(10), "mg"), to_content=Content(Decimal(20), "mg")
         )

@@ -132,8 +132,8 @@ def test_when_the_lower_price_goes_away_the_notice_is_resolved_and_a_suspension_
     assert PriceLinkageNotice.objects.get().status == NoticeStatus.RESOLVED
 
 
-def test_the_working_day_count_is_a_setting(listing, feed, settings):
-    settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "LINKAGE_WORKING_DAYS": 10}
+def test_the_working_day_count_is_a_setting(listing, feed, set_policy):
+    set_policy("LINKAGE_WORKING_DAYS", 10)
     feed(listing.product.code, "11", "9.00", date(2026, 9, 18))
     run(date(2026, 9, 21))
     # 9-20 (make-up Sunday), 9-21…24, 9-28…30, 10-8, 10-9: the tenth working day.

@@ -237,8 +237,8 @@ class TestBadRecord:
         listing.refresh_from_db()
         assert listing.status == ListingStatus.LISTED
 
-    def test_the_bar_period_is_a_setting(self, world, settings):
-        settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "BAD_RECORD_BAR_YEARS": 3}
+    def test_the_bar_period_is_a_setting(self, world, set_policy):
+        set_policy("BAD_RECORD_BAR_YEARS", 3)
         record = credit_services.bad_record_add(
             actor=world.user("platform_admin"),
             organisation=world.manufacturer,

@@ -92,8 +92,8 @@ def test_a_request_is_below_the_listing_price(buyer, product):
         assert (error.value.problems[0].code, error.value.problems[0].field) == (code, "price")
 
 
-def test_counter_offers_alternate_up_to_the_round_limit(world, buyer, clerk, product, settings):
-    settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "NEGOTIATION_MAX_ROUNDS": 3}
+def test_counter_offers_alternate_up_to_the_round_limit(world, buyer, clerk, product, set_policy):
+    set_policy("NEGOTIATION_MAX_ROUNDS", 3)
     thread = ask(buyer, product, "24.00")
     with pytest.raises(Conflict):  # the manufacturer answers first
         services.offer_counter(actor=buyer, negotiation_id=thread.pk, price="23.00")

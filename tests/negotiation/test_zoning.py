@@ -183,8 +183,8 @@ def test_a_lower_national_price_rezones_its_product(two_products, feed):
     assert zoning(agreements[first][2]).zone == "red"
 
 
-def test_new_thresholds_rezone_every_product(two_products, settings):
-    settings.PROCUREMENT_POLICY = {**settings.PROCUREMENT_POLICY, "ZONE_MIN_PEERS": 4}
+def test_new_thresholds_rezone_every_product(two_products, set_policy):
+    set_policy("ZONE_MIN_PEERS", 4)
     assert zone_agreements()["changed"] == 8
     assert set(AgreementZoning.objects.values_list("zone", flat=True)) == {"unzoned"}  # three peers each
 
