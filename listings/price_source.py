@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from listings.choices import ListingStatus, SuspensionCause
 from listings.models import Listing
 from procurement.catalogue.models import Product
-from procurement.core import prepared
+from procurement.core import internals
 from procurement.orders.pricing import Quote, Refusal, register_price_source
 from procurement.organisations.models import Organisation
 
@@ -48,7 +48,7 @@ class ListingPriceSource:
         # receives). Prepared with one plan for any array: the lateral lookup keeps it an index probe
         # per product, whatever the size of the table. A barred company or a delisted product is
         # refused by the core's credit check (procurement.credit.price_source), for every source.
-        rows = prepared.fetch_all(
+        rows = internals.fetch_all(
             """SELECT p.id, l.id, l.price, l.status, l.suspension_cause
                    FROM unnest(%s::bigint[]) AS p(id)
                    LEFT JOIN LATERAL (SELECT * FROM listings_listing l WHERE l.product_id = p.id LIMIT 1) l ON true""",

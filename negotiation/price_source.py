@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from negotiation.choices import AgreementStatus
 from negotiation.models import Agreement
 from procurement.catalogue.models import Product
-from procurement.core import prepared
+from procurement.core import internals
 from procurement.orders.pricing import Quote, register_price_source
 from procurement.organisations.models import Organisation
 
@@ -27,7 +27,7 @@ class AgreementPriceSource:
     def consider(self, hospital: Organisation, products: list[Product], on: date):
         # The hospital's agreement in force for each product (a group's agreement is the member's own
         # row: R-NEG-3). Every order line runs this, hence a prepared statement.
-        rows = prepared.fetch_all(
+        rows = internals.fetch_all(
             """SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
                WHERE a.hospital_id = %s AND a.product_id = ANY(%s::bigint[]) AND a.status = %s
                  AND a.valid_from <= %s::date AND a.valid_until >= %s::date""",

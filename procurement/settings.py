@@ -119,7 +119,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Django binds parameters on the client, which never prepares; the few hot reads of every HIS request
-# ask for preparation explicitly (procurement.core.prepared), which psycopg only does with a threshold.
+# ask for preparation explicitly (procurement.core.internals), which psycopg only does with a threshold.
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

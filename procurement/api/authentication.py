@@ -8,12 +8,11 @@ import functools
 import hmac
 
 import pghistory
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from procurement.core import prepared
+from procurement.core.internals import fetch_one, instance_from_row, relate
 from procurement.organisations.models import ApiToken, Organisation, Region, User, hash_token
 from procurement.organisations.tokens import split_key
 
@@ -40,20 +39,20 @@ def _token_query() -> str:
 
 
 def token_by_prefix(prefix: str) -> ApiToken | None:
-    row = prepared.fetch_one(_token_query(), [prefix])
+    row = fetch_one(_token_query(), [prefix])
     if row is None:
         return None
     instances, offset = [], 0
     for model in (ApiToken, User, Organisation, Region):
         fields = [field.attname for field in model._meta.concrete_fields]
-        instances.append(model.from_db(connection.alias, fields, row[offset : offset + len(fields)]))
+        instances.append(instance_from_row(model, fields, row[offset : offset + len(fields)]))
         offset += len(fields)
     token, user, hospital, region = instances
-    hospital._state.fields_cache["region"] = region
+    relate(hospital, "region", region)
     if user.organisation_id == hospital.pk:
-        user._state.fields_cache["organisation"] = hospital
-    token._state.fields_cache["user"] = user
-    token._state.fields_cache["hospital"] = hospital
+        relate(user, "organisation", hospital)
+    relate(token, "user", user)
+    relate(token, "hospital", hospital)
     return token
 
 

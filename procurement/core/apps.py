@@ -31,7 +31,7 @@ def set_trigger_session_defaults(sender, connection, **kwargs):
     slower (measured in bench/price_linkage.py: 0.24 s against 0.07 s for 3,000 updates).
     pgtrigger.ignore() still works: it sets the list locally to a transaction.
 
-    And plan the prepared hot reads once (procurement.core.prepared): left to choose, PostgreSQL
+    And plan the prepared hot reads once (procurement.core.internals): left to choose, PostgreSQL
     plans them anew for each array of codes, which is what preparing them was to avoid. Only those
     reads are prepared (Django's own queries never are), so nothing else is affected.
     """

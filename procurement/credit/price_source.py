@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from procurement.catalogue.models import Product
-from procurement.core import prepared
+from procurement.core import internals
 from procurement.credit.selectors import barred_until_sql, delisted_sql
 from procurement.orders.pricing import Refusal, register_price_source
 from procurement.organisations.models import Organisation
@@ -29,7 +29,7 @@ class CreditSanctions:
         return None
 
     def consider(self, hospital: Organisation, products: list[Product], on: date):
-        rows = prepared.fetch_all(
+        rows = internals.fetch_all(
             _SANCTIONS,
             {"on": on, "ids": [p.pk for p in products], "makers": [p.manufacturer_id for p in products]},
         )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search_or_near
-from procurement.core import prepared
+from procurement.core import internals
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import barred_until_sql
 from procurement.orders.models import AlliancePrice, OrderLine, Shipment
@@ -59,7 +59,7 @@ def region_codes(hospital: Organisation) -> list[str]:
 def designated_distributors(hospital: Organisation, product_ids, on: date | None = None) -> dict[int, set[int]]:
     """R-ORD-3: for each product, the distributors named for the hospital's region (or a region above
     it) that may deliver on ``on`` (a distributor on the bad-record list may not: R-LIST-14)."""
-    rows = prepared.fetch_all(
+    rows = internals.fetch_all(
         f"SELECT p.id, {DESIGNATED_SQL.format(product='p.id')} FROM unnest(%(ids)s::bigint[]) AS p(id)",
         {"ids": list(product_ids), "regions": region_codes(hospital), "on": on or timezone.localdate()},
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procurement.catalogue.models import Product
-from procurement.core import prepared
+from procurement.core import internals
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied, Problem
 from procurement.core.money import round_money
@@ -224,12 +224,12 @@ def order_products(hospital: Organisation, codes, on: date) -> tuple[dict[str, P
     each in the hospital's region with their bars on ``on`` (R-ORD-3, R-LIST-14): one statement, as
     every order line runs it."""
     columns = ", ".join(f"p.{field}" for field in PRODUCT_FIELDS)
-    rows = prepared.fetch_all(
+    rows = internals.fetch_all(
         f"SELECT {columns}, {DESIGNATED_SQL.format(product='p.id')} FROM catalogue_product p"
         " WHERE p.code = ANY(%(codes)s::text[])",
         {"codes": list(codes), "regions": region_codes(hospital), "on": on},
     )
-    products = {row[1]: Product.from_db(connection.alias, PRODUCT_FIELDS, row[:-2]) for row in rows}
+    products = {row[1]: internals.instance_from_row(Product, PRODUCT_FIELDS, row[:-2]) for row in rows}
     return products, {row[0]: split_designated(row[-2], row[-1]) for row in rows}
 
 
@@ -381,9 +381,7 @@ def _insert_lines(order: Order, lines: list[OrderLine]) -> None:
     order.total, order.created_at = total, order_created
     # What was just written is what a read would return: ``order.lines.all()`` answers from memory, as if
     # prefetched, so the caller can show the order without reading it back.
-    written = OrderLine.objects.filter(order_id=order.pk)
-    written._result_cache, written._prefetch_done = lines, True  # what prefetch_related("lines") would leave
-    order._prefetched_objects_cache = {"lines": written}
+    internals.set_prefetched(order, "lines", lines)
 
 
 # -- the line lifecycle (R-ORD-4) ----------------------------------------------------------------------
