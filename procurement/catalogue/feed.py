@@ -27,6 +27,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,6 +38,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from procurement.catalogue.codes import DRUG_CODE_PATTERN
+from procurement.core.bulk import indexes_built_after
 from procurement.core.money import PRICE_MAX_DIGITS, PRICE_PLACES
 from procurement.organisations.choices import PROVINCE_SHORT_NAMES, PROVINCES
 
@@ -62,6 +64,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 
 PRICE_LIMIT = 10 ** (PRICE_MAX_DIGITS - PRICE_PLACES)
 STAGE = "feed_stage"
+TABLE = "catalogue_nationalprice"
 _CHUNK = 1 << 20
 
 
@@ -260,24 +263,33 @@ def _load(cursor, positions: dict[str, int], batch_id: int, staged: int) -> Load
     provinces = sorted(set(spellings.values()))
     # Dates are read year first whatever the server's DateStyle ('2026/9/1' is 1 September).
     cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
-    cursor.execute("DELETE FROM catalogue_nationalprice WHERE province = ANY(%s)", [provinces])
-    replaced = cursor.rowcount
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
+    if cursor.fetchone()[0]:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE province = ANY(%s)", [provinces])
+        replaced, key_built_after = cursor.rowcount, nullcontext()
+    else:
+        # The first load: the rows go in first and the key is built from them after, as pg_restore
+        # does (1.8 million rows: 0.6 s to build against ≈ 1.7 s to insert one entry at a time). It
+        # holds the table against readers until the load commits: readers would find it empty anyway.
+        replaced, key_built_after = 0, indexes_built_after(cursor, TABLE)
     # A value the checks refuse becomes NULL, which the NOT NULL columns refuse; a duplicate breaks
     # the primary key: either way the statement fails and the savepoint rolls back.
     # Each price is parsed once: OFFSET 0 keeps the subquery whole, so its ``price`` is computed once
     # a row, not once for each mention (parsing numbers costs ≈ 0.1 µs a row).
     mapping = ", ".join(["(%s, %s)"] * len(spellings))
-    cursor.execute(
-        f"""INSERT INTO catalogue_nationalprice (product_code, province, price, effective_date, batch_id)
-        SELECT s.code, p.code, CASE WHEN scale(s.price) <= %s THEN s.price END,
-               CASE WHEN {_starts_with_digit("s.effective")} THEN s.effective::date END, %s
-        FROM (SELECT {f"btrim({code})" if code_needs_trim else code} AS code, {province} AS spelling,
-                     {price}::numeric AS price, {effective} AS effective
-              FROM {STAGE} s OFFSET 0) s
-        JOIN (VALUES {mapping}) p(spelling, code) ON p.spelling = s.spelling""",
-        [PRICE_PLACES, batch_id, *(value for pair in spellings.items() for value in pair)],
-    )
-    if cursor.rowcount != staged:
+    with key_built_after:
+        cursor.execute(
+            f"""INSERT INTO {TABLE} (product_code, province, price, effective_date, batch_id)
+            SELECT s.code, p.code, CASE WHEN scale(s.price) <= %s THEN s.price END,
+                   CASE WHEN {_starts_with_digit("s.effective")} THEN s.effective::date END, %s
+            FROM (SELECT {f"btrim({code})" if code_needs_trim else code} AS code, {province} AS spelling,
+                         {price}::numeric AS price, {effective} AS effective
+                  FROM {STAGE} s OFFSET 0) s
+            JOIN (VALUES {mapping}) p(spelling, code) ON p.spelling = s.spelling""",
+            [PRICE_PLACES, batch_id, *(value for pair in spellings.items() for value in pair)],
+        )
+        inserted = cursor.rowcount
+    if inserted != staged:
         return None
     return LoadResult(rows_total=staged, rows_replaced=replaced, provinces=provinces)
 
