@@ -8,18 +8,20 @@ lowest"). Provinces absent from the file keep their prices.
 
 Loading a file:
 
-1. streams it into a temporary staging table with ``COPY`` (CSV) or from openpyxl (Excel), every
-   row numbered as the user sees it in the file;
+1. streams it into a temporary staging table with ``COPY`` (CSV) or from openpyxl (Excel);
 2. checks the drug codes once per distinct code and the provinces once per distinct spelling;
 3. inside a savepoint, deletes the previous prices of the file's provinces and inserts every row
    in one ``INSERT … SELECT`` whose casts fail on any bad value (the primary key refuses a
-   duplicate);
+   duplicate); into an empty table (the first load) the key is built after the rows;
 4. if anything at all is wrong, rolls the savepoint back, leaving the feed as it was, and runs the
-   detailed checks, which name every bad cell: row, column, value and reason.
+   detailed checks, which name every bad cell: row, column, value and reason (a CSV file is staged
+   again for them, each row numbered as the user sees it in the file).
 
 The fast path avoids what costs most per row in PostgreSQL: regular expressions (run once per
-distinct code instead) and ``INSERT … ON CONFLICT`` (about 2.5 × a plain insert); see
-``bench/feed_import.py``. The checks that name every problem run only when a file is refused.
+distinct code instead), ``INSERT … ON CONFLICT`` (about 2.5 × a plain insert), numbering the rows
+(a sequence call each), copies and collation-aware comparisons in the checks of each value; see
+``bench/feed_import.py`` and ``bench/README.md``. The checks that name every problem run only when
+a file is refused.
 """
 
 import codecs
@@ -263,15 +265,17 @@ def _load(cursor, positions: dict[str, int], batch_id: int, staged: int) -> Load
     provinces = sorted(set(spellings.values()))
     # Dates are read year first whatever the server's DateStyle ('2026/9/1' is 1 September).
     cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
-    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
-    if cursor.fetchone()[0]:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE province = ANY(%s)", [provinces])
-        replaced, key_built_after = cursor.rowcount, nullcontext()
-    else:
-        # The first load: the rows go in first and the key is built from them after, as pg_restore
-        # does (1.8 million rows: 0.6 s to build against ≈ 1.7 s to insert one entry at a time). It
-        # holds the table against readers until the load commits: readers would find it empty anyway.
-        replaced, key_built_after = 0, indexes_built_after(cursor, TABLE)
+    cursor.execute(f"DELETE FROM {TABLE} WHERE province = ANY(%s)", [provinces])
+    replaced = cursor.rowcount
+    key_built_after = nullcontext()
+    if replaced == 0:
+        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE})")
+        if cursor.fetchone()[0]:
+            # The first load: the rows go in first and the key is built from them after, as pg_restore
+            # does (1.8 million rows: 0.6 s to build against ≈ 1.7 s to insert one entry at a time). It
+            # holds the table against readers until the load commits: they would find it empty anyway.
+            # A table with rows keeps its key, so that readers read the previous prices meanwhile.
+            key_built_after = indexes_built_after(cursor, TABLE)
     # A value the checks refuse becomes NULL, which the NOT NULL columns refuse; a duplicate breaks
     # the primary key: either way the statement fails and the savepoint rolls back.
     # Each price is parsed once: OFFSET 0 keeps the subquery whole, so its ``price`` is computed once
