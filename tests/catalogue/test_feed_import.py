@@ -233,3 +233,60 @@ def test_spaces_around_values_are_trimmed(world):
     batch = upload(world, (HEADER + f" {CODE_A} , 湖北 , 3.5 , 2026-10-01 \n").encode())
     assert batch.status == ImportStatus.SUCCEEDED
     assert prices() == {(CODE_A, "42"): (Decimal("3.5000"), date(2026, 10, 1))}
+
+
+def primary_key() -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'catalogue_nationalprice'::regclass AND contype = 'p'"
+        )
+        return cursor.fetchall()
+
+
+def key_drops(world, content: bytes) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert upload(world, content).status == ImportStatus.SUCCEEDED
+    return [query["sql"] for query in queries if "DROP CONSTRAINT" in query["sql"]]
+
+
+def test_only_a_first_load_builds_the_key_after_the_rows(world):
+    # given an empty feed
+    key = primary_key()
+    assert not NationalPrice.objects.exists()
+    # when a file is loaded into it, then the key is dropped for the load and built again after the rows
+    assert key_drops(world, (HEADER + f"{CODE_A},北京,12.35,2026-09-18\n{CODE_B},北京,3.10,2026-09-18\n").encode())
+    assert primary_key() == key == [(key[0][0], "PRIMARY KEY (product_code, province)")]
+    assert len(prices()) == 2
+    # when the next file comes (the table has rows: readers keep reading them), then the key stays in place
+    assert not key_drops(world, (HEADER + f"{CODE_A},上海,11.00,2026-09-18\n").encode())
+    assert len(prices()) == 3
+
+
+def test_a_duplicate_in_a_first_load_is_named_and_nothing_is_loaded(world):
+    # given an empty feed, when a file names one code and province twice (the key, built after the rows, refuses it)
+    key = primary_key()
+    content = (
+        HEADER + f"{CODE_A},北京,12.35,2026-09-18\n{CODE_B},上海,3.10,2026-09-18\n{CODE_A},北京市,12.00,2026-09-18\n"
+    )
+    batch = upload(world, content.encode())
+    # then the second row is named with the first, nothing is loaded and the key is as it was
+    assert batch.status == ImportStatus.FAILED
+    error = batch.errors.get()
+    assert (error.row, error.column, error.value) == (4, "医保药品代码", f"{CODE_A} / 北京市")
+    assert not NationalPrice.objects.exists()
+    assert primary_key() == key
+
+
+@pytest.mark.parametrize("value", ["today", " tomorrow", "epoch", "infinity", "-infinity", "２０２６-０９-１８"])
+def test_a_date_is_digits_not_a_word_the_database_would_read(world, value):
+    # given a date cell PostgreSQL alone would read ('today' is a date to it), when the file is loaded
+    batch = upload(world, (HEADER + f"{CODE_A},北京,12.35,{value}\n{CODE_B},北京,3.10, 2026-09-18\n").encode())
+    # then it is refused and that cell named; the date with a space before it is fine
+    assert batch.status == ImportStatus.FAILED
+    assert [(e.row, e.column, e.value) for e in batch.errors.all()] == [(2, "执行日期", value.strip())]
