@@ -115,6 +115,6 @@ class ProposalStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
 
 
-class NegotiationParty(models.TextChoices):
+class PanelParty(models.TextChoices):
     PANEL = "panel", _("Expert panel")
     MANUFACTURER = "manufacturer", _("Manufacturer")

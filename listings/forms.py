@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from listings.choices import ListingCategory, NegotiationParty, WithdrawalReason
+from listings.choices import ListingCategory, PanelParty, WithdrawalReason
 from procurement.catalogue.models import Product
 
 PRICE = {"max_digits": 14, "decimal_places": 4, "min_value": 0}
@@ -51,8 +51,8 @@ class WithdrawalForm(forms.Form):
     explanation = forms.CharField(label=_("explanation"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NegotiationRoundForm(forms.Form):
-    party = forms.ChoiceField(label=_("party"), choices=NegotiationParty.choices)
+class PanelRoundForm(forms.Form):
+    party = forms.ChoiceField(label=_("party"), choices=PanelParty.choices)
     price = forms.DecimalField(label=_("price offered"), **PRICE)
     note = forms.CharField(label=_("note"), required=False)
 

@@ -24,8 +24,8 @@ from listings.forms import (
     DeclarationForm,
     DocumentForm,
     ImportForm,
-    NegotiationRoundForm,
     OptionalReasonForm,
+    PanelRoundForm,
     ProposalAnswerForm,
     ReasonForm,
     WithdrawalForm,
@@ -177,7 +177,7 @@ def declaration_detail(request, pk):
             "reason_form": ReasonForm(),
             "approve_form": OptionalReasonForm(),
             "document_form": DocumentForm(),
-            "round_form": NegotiationRoundForm(),
+            "round_form": PanelRoundForm(),
             "agree_form": AgreeForm(),
             "listing": Listing.objects.filter(product=declaration.product).first(),
         },
@@ -284,13 +284,13 @@ def panel_action(request, pk, action):
             )
         else:
             panel = get_object_or_404(ExpertPanel, declaration=declaration)
-            form = (NegotiationRoundForm if action == "offer" else AgreeForm)(request.POST)
+            form = (PanelRoundForm if action == "offer" else AgreeForm)(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Check the price and the other fields."))
             elif action == "offer":
-                services.negotiation_round_record(actor=request.user, panel_id=panel.pk, **form.cleaned_data)
+                services.panel_round_record(actor=request.user, panel_id=panel.pk, **form.cleaned_data)
             else:
-                services.negotiation_agree(actor=request.user, panel_id=panel.pk, **form.cleaned_data)
+                services.panel_agree(actor=request.user, panel_id=panel.pk, **form.cleaned_data)
     except DomainError as error:
         _refusal(request, error)
     return redirect("listings:declaration-detail", pk=pk)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from listings import jobs, services
-from listings.choices import AdjustmentRoundStatus, ListingCategory, ListingStatus, NegotiationParty, ProposalStatus
+from listings.choices import AdjustmentRoundStatus, ListingCategory, ListingStatus, PanelParty, ProposalStatus
 from listings.models import AdjustmentProposal, Listing
 from procurement.core.errors import Conflict, DomainError
 from procurement.organisations.models import Expert
@@ -63,13 +63,13 @@ class TestNewDrug:
         with pytest.raises(Conflict):  # no panel, no agreement: no listing
             services.declaration_approve(actor=reviewer, declaration_id=new_drug.pk)
         panel = services.expert_panel_draw(actor=reviewer, declaration_id=new_drug.pk).panel
-        services.negotiation_round_record(
-            actor=reviewer, panel_id=panel.pk, party=NegotiationParty.MANUFACTURER, price=Decimal("120.00")
+        services.panel_round_record(
+            actor=reviewer, panel_id=panel.pk, party=PanelParty.MANUFACTURER, price=Decimal("120.00")
         )
-        services.negotiation_round_record(
-            actor=reviewer, panel_id=panel.pk, party=NegotiationParty.PANEL, price=Decimal("90.00"), note="参照同类药品"
+        services.panel_round_record(
+            actor=reviewer, panel_id=panel.pk, party=PanelParty.PANEL, price=Decimal("90.00"), note="参照同类药品"
         )
-        services.negotiation_agree(actor=reviewer, panel_id=panel.pk, price=Decimal("98.00"), minutes="双方同意98元")
+        services.panel_agree(actor=reviewer, panel_id=panel.pk, price=Decimal("98.00"), minutes="双方同意98元")
         listing = services.declaration_approve(actor=reviewer, declaration_id=new_drug.pk)
         assert (listing.price, listing.status) == (Decimal("98.00"), ListingStatus.LISTED)
         assert panel.rounds.count() == 2

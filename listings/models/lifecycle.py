@@ -1,0 +1,104 @@
+"""Listings (挂网产品) and every change of their status or price (DOMAIN.md §3)."""
+
+import pgtrigger
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from listings.choices import (
+    ListingCategory,
+    ListingStatus,
+    SuspensionCause,
+)
+from listings.models.declarations import Declaration
+from procurement.catalogue.models import Product
+from procurement.core.audit import tracked
+from procurement.core.changes import change_stamp_trigger, change_xid_field
+from procurement.core.money import PriceField
+from procurement.core.scoping import ScopedQuerySet, ScopeRule
+from procurement.organisations.models import Organisation, User
+
+
+@tracked()
+class Listing(models.Model):
+    """挂网产品: a product hospitals may buy, at its listing price (per pack).
+
+    The public sees every listing (信息公开); only its manufacturer (and the bureau) change it.
+    """
+
+    product = models.OneToOneField(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="listing")
+    manufacturer = models.ForeignKey(
+        Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="listings"
+    )
+    category = models.CharField(_("category"), max_length=30, choices=ListingCategory.choices)
+    price = PriceField(_("listing price"), help_text=_("Per pack, in yuan."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.LISTED, db_index=True
+    )
+    suspension_cause = models.CharField(
+        _("suspended because"), max_length=20, choices=SuspensionCause.choices, blank=True
+    )
+    declaration = models.ForeignKey(
+        Declaration, verbose_name=_("declaration"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    listed_at = models.DateTimeField(_("listed"))
+    price_since = models.DateField(_("price since"))
+    last_sale_at = models.DateTimeField(_("last sale"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    change_xid = change_xid_field()  # HIS clients pull price changes (R-ORD-5)
+
+    scope_rule = ScopeRule(public=True, manufacturer="manufacturer")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        ordering = ["product__generic_name", "product__code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="listing_price_positive"),
+            models.CheckConstraint(
+                condition=Q(status=ListingStatus.SUSPENDED) | Q(suspension_cause=""),
+                name="listing_cause_only_when_suspended",
+            ),
+        ]
+        triggers = [change_stamp_trigger()]
+
+    def __str__(self):
+        return f"{self.product} · {self.price}"
+
+    @property
+    def unit_price(self):
+        return self.product.unit_price(self.price)
+
+
+class ListingTransition(models.Model):
+    """One change of a listing's status or price: who (or which job), when, why (DOMAIN §3)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=10, choices=ListingStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=ListingStatus.choices)
+    price_before = PriceField(_("price before"), null=True, blank=True)
+    price_after = PriceField(_("price after"), null=True, blank=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("by (job)"), max_length=60, blank=True)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    scope_rule = ScopeRule(public=True, manufacturer="listing__manufacturer")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("listing transition")
+        verbose_name_plural = _("listing transitions")
+        ordering = ["-created_at", "-id"]
+        # A record of what happened: like the audit trail, never edited or deleted.
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"{self.listing_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def who(self) -> str:
+        return str(self.actor) if self.actor_id else self.actor_label
