@@ -23,14 +23,6 @@ def public_listings(text: str = "") -> QuerySet[Listing]:
     return listings
 
 
-def review_queue(user: User) -> QuerySet[Declaration]:
-    return (
-        visible_to(user, Declaration)
-        .filter(status=DeclarationStatus.SUBMITTED)
-        .select_related("product", "manufacturer", "submitted_by")
-    )
-
-
 @dataclass(frozen=True)
 class NoticeRow:
     notice: PriceLinkageNotice

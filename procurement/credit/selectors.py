@@ -53,15 +53,6 @@ def bar_on(organisation_id: int, day: date) -> BadRecord | None:
     return BadRecord.objects.filter(_in_force(day), organisation_id=organisation_id).order_by("-ends_on").first()
 
 
-def bars_on(organisation_ids, day: date) -> dict[int, date]:
-    """The companies among ``organisation_ids`` barred on ``day``, each with the last day of its bar."""
-    bars: dict[int, date] = {}
-    rows = BadRecord.objects.filter(_in_force(day), organisation_id__in=list(organisation_ids))
-    for organisation_id, ends_on in rows.values_list("organisation_id", "ends_on"):
-        bars[organisation_id] = max(ends_on, bars.get(organisation_id, ends_on))
-    return bars
-
-
 def delisting_on(product_id: int, day: date) -> ProductDelisting | None:
     """R-SUP-3: the delisting that takes the product off the platform on ``day``, if any."""
     return (

@@ -11,11 +11,10 @@ from django.utils import timezone
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search_or_near
 from procurement.core import internals
-from procurement.core.scoping import visible_to
 from procurement.credit.selectors import barred_until_sql
-from procurement.orders.models import AlliancePrice, OrderLine, Shipment
+from procurement.orders.models import AlliancePrice, Shipment
 from procurement.orders.pricing import Quote, Refusal, offered_products, resolve_prices
-from procurement.organisations.models import Organisation, User
+from procurement.organisations.models import Organisation
 
 # R-ORD-3 in one place: the active distributors named for a product (``{product}``) in the hospital's
 # region or a region above it (``%(regions)s``, the codes of the hospital's region path), each with the
@@ -121,14 +120,6 @@ def offers_for(hospital: Organisation, products, *, on: date) -> list[Offer]:
         )
         for product in products
     ]
-
-
-def lines_for(user: User) -> QuerySet[OrderLine]:
-    return visible_to(user, OrderLine).select_related("product", "distributor", "order", "hospital")
-
-
-def shipments_for(user: User) -> QuerySet[Shipment]:
-    return visible_to(user, Shipment).select_related("line__product", "distributor", "hospital")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from procurement.organisations.choices import (
     OrganisationKind,
     RegionLevel,
     Role,
-    roles_not_allowed,
 )
 from procurement.organisations.validators import validate_credit_code
 
@@ -68,9 +67,6 @@ class Region(models.Model):
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
         super().save(*args, **kwargs)
-
-    def contains(self, other: "Region") -> bool:
-        return other.path.startswith(self.path)
 
 
 def _itself(organisation):
@@ -142,11 +138,6 @@ class Organisation(models.Model):
     @property
     def is_provincial_bureau(self) -> bool:
         return self.kind == OrganisationKind.BUREAU and self.region.level == RegionLevel.PROVINCE
-
-    @property
-    def pays_within_days(self) -> bool:
-        """R-SET-1: military and private institutions pay within a number of days, not by month end."""
-        return self.ownership in (HospitalOwnership.MILITARY, HospitalOwnership.PRIVATE)
 
 
 def _member_of_group(organisation):
@@ -316,10 +307,6 @@ class User(AbstractUser):
     @property
     def is_provincial_bureau(self) -> bool:
         return self.organisation_id is not None and self.organisation.is_provincial_bureau
-
-    def invalid_roles(self) -> list[str]:
-        """Roles the user's organisation kind cannot grant."""
-        return [] if self.organisation_id is None else roles_not_allowed(self.organisation.kind, self.roles)
 
 
 def hash_token(key: str) -> str:
