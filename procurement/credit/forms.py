@@ -7,7 +7,7 @@ from procurement.credit.models import CreditEvent
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what an HTML date input reads
 
 
 def companies():

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from procurement.catalogue.pricing import Content, price_ratio_convert
 from procurement.core.models import PolicyValue
@@ -79,7 +80,11 @@ def test_only_the_platform_administrator_changes_them_and_only_bureau_staff_read
 def test_every_value_names_its_rule_and_says_what_it_means():
     for definition in registered_policies():
         assert definition.rule.startswith(("R-", "DOMAIN")), definition.name
-        assert len(str(definition.description)) > 20, definition.name
+        with translation.override("en"):
+            english = str(definition.description)
+        with translation.override("zh-hans"):
+            chinese = str(definition.description)
+        assert len(english.split()) >= 5 and chinese != english, definition.name  # said, in both languages
         assert PolicyValue.objects.filter(name=definition.name).exists(), "migrate writes the first defaults"
 
 
