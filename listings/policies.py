@@ -33,4 +33,5 @@ register_policy(
         ExpertSpeciality.MANAGEMENT: 1,
     },
     keys=tuple(ExpertSpeciality.values),
+    key_labels=tuple(ExpertSpeciality.choices),
 )

@@ -44,7 +44,7 @@ class PolicyValueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         definition = definition_of(self.instance.name)
-        self.fields["new_value"].initial = definition.show(definition.from_json(self.instance.value))
+        self.fields["new_value"].initial = definition.edit(definition.from_json(self.instance.value))
         self.fields["new_value"].help_text = f"{definition.rule} · {definition.description}"
 
     def clean_new_value(self):

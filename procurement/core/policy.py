@@ -39,6 +39,7 @@ class Policy:
     maximum: Any = None
     choices: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()  # a mapping's allowed keys (its values are whole numbers ≥ 0)
+    key_labels: tuple[tuple[str, Any], ...] = ()  # how a mapping's keys read on the bureau's page
     check: Callable[[Any], None] | None = field(default=None, compare=False)
 
     def parse(self, raw: Any) -> Any:
@@ -89,9 +90,15 @@ class Policy:
         return self._convert(stored)
 
     def show(self, value: Any) -> str:
+        """The value as bureau staff read it (a mapping by its keys' labels)."""
         if self.kind == MAPPING:
-            return json.dumps(value, ensure_ascii=False)
+            labels = dict(self.key_labels)
+            return " · ".join(f"{labels.get(key, key)} {count}" for key, count in value.items())
         return str(value)
+
+    def edit(self, value: Any) -> str:
+        """The value as the administrator edits it (a mapping as JSON)."""
+        return json.dumps(value, ensure_ascii=False) if self.kind == MAPPING else str(value)
 
 
 _policies: dict[str, Policy] = {}
@@ -121,8 +128,14 @@ def unregister_policy(name: str) -> None:
     _policies.pop(name, None)
 
 
+def _rule_order(rule: str) -> tuple:
+    """R-LIST-6 before R-LIST-12: the rule's number read as a number."""
+    head, _, number = rule.rpartition("-")
+    return (head, int(number)) if number.isdigit() else (rule, 0)
+
+
 def registered_policies() -> list[Policy]:
-    return sorted(_policies.values(), key=lambda definition: (definition.rule, definition.name))
+    return sorted(_policies.values(), key=lambda definition: (_rule_order(definition.rule), definition.name))
 
 
 def definition_of(name: str) -> Policy:

@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from procurement.credit.choices import CreditEventKind, Severity
 from procurement.credit.models import CreditEvent
@@ -9,7 +10,9 @@ class CreditEventFilter(django_filters.FilterSet):
     company = django_filters.CharFilter(label=_("company"), field_name="organisation__name", lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label=_("failing"), choices=CreditEventKind.choices)
     severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
-    since = django_filters.DateFilter(label=_("from"), field_name="occurred_on", lookup_expr="gte")
+    since = django_filters.DateFilter(
+        label=pgettext_lazy("period", "from"), field_name="occurred_on", lookup_expr="gte"
+    )
 
     class Meta:
         model = CreditEvent

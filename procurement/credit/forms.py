@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from procurement.credit.choices import CreditEventKind, Severity
 from procurement.credit.models import CreditEvent
@@ -28,7 +29,7 @@ class CreditEventForm(forms.Form):
 class SanctionForm(forms.Form):
     """What both sanctions ask: from when, why, on which event, and a confirmation."""
 
-    starts_on = forms.DateField(label=_("from"), widget=DATE, initial=timezone.localdate)
+    starts_on = forms.DateField(label=pgettext_lazy("period", "from"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
     credit_event = forms.ModelChoiceField(
         label=_("credit event"), queryset=CreditEvent.objects.select_related("organisation"), required=False

@@ -9,6 +9,7 @@ source. ``procurement.credit.selectors`` answers "is this company barred on this
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
@@ -66,7 +67,7 @@ class BadRecord(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="bad_records"
     )
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(pgettext_lazy("period", "from"))
     ends_on = models.DateField(_("until"), help_text=_("The bar ends at the end of this day."))
     reason = models.TextField(_("reason"))
     credit_event = models.ForeignKey(
@@ -99,7 +100,7 @@ class ProductDelisting(models.Model):
     manufacturer = models.ForeignKey(
         Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="+"
     )
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(pgettext_lazy("period", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: until the bureau lifts it."))
     reason = models.TextField(_("reason"))
     credit_event = models.ForeignKey(
