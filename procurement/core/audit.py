@@ -18,6 +18,8 @@ from contextlib import contextmanager
 import pghistory
 from pghistory.middleware import HistoryMiddleware
 
+from procurement.core import internals
+
 
 class AuditContextMiddleware(HistoryMiddleware):
     """pghistory's middleware, also naming the user's organisation and the client address."""
@@ -34,17 +36,34 @@ class AuditContextMiddleware(HistoryMiddleware):
 
 
 @contextmanager
+def audit_step(**metadata):
+    """Attach facts (``reason``, ``actor``, …) to every change made inside the block, and only there.
+
+    pghistory merges a nested context into its parent for good and leaves its settings in the
+    transaction; a step here restores what was there before when it ends (the actor of a job, the
+    user of a request), so each event carries the actor and reason of the step that made it.
+    """
+    outermost = not internals.audit_context_open()
+    with pghistory.context() as current:
+        before = dict(current.metadata)
+        current.metadata.update(metadata)
+        try:
+            yield
+        finally:
+            current.metadata.clear()
+            current.metadata.update(before)
+    if outermost:
+        internals.forget_audit_context()
+
+
 def audit_reason(reason: str, **extra):
     """Attach a reason (and any other facts) to every change made inside the block."""
-    with pghistory.context(reason=reason, **extra):
-        yield
+    return audit_step(reason=reason, **extra)
 
 
-@contextmanager
 def audit_actor(actor: str, **extra):
     """Name a non-human actor (a nightly job, a management command) for changes inside the block."""
-    with pghistory.context(actor=actor, **extra):
-        yield
+    return audit_step(actor=actor, **extra)
 
 
 def tracked_models() -> list[type]:

@@ -20,10 +20,15 @@ underscored attributes of Django's objects or its raw connection.
 - ``set_prefetched``: give an instance's reverse relation the objects just written, as
   ``prefetch_related`` would (``_prefetched_objects_cache``, the queryset's ``_result_cache`` and
   ``_prefetch_done``), so that an answer can be built from them without reading them back.
+- ``audit_context_open`` / ``forget_audit_context``: whether a pghistory context is open in this
+  thread (``pghistory.runtime._tracker``), and the transaction-local settings its triggers read
+  (``pghistory.context_id`` / ``context_metadata``), cleared when the outermost step ends so that
+  later statements of the same transaction do not inherit them (``procurement.core.audit``).
 """
 
 from collections.abc import Sequence
 
+import pghistory.runtime
 import psycopg
 from django.db import connection, models
 
@@ -59,3 +64,21 @@ def set_prefetched(instance: models.Model, relation: str, objects: list[models.M
     queryset = field.related_model._default_manager.filter(**{field.field.name: instance})
     queryset._result_cache, queryset._prefetch_done = list(objects), True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[field.cache_name] = queryset
+
+
+def audit_context_open() -> bool:
+    """Whether a pghistory context is open in this thread (a step inside another)."""
+    return hasattr(pghistory.runtime._tracker, "value")
+
+
+def forget_audit_context() -> None:
+    """Clear the context settings the audit triggers read, for the rest of the current transaction
+    (pghistory sets them transaction-locally with each statement of a context, and leaves them)."""
+    if not connection.in_atomic_block or connection.connection is None:
+        return  # autocommit: the settings ended with their statement's transaction
+    if connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+        return  # the transaction is failing: nothing it writes will remain
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pghistory.context_id', '', true), set_config('pghistory.context_metadata', '', true)"
+        )

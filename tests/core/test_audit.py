@@ -82,3 +82,40 @@ def test_the_audit_page_is_for_the_provincial_bureau(world, client):
     assert "永宁县人民医院" in page.content.decode()
     client.force_login(world.user("city_bureau"))
     assert client.get(reverse("audit-list")).status_code == 404
+
+
+def _context_of_last_event(organisation):
+    return organisation.events.order_by("-pgh_id").first().pgh_context
+
+
+def test_each_step_is_recorded_with_its_own_actor_and_reason_nested_or_one_after_another(world):
+    """A step's actor and reason end with the step: nothing after it inherits them (issue 10, #11)."""
+    hospital, maker = world.hospital, world.manufacturer
+    with audit_actor("job:national_price_linkage"):
+        with audit_reason("验收入库"):
+            hospital.contact_name = "甲"
+            hospital.save()
+        assert _context_of_last_event(hospital) == {**_context_of_last_event(hospital), "reason": "验收入库"}
+        maker.contact_name = "乙"
+        maker.save()  # after the nested step: the job's actor, no reason
+    after_job = _context_of_last_event(maker)
+    assert after_job["actor"] == "job:national_price_linkage" and "reason" not in after_job
+    with audit_reason("更名"):
+        maker.contact_name = "丙"
+        maker.save()  # a later step: its own reason, not the job's actor
+    later = _context_of_last_event(maker)
+    assert later["reason"] == "更名" and "actor" not in later
+    with audit_reason("外层"), audit_reason("内层"):
+        hospital.contact_name = "丁"
+        hospital.save()
+    assert _context_of_last_event(hospital)["reason"] == "内层"
+
+
+def test_a_step_leaves_nothing_behind_in_its_transaction(world):
+    """After the outermost step, later statements of the same transaction carry no context of it."""
+    with audit_reason("第一步"):
+        world.hospital.contact_phone = "0951-1"
+        world.hospital.save()
+    world.hospital.contact_phone = "0951-2"
+    world.hospital.save()
+    assert _context_of_last_event(world.hospital) is None

@@ -61,3 +61,23 @@ def test_objects_just_written_answer_as_prefetched(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert list(parent.children.all()) == children
         assert parent.children.count() == 1
+
+
+def test_the_audit_context_is_known_open_and_forgotten_at_the_end_of_a_step(world):
+    """pghistory keeps its context in a thread-local and its settings in the transaction: the audit
+    steps rely on both (procurement.core.audit.audit_step)."""
+    import pghistory
+
+    assert not internals.audit_context_open()
+    with transaction.atomic():
+        with pghistory.context(reason="x") as current:
+            assert internals.audit_context_open()
+            world.hospital.save()  # a statement of the context sets the transaction's settings
+            assert current.metadata == {"reason": "x"}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('pghistory.context_metadata', true)")
+            assert "x" in cursor.fetchone()[0], "pghistory leaves its settings behind"
+            internals.forget_audit_context()
+            cursor.execute("SELECT current_setting('pghistory.context_metadata', true)")
+            assert cursor.fetchone()[0] == ""
+    assert not internals.audit_context_open()
