@@ -33,13 +33,18 @@ def visible_horizon() -> int:
 
     Every change stamped below it has committed (or aborted). Transactions of other databases of
     the cluster cannot write these tables and are not waited for (the snapshot's own xmin would).
+    All 64-bit (``xid8``), as the stamps are: the running transactions' 32-bit ids are widened with
+    the current epoch (``xid_widened``, migration core 0004), so the horizon stays right past the
+    database's transaction-id wraparound.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT LEAST(
-                   (SELECT min(backend_xid::text::bigint) FROM pg_stat_activity
-                    WHERE datname = current_database() AND backend_xid IS NOT NULL),
-                   pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"""
+            """WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS id)
+               SELECT LEAST(
+                   (SELECT min(xid_widened(a.backend_xid, next.id)) FROM pg_stat_activity a
+                    WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL),
+                   next.id)
+               FROM next"""
         )
         return cursor.fetchone()[0]
 

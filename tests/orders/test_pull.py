@@ -87,3 +87,37 @@ def test_a_his_pulls_listing_price_changes(world, listed, his_key, client):
     assert [(row["product_code"], row["price"]) for row in second["results"]] == [(listed[1].code, "28.0000")]
     bad = client.get(url, {"cursor": "yesterday"}, HTTP_AUTHORIZATION=f"Token {his_key}")
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    "running, next_id, widened",
+    [
+        (100, 200, 100),  # epoch 0
+        (4_294_967_290, 4_294_967_296 + 5, 4_294_967_290),  # begun before the wraparound, epoch 0
+        (3, 4_294_967_296 + 5, 4_294_967_296 + 3),  # begun after it, epoch 1
+        (5, 4_294_967_296 + 5, 4_294_967_296 + 5),  # the next id itself
+        (2_147_483_700, 2 * 4_294_967_296 + 100, 4_294_967_296 + 2_147_483_700),  # half an epoch back
+    ],
+)
+def test_a_running_transactions_32_bit_id_is_widened_with_its_epoch(running, next_id, widened):
+    """R-ORD-5: the horizon compares 64-bit ids, also past a wraparound (issue 10, #10)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xid_widened(%s::text::xid, %s)", [running, next_id])
+        assert cursor.fetchone()[0] == widened
+
+
+def test_the_horizon_is_the_64_bit_id_of_the_oldest_transaction_still_running(world):
+    import psycopg
+    from django.conf import settings
+
+    from procurement.core.changes import visible_horizon
+
+    db = settings.DATABASES["default"]
+    dsn = {"dbname": db["NAME"], "user": db["USER"], "host": db["HOST"] or None, "port": db["PORT"] or None}
+    with psycopg.connect(**{k: v for k, v in dsn.items() if v}) as slow:
+        slow.execute("BEGIN")
+        running = slow.execute("SELECT pg_current_xact_id()::text::bigint").fetchone()[0]
+        assert visible_horizon() == running
+        slow.rollback()
+    assert visible_horizon() > running
+    connection.close()
