@@ -11,4 +11,5 @@ urlpatterns = [
     path("national-prices/imports/", views.ImportListView.as_view(), name="import-list"),
     path("national-prices/imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("national-prices/imports/<int:pk>/errors.csv", views.import_errors_csv, name="import-errors-csv"),
+    path("national-prices/imports/<int:pk>/retry/", views.import_retry, name="import-retry"),
 ]

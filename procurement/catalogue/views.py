@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from procurement.catalogue import services
+from procurement.catalogue.choices import ImportStatus
 from procurement.catalogue.filters import NationalPriceFilter, ProductFilter
 from procurement.catalogue.forms import NationalPriceImportForm
 from procurement.catalogue.models import NationalPrice, NationalPriceImport, Product
@@ -93,9 +95,32 @@ class ImportListView(LoginRequiredMixin, ScopedListView):
 @login_required
 def import_detail(request, pk):
     batch = get_object_or_404(visible_to(request.user, NationalPriceImport).select_related("uploaded_by"), pk=pk)
+    if batch.status == ImportStatus.RUNNING and services.national_price_imports_reap():
+        batch.refresh_from_db()  # its worker had died: it is failed now, and may be retried
     errors = batch.errors.all()[:500]
     template = "catalogue/_import_status.html" if request.headers.get("HX-Request") else "catalogue/import_detail.html"
-    return render(request, template, {"batch": batch, "errors": errors})
+    return render(
+        request,
+        template,
+        {
+            "batch": batch,
+            "errors": errors,
+            "can_retry": services.can_import_national_prices(request.user) and services.can_retry(batch),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    batch = get_object_or_404(visible_to(request.user, NationalPriceImport), pk=pk)
+    try:
+        services.national_price_import_retry(user=request.user, batch_id=batch.pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file is being loaded again."))
+    return redirect("catalogue:import-detail", pk=batch.pk)
 
 
 @login_required

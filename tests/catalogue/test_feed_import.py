@@ -13,7 +13,7 @@ from procurement.catalogue import services
 from procurement.catalogue.choices import ImportStatus
 from procurement.catalogue.models import NationalPrice, NationalPriceImport
 from procurement.catalogue.selectors import national_lowest
-from procurement.core.errors import PermissionDenied
+from procurement.core.errors import Conflict, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +290,57 @@ def test_a_date_is_digits_not_a_word_the_database_would_read(world, value):
     # then it is refused and that cell named; the date with a space before it is fine
     assert batch.status == ImportStatus.FAILED
     assert [(e.row, e.column, e.value) for e in batch.errors.all()] == [(2, "执行日期", value.strip())]
+
+
+class TestAnImportNeverStaysRunning:
+    """Issue 10 #12: an import that stops for any reason but its file ends as failed, with its error,
+    and can be retried; one whose worker died is found and ended too."""
+
+    def test_an_unexpected_error_ends_it_as_failed_and_it_can_be_retried(self, world, monkeypatch):
+        # given: a good file, and a fault that is not the file's (the database, a bug)
+        batch = services.national_price_import_create(
+            user=world.user("provincial_supervisor"),
+            uploaded_file=SimpleUploadedFile("feed.csv", (HEADER + f"{CODE_A},11,9.80,2026-09-18\n").encode()),
+        )
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("connection to the file store lost")
+
+        monkeypatch.setattr(services.feed, "load_feed", broken)
+        # when
+        batch = services.national_price_import_run(batch_id=batch.pk)
+        # then: failed, saying why, nothing loaded; it may be retried
+        assert batch.status == ImportStatus.FAILED and "connection to the file store lost" in batch.message
+        assert not NationalPrice.objects.exists() and services.can_retry(batch)
+        monkeypatch.undo()
+        services.national_price_import_retry(user=world.user("provincial_supervisor"), batch_id=batch.pk)
+        batch = services.national_price_import_run(batch_id=batch.pk)
+        assert batch.status == ImportStatus.SUCCEEDED and len(prices()) == 1
+
+    def test_a_refused_file_is_not_retried_as_it_is(self, world):
+        batch = upload(world, (HEADER + "bad,11,9.80,2026-09-18\n").encode())
+        assert batch.status == ImportStatus.FAILED and not services.can_retry(batch)
+        with pytest.raises(Conflict):
+            services.national_price_import_retry(user=world.user("provincial_supervisor"), batch_id=batch.pk)
+
+    def test_one_whose_worker_died_is_ended_as_failed_while_a_live_one_is_not(self, world, client):
+        import psycopg
+        from django.conf import settings
+
+        batch = services.national_price_import_create(
+            user=world.user("provincial_supervisor"),
+            uploaded_file=SimpleUploadedFile("feed.csv", (HEADER + f"{CODE_A},11,9.80,2026-09-18\n").encode()),
+        )
+        NationalPriceImport.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+        client.force_login(world.user("provincial_supervisor"))
+        db = settings.DATABASES["default"]
+        dsn = {"dbname": db["NAME"], "user": db["USER"], "host": db["HOST"] or None, "port": db["PORT"] or None}
+        with psycopg.connect(**{k: v for k, v in dsn.items() if v}, autocommit=True) as worker:
+            # a worker still loading holds the batch's lock: the page leaves it running
+            worker.execute("SELECT pg_advisory_lock(%s)", [services.import_lock_key(batch.pk)])
+            client.get(reverse("catalogue:import-detail", args=[batch.pk]))
+            assert NationalPriceImport.objects.get(pk=batch.pk).status == ImportStatus.RUNNING
+        # the worker is gone (its connection closed, its lock with it): the next look ends the batch
+        client.get(reverse("catalogue:import-detail", args=[batch.pk]))
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.FAILED and services.can_retry(batch)
