@@ -152,6 +152,12 @@ def _event_of(organisation: Organisation, credit_event: CreditEvent | None) -> C
     return credit_event
 
 
+def bar_ends_on(starts_on: date, *, years: int) -> date:
+    """The last day of a bar of ``years`` years from ``starts_on``: the day before its anniversary, which
+    for a bar from 29 February is 28 February (counted from the day before, so no leap day is lost)."""
+    return starts_on - relativedelta(days=1) + relativedelta(years=years)
+
+
 def bad_record_add(
     *, actor: User, organisation: Organisation, starts_on: date, reason: str, credit_event: CreditEvent | None = None
 ) -> BadRecord:
@@ -164,7 +170,7 @@ def bad_record_add(
     _company(organisation)
     reason = _required(reason, "reason")
     _event_of(organisation, credit_event)
-    ends_on = starts_on + relativedelta(years=policy("BAD_RECORD_BAR_YEARS")) - relativedelta(days=1)
+    ends_on = bar_ends_on(starts_on, years=policy("BAD_RECORD_BAR_YEARS"))
     with transaction.atomic(), audit_reason(reason):
         record = BadRecord.objects.create(
             organisation=organisation,

@@ -2,11 +2,10 @@
 shows its products greyed out with the reason (R-LIST-14) and no way to add them; the public
 bad-record page lists the company and until when — in a real Chromium."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
+from procurement.credit import services as credit
 from procurement.orders import services
 from tests.factories import ProductFactory
 from tests.orders.conftest import make_listing
@@ -25,7 +24,7 @@ def test_a_company_on_the_bad_record_list_is_greyed_out_on_the_buy_page_and_publ
         services.designation_add(
             actor=world.user(clerk), product=product, region=world.province, distributor=world.distributor
         )
-    until = timezone.localdate().replace(year=timezone.localdate().year + 2) - timedelta(days=1)
+    until = credit.bar_ends_on(timezone.localdate(), years=2)
 
     # when: bureau staff put the manufacturer on the list, confirming
     bureau_context, bureau = session("provincial_supervisor")

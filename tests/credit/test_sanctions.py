@@ -1,7 +1,6 @@
 """Credit records in the core (issue 9; R-SUP-3, R-LIST-14): recorded by bureau staff on the page or
 through the API, a sanction takes effect at once in every channel; the list is published."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -46,7 +45,7 @@ class TestBadRecordTakesEffectEverywhere:
         assert refused.status_code == 200 and "confirm" in refused.context["form"].errors
         assert response.status_code == 302
         record = BadRecord.objects.get(organisation=world.manufacturer)
-        assert record.ends_on == timezone.localdate().replace(year=timezone.localdate().year + 2) - timedelta(days=1)
+        assert record.ends_on == credit.bar_ends_on(timezone.localdate(), years=2)
         # ordering: every source's price is refused with the bar, and an order is refused
         refusal = answer(world, listed[0])
         assert isinstance(refusal, Refusal) and (refusal.code, refusal.rule) == ("company_barred", "R-LIST-14")
@@ -112,6 +111,29 @@ class TestBadRecordTakesEffectEverywhere:
         api_client.logout()
         assert api_client.post("/api/v1/bad-records/", body).status_code == 401
         assert not BadRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "starts_on, ends_on",
+    [
+        ("2026-12-03", "2028-12-02"),
+        ("2028-02-29", "2030-02-28"),  # from a leap day: the day before its (missing) anniversary
+        ("2028-03-01", "2030-02-28"),
+        ("2027-03-01", "2029-02-28"),
+        ("2026-01-01", "2027-12-31"),
+    ],
+)
+def test_a_bar_lasts_its_years_to_the_day_before_the_anniversary_across_leap_days(world, starts_on, ends_on):
+    """R-LIST-14: two years, whatever the calendar (issue 10, #17)."""
+    from datetime import date
+
+    record = credit.bad_record_add(
+        actor=world.user("provincial_supervisor"),
+        organisation=world.manufacturer,
+        starts_on=date.fromisoformat(starts_on),
+        reason="串通报价",
+    )
+    assert record.ends_on == date.fromisoformat(ends_on)
 
 
 class TestBarredDistributor:

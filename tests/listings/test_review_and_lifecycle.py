@@ -223,7 +223,7 @@ class TestBadRecord:
             starts_on=start,
             reason="提供虚假证明材料",
         )
-        assert record.ends_on == start.replace(year=start.year + 2) - timedelta(days=1)
+        assert record.ends_on == credit_services.bar_ends_on(start, years=2)
         with pytest.raises(DomainError) as error:
             declare(other, ListingCategory.NOT_PREVIOUSLY_LISTED, "5.00")
         assert error.value.problems[0].rule == "R-LIST-14"
