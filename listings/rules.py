@@ -211,11 +211,33 @@ def limits_for(product: Product, category: str, *, on: date) -> Limits:
         originator = _originator_limit(product, rule)
         if originator:
             result.limits.append(originator)
+        missing = [
+            what
+            for what, found in ((_("a national lowest"), lowest), (_("an originator's price"), originator))
+            if not found
+        ]
+        if missing:
+            result.flag = _(
+                "R-LIST-5 caps this price by the national lowest and the originator's price; there is no %(missing)s: "
+                "the reviewer must judge the price."
+            ) % {"missing": _(" and no ").join(str(what) for what in missing)}
     elif category == ListingCategory.DESIGNATED_OR_RESERVE:  # R-LIST-7
         source = _("national uniform price") if product.is_designated_production else _("agreed supply price")
         result.limits.append(Limit(product.designated_price, rule, source, "designated", exact=True))
     # R-LIST-4 innovative, R-LIST-6 newly registered (negotiated later), R-LIST-8 shortage: no cap.
+    if category in CAPPED_CATEGORIES and not result.limits and not result.flag:
+        # A capped category whose cap could not be found never passes unremarked (R-LIST-9).
+        result.flag = _("No cap could be found for this price (%(rule)s): the reviewer must judge it.") % {"rule": rule}
     return result
+
+
+CAPPED_CATEGORIES = (
+    ListingCategory.PREVIOUSLY_LISTED,
+    ListingCategory.NOT_PREVIOUSLY_LISTED,
+    ListingCategory.NATIONAL_NEGOTIATED,
+    ListingCategory.REFERENCE_OR_EVALUATED,
+    ListingCategory.DESIGNATED_OR_RESERVE,
+)
 
 
 def _price_ratio_limit(product: Product, rule: str) -> Limit | None:

@@ -143,6 +143,21 @@ class TestReferenceOrEvaluated:
         problem = refused(declare, product, C.REFERENCE_OR_EVALUATED, "14.01")
         assert (problem.rule, problem.params["kind"]) == ("R-LIST-5", "originator")
 
+    def test_with_no_national_lowest_and_no_originator_price_it_reaches_the_reviewer_flagged(self, product, declare):
+        """Issue 10 #7: nothing to cap it with is no reason to let it through unremarked."""
+        product.is_consistency_evaluated = True
+        product.save()
+        declaration = declare(product, C.REFERENCE_OR_EVALUATED, "99.00")
+        assert declaration.status == DeclarationStatus.SUBMITTED and declaration.cap is None
+        assert declaration.flagged and "R-LIST-5" in declaration.flag_reason
+
+    def test_with_one_reference_missing_it_is_capped_by_the_other_and_flagged(self, product, feed, declare):
+        product.is_consistency_evaluated = True
+        product.save()
+        feed(product.code, "11", "20.00")
+        declaration = declare(product, C.REFERENCE_OR_EVALUATED, "20.00")
+        assert declaration.cap == Decimal("20.00") and declaration.flagged
+
     def test_a_product_neither_reference_nor_evaluated_is_refused(self, product, declare):
         assert refused(declare, product, C.REFERENCE_OR_EVALUATED, "1.00").code == "category_not_applicable"
 
