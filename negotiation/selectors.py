@@ -173,8 +173,9 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
     found: list[tuple[str, int, str, dict]] = []
     since = today - timedelta(days=policy("NON_NEGOTIATION_DAYS"))
     with connection.cursor() as cursor:
-        # Long-term non-negotiation: bought negotiable products at the listing price in the window, and asked
-        # for no negotiated price in it.
+        # Long-term non-negotiation: bought negotiable products at the listing price in the window, and had
+        # no agreement in force at any time in it (a group's agreement is each member's own row, R-NEG-3;
+        # asking without agreeing is not negotiating).
         cursor.execute(
             f"""SELECT l.hospital_id, count(DISTINCT l.product_id), sum(l.amount)
                FROM orders_orderline l
@@ -182,11 +183,9 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
                WHERE l.price_source = %(listing)s AND l.created_at >= %(since)s AND l.status <> %(cancelled)s
                  AND NOT ({rules.not_negotiable_sql("p", "%(today)s::date")})
                  AND (%(all)s OR l.hospital_id = ANY(%(hospitals)s))
-                 AND NOT EXISTS (SELECT 1 FROM negotiation_negotiation n
-                                 WHERE n.created_at >= %(since)s
-                                   AND (n.hospital_id = l.hospital_id OR EXISTS (
-                                        SELECT 1 FROM organisations_hospitalgroupmembership m
-                                        WHERE m.group_id = n.group_id AND m.hospital_id = l.hospital_id)))
+                 AND NOT EXISTS (SELECT 1 FROM negotiation_agreement a
+                                 WHERE a.hospital_id = l.hospital_id AND a.valid_until >= %(since)s
+                                   AND a.valid_from <= %(today)s)
                GROUP BY l.hospital_id""",
             {
                 "since": since,

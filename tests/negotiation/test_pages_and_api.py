@@ -212,6 +212,8 @@ def test_flags_for_supervision(world, buyer, product, client, settings):
     client.force_login(world.user("provincial_supervisor"))
     flags = client.get(reverse("negotiation:flags")).context["flags"]
     assert [(flag.kind, flag.hospital) for flag in flags] == [("non_negotiation", world.hospital)]
-    services.negotiation_request(actor=buyer, request=services.Request(product, "25", 10))
-    assert client.get(reverse("negotiation:flags")).context["flags"] == []
-    assert Negotiation.objects.get().status == ThreadStatus.OPEN
+    thread = services.negotiation_request(actor=buyer, request=services.Request(product, "25", 10))
+    assert [flag.kind for flag in client.get(reverse("negotiation:flags")).context["flags"]] == ["non_negotiation"]
+    services.negotiation_accept(actor=world.user("manufacturer_clerk"), negotiation_id=thread.pk)
+    assert client.get(reverse("negotiation:flags")).context["flags"] == []  # R-NEG-7: an agreement clears it
+    assert Negotiation.objects.get().status == ThreadStatus.AGREED
