@@ -1,5 +1,16 @@
+"""The statutory calendar in the back office: add a year, load its holidays, review, publish.
+
+A year's days are not edited one by one here (a page of 365 forms posts more fields than a request
+may carry): the administrator adds a year — its days from the chinese-calendar library when it
+knows the year, else weekends off and the holidays and adjusted working days of the State Council's
+notice, uploaded as an Excel or CSV file (日期, 类型 放假 / 调休上班, 名称) — reviews the year's
+exceptions on its page, uploads a corrected notice if need be, and publishes it (an action), which
+makes every provisional deadline final.
+"""
+
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.errors import DomainError
@@ -8,55 +19,73 @@ from procurement.workdays.choices import DayKind
 from procurement.workdays.models import CalendarDay, CalendarYear
 
 
-class CalendarDayForm(forms.ModelForm):
+class CalendarYearForm(forms.ModelForm):
+    exceptions = forms.FileField(
+        label=_("holidays and adjusted working days"),
+        required=False,
+        help_text=_(
+            "The State Council's notice as an Excel or CSV file: 日期, 类型 (放假 or 调休上班), 名称. "
+            "Without it, a year the chinese-calendar library knows is loaded from the library; any other "
+            "year starts with weekends off."
+        ),
+    )
+
     class Meta:
-        model = CalendarDay
-        fields = ["kind", "name"]
+        model = CalendarYear
+        fields = ["year", "notice"]
 
-    def save(self, commit=True):
-        self.instance.is_working_day = DayKind.is_working(self.instance.kind)
-        return super().save(commit)
-
-
-class CalendarDayInline(admin.TabularInline):
-    model = CalendarDay
-    form = CalendarDayForm
-    fields = ["date", "kind", "name"]
-    readonly_fields = ["date"]
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or not obj.is_published
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("year") or (self.instance.year if self.instance.pk else None)
+        if self.instance.pk and self.instance.is_published and cleaned.get("exceptions"):
+            raise forms.ValidationError(_("This year is published; it can no longer be edited."))
+        upload = cleaned.get("exceptions")
+        cleaned["notice_days"] = None
+        if upload and year:
+            try:
+                cleaned["notice_days"] = services.read_notice(year, upload)
+            except DomainError as error:
+                for problem in error.problems:
+                    where = problem.params.get("row")
+                    column = problem.params.get("column")
+                    prefix = f"{where} · {column}: " if where and column else (f"{column}: " if column else "")
+                    self.add_error("exceptions", prefix + str(problem.message))
+        return cleaned
 
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
-    """Load next year's holidays: add the year (weekends off), mark its holidays and adjusted
-    working days, then publish it; provisional deadlines are recomputed at once."""
-
+    form = CalendarYearForm
     list_display = ["year", "source", "is_published", "notice", "published_at"]
-    readonly_fields = ["source", "is_published", "published_at"]
-    fields = ["year", "notice", "source", "is_published", "published_at"]
+    readonly_fields = ["source", "is_published", "published_at", "exceptions_of_the_year"]
     actions = ["publish"]
-    inlines = [CalendarDayInline]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["year", "notice", "exceptions"]
+        return ["year", "notice", "exceptions", "exceptions_of_the_year", "source", "is_published", "published_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "year"] if obj else self.readonly_fields
+        return [*self.readonly_fields, "year"] if obj else []
+
+    @admin.display(description=_("holidays and adjusted working days of the year"))
+    def exceptions_of_the_year(self, obj):
+        days = CalendarDay.objects.filter(year=obj, kind__in=[DayKind.HOLIDAY, DayKind.ADJUSTED_WORKDAY])
+        return format_html_join(
+            "", "<div>{} · {} · {}</div>", ((day.date.isoformat(), day.get_kind_display(), day.name) for day in days)
+        ) or _("none")
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
+        notice_days = form.cleaned_data.get("notice_days")
+        if not change:
+            calendar_year = services.calendar_year_add(obj.year, notice=obj.notice, exceptions=notice_days)
+            obj.pk = calendar_year.pk
+            obj._state.adding = False
             return
-        calendar_year = services.calendar_year_draft(obj.year)
-        calendar_year.notice = obj.notice
-        calendar_year.save(update_fields=["notice"])
-        obj.pk = calendar_year.pk
-        obj._state.adding = False
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
+        if notice_days is not None:
+            services.calendar_year_set_exceptions(obj.year, notice_days, notice=obj.notice)
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Publish the selected years"))
     def publish(self, request, queryset):

@@ -8,7 +8,9 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from procurement.core import tabular
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError
 from procurement.workdays.choices import CalendarSource, DayKind
@@ -133,6 +135,123 @@ def calendar_year_draft(year: int) -> CalendarYear:
             )
             for day in _days_of(year)
         )
+    return calendar_year
+
+
+# -- the official notice of a year's holidays, as the administrator uploads it -----------------------
+
+EXCEPTION_KINDS = {
+    "放假": DayKind.HOLIDAY,
+    "休息": DayKind.HOLIDAY,
+    "holiday": DayKind.HOLIDAY,
+    "调休上班": DayKind.ADJUSTED_WORKDAY,
+    "上班": DayKind.ADJUSTED_WORKDAY,
+    "adjusted": DayKind.ADJUSTED_WORKDAY,
+}
+
+NOTICE_SHEET = tabular.Sheet(
+    (
+        tabular.Column("date", ("日期", "date"), tabular.a_date),
+        tabular.Column(
+            "kind",
+            ("类型", "kind"),
+            tabular.Choice(EXCEPTION_KINDS, options=("放假", "调休上班")),
+        ),
+        tabular.Column("name", ("名称", "节日", "name"), required=False),
+    ),
+    max_rows=400,
+    no_rows=gettext_lazy("The file lists no holiday or adjusted working day."),
+)
+
+
+@dataclass(frozen=True)
+class NoticeDay:
+    day: date
+    kind: str
+    name: str
+
+
+def read_notice(year: int, stream) -> list[NoticeDay]:
+    """The holidays and adjusted working days of ``year`` in an uploaded notice (Excel or CSV: 日期,
+    类型 放假 / 调休上班, 名称); every problem named by row and column, nothing read if any."""
+    table = NOTICE_SHEET.read(stream)
+    found, seen = [], set()
+    for row in table.rows:
+        if not row.ok:
+            continue
+        day = row["date"]
+        if day.year != year:
+            table.problem(
+                row,
+                "date",
+                _("%(day)s is not in %(year)d.") % {"day": day.isoformat(), "year": year},
+                code="other_year",
+            )
+        elif day in seen:
+            table.problem(row, "date", _("%(day)s is listed twice.") % {"day": day.isoformat()}, code="duplicate")
+        else:
+            seen.add(day)
+            found.append(NoticeDay(day, row["kind"], (row["name"] or "")[:30]))
+    table.raise_problems()
+    return found
+
+
+def calendar_year_add(year: int, *, notice: str = "", exceptions: list[NoticeDay] | None = None) -> CalendarYear:
+    """Start a year the administrator reviews and then publishes: its days from the library when it
+    knows the year and no notice is given, else weekends off with the notice's exceptions."""
+    with transaction.atomic():
+        calendar_year = calendar_year_draft(year)
+        calendar_year.notice = notice
+        calendar_year.save(update_fields=["notice"])
+        known = library_days(year) if exceptions is None else None
+        if known is not None:
+            with audit_reason(_("Calendar of %(year)d loaded from the chinese-calendar library") % {"year": year}):
+                for day in known:
+                    CalendarDay.objects.filter(date=day["date"]).update(
+                        kind=day["kind"], is_working_day=day["is_working_day"], name=day["name"]
+                    )
+        elif exceptions:
+            calendar_year_set_exceptions(year, exceptions, notice=notice)
+    return calendar_year
+
+
+def calendar_year_set_exceptions(year: int, exceptions: list[NoticeDay], *, notice: str) -> CalendarYear:
+    """Replace a draft year's holidays and adjusted working days with those of a notice (set-based)."""
+    with (
+        transaction.atomic(),
+        audit_reason(_("Calendar of %(year)d: holidays of %(notice)s") % {"year": year, "notice": notice}),
+    ):
+        calendar_year = CalendarYear.objects.select_for_update().get(year=year)
+        if calendar_year.is_published:
+            raise Conflict(
+                _("The calendar of %(year)d is published; it can no longer be edited.") % {"year": year},
+                code="year_published",
+                field="exceptions",
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """UPDATE workdays_calendarday d
+                   SET kind = COALESCE(n.kind, CASE WHEN extract(isodow FROM n.date) < 6 THEN %(workday)s
+                                                    ELSE %(weekend)s END),
+                       is_working_day = COALESCE(n.kind IN (%(workday)s, %(adjusted)s), extract(isodow FROM n.date) < 6),
+                       name = COALESCE(n.name, '')
+                   FROM (SELECT base.date, x.kind, x.name FROM workdays_calendarday base
+                         LEFT JOIN unnest(%(days)s::date[], %(kinds)s::text[], %(names)s::text[]) AS x(day, kind, name)
+                                ON x.day = base.date
+                         WHERE base.year = %(year)s) n
+                   WHERE d.date = n.date""",
+                {
+                    "workday": DayKind.WORKDAY,
+                    "weekend": DayKind.WEEKEND,
+                    "adjusted": DayKind.ADJUSTED_WORKDAY,
+                    "days": [item.day for item in exceptions],
+                    "kinds": [str(item.kind) for item in exceptions],
+                    "names": [item.name for item in exceptions],
+                    "year": year,
+                },
+            )
+        calendar_year.notice = notice
+        calendar_year.save(update_fields=["notice"])
     return calendar_year
 
 
