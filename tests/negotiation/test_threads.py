@@ -177,6 +177,7 @@ def test_a_suspended_listing_refuses_even_with_an_agreement(world, buyer, clerk,
 
 
 def test_a_group_agreement_binds_its_members_only(world, product, clerk):
+    """R-NEG-3: a group negotiates together; the agreement binds and is shared with every member."""
     group = HospitalGroupFactory(lead=world.city_hospital)
     for member in (world.city_hospital, world.other_hospital):
         add_member(group, member)
@@ -196,6 +197,7 @@ def test_a_group_agreement_binds_its_members_only(world, product, clerk):
 
 
 def test_only_the_lead_negotiates_for_a_group(world, product):
+    """R-NEG-3: the group's lead hospital negotiates for it."""
     group = HospitalGroupFactory(lead=world.city_hospital)
     add_member(group, world.hospital)
     with pytest.raises(PermissionDenied):

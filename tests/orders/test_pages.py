@@ -141,6 +141,7 @@ def test_the_public_sees_every_batch_and_its_report(world, listed, buyer, client
 
 
 def test_offline_purchases_are_reported_by_the_hospital(world, buyer, client):
+    """R-ORD-1: purchases made outside the platform are reported as offline, to be counted."""
     client.force_login(buyer)
     client.post(
         reverse("orders:offline"),
