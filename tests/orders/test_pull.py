@@ -3,6 +3,8 @@
 import pytest
 from django.db import connection
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from procurement.orders import services
 from procurement.orders.models import Order
@@ -96,7 +98,9 @@ def test_a_his_pulls_listing_price_changes(world, listed, his_key, client):
         (4_294_967_290, 4_294_967_296 + 5, 4_294_967_290),  # begun before the wraparound, epoch 0
         (3, 4_294_967_296 + 5, 4_294_967_296 + 3),  # begun after it, epoch 1
         (5, 4_294_967_296 + 5, 4_294_967_296 + 5),  # the next id itself
-        (2_147_483_700, 2 * 4_294_967_296 + 100, 4_294_967_296 + 2_147_483_700),  # half an epoch back
+        (2_147_483_800, 2 * 4_294_967_296 + 100, 4_294_967_296 + 2_147_483_800),  # almost half an epoch back
+        (1_000_010, 1_000_000, 1_000_010),  # given an id just after the next was read: ahead, same epoch
+        (3, 4_294_967_296 - 5, 4_294_967_296 + 3),  # …and across the wraparound
     ],
 )
 def test_a_running_transactions_32_bit_id_is_widened_with_its_epoch(running, next_id, widened):
@@ -121,3 +125,63 @@ def test_the_horizon_is_the_64_bit_id_of_the_oldest_transaction_still_running(wo
         slow.rollback()
     assert visible_horizon() > running
     connection.close()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["w0", "w1", "w2", "pull"]), min_size=1, max_size=24))
+def test_the_pull_cursor_never_skips_a_row_whatever_the_order_of_commits(world, listed, buyer, schedule):
+    """R-ORD-5: three writers begin, write and commit in any interleaving while a HIS pulls; every line
+    committed is pulled once, none before it commits, none skipped by a cursor that moved past it."""
+    import psycopg
+    from django.conf import settings as django_settings
+
+    from procurement.core.changes import pull
+    from procurement.orders.models import Order, OrderLine
+
+    db = django_settings.DATABASES["default"]
+    dsn = {"dbname": db["NAME"], "user": db["USER"], "host": db["HOST"] or None, "port": db["PORT"] or None}
+    order = Order.objects.create(hospital=world.hospital, placed_by=buyer, total=0)
+    writers = {name: psycopg.connect(**{k: v for k, v in dsn.items() if v}) for name in ("w0", "w1", "w2")}
+    open_lines: dict[str, list[int]] = {name: [] for name in writers}
+    committed: set[int] = set()
+    pulled: list[int] = []
+    cursor = None
+    lines = OrderLine.objects.filter(order=order)
+
+    def pull_once():
+        nonlocal cursor
+        page = pull(world.user("hospital_admin"), lines, cursor)
+        cursor = page.next_cursor
+        for row in page.rows:
+            assert row.pk in committed, "a line is pulled only once it has committed"
+            pulled.append(row.pk)
+
+    try:
+        for step in schedule:
+            if step == "pull":
+                pull_once()
+                continue
+            connection_ = writers[step]
+            if not open_lines[step]:
+                (line_id,) = connection_.execute(
+                    """INSERT INTO orders_orderline (order_id, hospital_id, product_id, manufacturer_id, distributor_id,
+                           quantity, price, price_source, price_reference, amount, status, shipped_quantity,
+                           accepted_quantity, returned_quantity, reason, created_at, change_xid)
+                       VALUES (%s, %s, %s, %s, %s, 1, 12.6, 'listing', '', 12.6, 'submitted', 0, 0, 0, '', now(), 0)
+                       RETURNING id""",
+                    [order.pk, world.hospital.pk, listed[0].pk, world.manufacturer.pk, world.distributor.pk],
+                ).fetchone()
+                open_lines[step].append(line_id)
+            else:
+                connection_.commit()
+                committed.update(open_lines[step])
+                open_lines[step] = []
+        for name, connection_ in writers.items():
+            connection_.commit()
+            committed.update(open_lines[name])
+        for _ in range(len(committed) + 2):
+            pull_once()
+        assert sorted(pulled) == sorted(committed), "every committed line pulled, exactly once"
+    finally:
+        for connection_ in writers.values():
+            connection_.close()
