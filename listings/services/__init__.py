@@ -1,8 +1,8 @@
 """Writes of the sunshine-listing channel (DOMAIN.md §3), by sub-domain.
 
-Every function here is one transition: it locks what it changes (declaration before listing before
-notice, the platform's lock order), checks that the transition is allowed and that the actor may
-make it, changes it, records who / when / why (the audit trail and, for listings, a ListingTransition),
+Every function here is one transition: it locks what it changes (declaration, then price-linkage
+notice, then listing: the platform's lock order, which the nightly linkage follows too), checks that
+the transition is allowed and that the actor may make it, changes it, records who / when / why (the audit trail and, for listings, a ListingTransition),
 and leaves side effects to ``on_commit``. A refusal raises a ``DomainError`` and changes nothing.
 """
 

@@ -243,6 +243,13 @@ def declaration_approve(*, actor: User, declaration_id: int, reason: str = "") -
             check_declared_price(declaration.product, declaration.category, price, on=today)
         declaration.reviewed_by, declaration.reviewed_at, declaration.review_reason = actor, timezone.now(), reason
         declaration.save()
+        # The platform's lock order: declaration, then price-linkage notices, then the listing — the
+        # order the nightly linkage takes them in (notices it updates or inserts, then listings).
+        list(
+            PriceLinkageNotice.objects.select_for_update(of=("self",))
+            .filter(listing__product=declaration.product, status__in=ACTIVE_NOTICE_STATUSES)
+            .order_by("pk")
+        )
         listing = Listing.objects.select_for_update().filter(product=declaration.product).first()
         why = reason or _("Declaration approved")
         if listing is None:
