@@ -3,14 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from listings.choices import ListingCategory, PanelParty, WithdrawalReason
 from procurement.catalogue.models import Product
-
-PRICE = {"max_digits": 14, "decimal_places": 4, "min_value": 0}
+from procurement.web.fields import PriceFormField
 
 
 class DeclarationForm(forms.Form):
     product = forms.ModelChoiceField(label=_("product"), queryset=Product.objects.none())
     category = forms.ChoiceField(label=_("category"), choices=ListingCategory.choices)
-    price = forms.DecimalField(label=_("declared price (yuan per pack)"), **PRICE)
+    price = PriceFormField(label=_("declared price (yuan per pack)"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, manufacturer=None, **kwargs):
@@ -23,7 +22,7 @@ class DeclarationForm(forms.Form):
 
 class DeclarationEditForm(forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=ListingCategory.choices)
-    price = forms.DecimalField(label=_("declared price (yuan per pack)"), **PRICE)
+    price = PriceFormField(label=_("declared price (yuan per pack)"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -53,12 +52,12 @@ class WithdrawalForm(forms.Form):
 
 class PanelRoundForm(forms.Form):
     party = forms.ChoiceField(label=_("party"), choices=PanelParty.choices)
-    price = forms.DecimalField(label=_("price offered"), **PRICE)
+    price = PriceFormField(label=_("price offered"))
     note = forms.CharField(label=_("note"), required=False)
 
 
 class AgreeForm(forms.Form):
-    price = forms.DecimalField(label=_("agreed price"), **PRICE)
+    price = PriceFormField(label=_("agreed price"))
     minutes = forms.CharField(label=_("minutes"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -74,5 +73,5 @@ class ProposalAnswerForm(forms.Form):
         coerce=lambda value: value == "accept",
         choices=[("accept", _("Accept the proposed price")), ("appeal", _("Appeal"))],
     )
-    appeal_price = forms.DecimalField(label=_("price asked for"), required=False, **PRICE)
+    appeal_price = PriceFormField(label=_("price asked for"), required=False)
     reason = forms.CharField(label=_("reason of the appeal"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -45,7 +45,7 @@ from procurement.catalogue.selectors import national_lowest_map
 from procurement.core.errors import DomainError
 from procurement.core.money import parse_price
 from procurement.core.scoping import visible_to
-from procurement.web.views import ScopedListView, apply_domain_error
+from procurement.web.views import ScopedListView, apply_domain_error, posted_id
 
 
 def _require(allowed: bool) -> None:
@@ -364,9 +364,12 @@ def withdrawal_queue(request):
     _require(services.can_review(request.user))
     if request.method == "POST":
         try:
+            withdrawal = get_object_or_404(
+                visible_to(request.user, WithdrawalRequest), pk=posted_id(request, "request")
+            )
             services.withdrawal_request_decide(
                 actor=request.user,
-                request_id=int(request.POST["request"]),
+                request_id=withdrawal.pk,
                 approve=request.POST.get("decision") == "approve",
                 reason=request.POST.get("reason", ""),
             )
@@ -437,9 +440,8 @@ def adjustment_round_detail(request, pk):
             else:
                 form = ProposalAnswerForm(request.POST)
                 if form.is_valid():
-                    services.adjustment_proposal_answer(
-                        actor=user, proposal_id=int(request.POST["proposal"]), **form.cleaned_data
-                    )
+                    proposal = get_object_or_404(proposals, pk=posted_id(request, "proposal"))
+                    services.adjustment_proposal_answer(actor=user, proposal_id=proposal.pk, **form.cleaned_data)
                     messages.success(request, _("Answer recorded."))
                 else:
                     messages.error(request, _("Choose an answer."))

@@ -6,7 +6,7 @@ while it changes, so two answers to one offer cannot both land.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
@@ -21,7 +21,7 @@ from negotiation.models import Agreement, Negotiation, Offer
 from procurement.catalogue.models import Product
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied, Problem
-from procurement.core.money import round_money
+from procurement.core.money import AMOUNT_PLACES, check_price
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import bar_on, delisting_on
@@ -44,13 +44,10 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _price(value, field: str = "price") -> Decimal:
-    try:
-        price = round_money(Decimal(str(value).strip()))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("A price is a number of yuan, e.g. 12.50."), code="invalid", field=field) from None
-    if price <= 0:
-        raise DomainError(_("A price is above zero."), code="invalid", field=field)
-    return price
+    """An offered price per pack, to the fen, as typed (never rounded silently)."""
+    if value is None or value == "":
+        raise DomainError(_("Give the price."), code="required", field=field)
+    return check_price(value, field=field, places=AMOUNT_PLACES)
 
 
 def _check_within_listing(price: Decimal, listing_price: Decimal, field: str = "price") -> None:

@@ -9,6 +9,7 @@ from listings.models import (
     PriceLinkageNotice,
     WithdrawalRequest,
 )
+from procurement.api.fields import PriceField
 from procurement.api.serializers import ReasonSerializer  # noqa: F401  (re-exported for the views)
 from procurement.core.money import PRICE_MAX_DIGITS, PRICE_PLACES
 
@@ -48,7 +49,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
 class DeclarationCreateSerializer(serializers.Serializer):
     product_code = serializers.CharField(max_length=23)
     category = serializers.ChoiceField(choices=ListingCategory.choices)
-    price = serializers.DecimalField(min_value=0, **PRICE)
+    price = PriceField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
     submit = serializers.BooleanField(default=True, help_text="Submit for review at once (the cap is checked).")
 
@@ -151,5 +152,5 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 class ProposalAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
-    appeal_price = serializers.DecimalField(required=False, allow_null=True, min_value=0, **PRICE)
+    appeal_price = PriceField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="")

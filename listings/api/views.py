@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -23,7 +22,7 @@ from listings.api.serializers import (
 from listings.filters import DeclarationFilter, PublicListingFilter
 from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
 from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
-from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_by_code
 
 
 class DeclarationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -37,7 +36,7 @@ class DeclarationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = DeclarationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        product = get_object_or_404(Product, code=data.validated_data.pop("product_code"))
+        product = product_by_code(data.validated_data.pop("product_code"))
         declaration = services.declaration_create(actor=request.user, product=product, **data.validated_data)
         return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
 

@@ -21,6 +21,7 @@ from listings.services.access import can_declare, can_review, local_today, requi
 from procurement.catalogue.selectors import national_lowest_price_sql
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError
+from procurement.core.money import check_price
 from procurement.core.scoping import visible_to
 from procurement.organisations.models import User
 
@@ -98,8 +99,9 @@ def adjustment_proposal_answer(
         if accept:
             proposal.status, proposal.appeal_price, proposal.appeal_reason = ProposalStatus.ACCEPTED, None, ""
         else:
-            if appeal_price is None or appeal_price <= 0:
+            if appeal_price is None:
                 raise DomainError(_("Say which price you ask for."), code="required", field="appeal_price")
+            appeal_price = check_price(appeal_price, field="appeal_price", rule="R-LIST-11")
             if appeal_price > proposal.current_price:
                 raise DomainError(
                     _("An appeal cannot ask for more than the current price ¥%(price)s.")
@@ -144,7 +146,8 @@ def adjustment_round_confirm(
                     code="invalid",
                     field="decisions",
                 )
-            if price is None or price <= 0 or price > proposal.current_price:
+            price = check_price(price, field="decisions", rule="R-LIST-11") if price is not None else None
+            if price is None or price > proposal.current_price:
                 raise DomainError(
                     _("A confirmed price is positive and not above the current price."),
                     code="invalid",

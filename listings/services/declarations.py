@@ -31,6 +31,7 @@ from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied
+from procurement.core.money import check_price
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import bar_on, delisting_on
 from procurement.organisations.models import User
@@ -83,11 +84,12 @@ def _lock_declaration(actor: User, declaration_id: int, *, for_write=True) -> De
 # -- declarations -------------------------------------------------------------------------------
 
 
-def _validate_declaration(*, product: Product, category: str, price: Decimal) -> None:
+def _validate_declaration(*, product: Product, category: str, price: Decimal) -> Decimal:
     if category not in ListingCategory.values:
         raise DomainError(_("Choose one of the eight listing categories."), code="invalid_choice", field="category")
-    if price is None or price <= 0:
-        raise DomainError(_("A price must be greater than zero."), code="invalid", field="price")
+    if price is None:
+        raise DomainError(_("Give the declared price."), code="required", field="price")
+    return check_price(price, field="price")
 
 
 def declaration_create(
@@ -106,7 +108,7 @@ def declaration_create(
         raise PermissionDenied(
             _("A manufacturer declares prices for its own products only."), code="not_own_product", field="product"
         )
-    _validate_declaration(product=product, category=category, price=price)
+    price = _validate_declaration(product=product, category=category, price=price)
     if notice is not None and notice.listing.product_id != product.pk:
         raise DomainError(_("The notice is about another product."), code="invalid", field="notice")
     with transaction.atomic(), audit_reason(_("Price declared")):
@@ -141,7 +143,7 @@ def declaration_update(*, actor: User, declaration_id: int, category: str, price
         declaration = _lock_declaration(actor, declaration_id)
         if declaration.status not in (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED):
             raise Conflict(_("Only a draft or a returned declaration can be changed."), code="not_editable")
-        _validate_declaration(product=declaration.product, category=category, price=price)
+        price = _validate_declaration(product=declaration.product, category=category, price=price)
         declaration.category, declaration.price, declaration.note = category, price, note
         declaration.save(update_fields=["category", "price", "note"])
     return declaration

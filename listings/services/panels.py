@@ -21,6 +21,7 @@ from listings.services.access import can_review, require
 from listings.services.declarations import _lock_declaration
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError
+from procurement.core.money import check_price
 from procurement.core.policy import policy
 from procurement.organisations.choices import ExpertSpeciality
 from procurement.organisations.models import Expert, User
@@ -82,8 +83,7 @@ def panel_round_record(*, actor: User, panel_id: int, party: str, price: Decimal
     require(can_review(actor), _("Only the provincial bureau records the negotiation."))
     if party not in PanelParty.values:
         raise DomainError(_("Say who made the offer."), code="invalid_choice", field="party")
-    if price is None or price <= 0:
-        raise DomainError(_("A price must be greater than zero."), code="invalid", field="price")
+    price = check_price(price, field="price")
     with transaction.atomic(), audit_reason(_("Negotiation offer recorded")):
         panel = ExpertPanel.objects.select_for_update().get(pk=panel_id)
         if panel.agreed_price is not None:
@@ -94,8 +94,7 @@ def panel_round_record(*, actor: User, panel_id: int, party: str, price: Decimal
 def panel_agree(*, actor: User, panel_id: int, price: Decimal, minutes: str) -> ExpertPanel:
     """The panel and the manufacturer agree a price; approving the declaration lists it at that price."""
     require(can_review(actor), _("Only the provincial bureau records the negotiation."))
-    if price is None or price <= 0:
-        raise DomainError(_("A price must be greater than zero."), code="invalid", field="price")
+    price = check_price(price, field="price")
     with transaction.atomic(), audit_reason(_("Negotiated price agreed")):
         panel = ExpertPanel.objects.select_for_update().get(pk=panel_id)
         if panel.agreed_price is not None:

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from negotiation.models import Agreement, AgreementZoning, Negotiation, Offer
+from procurement.api.fields import PriceField
 from procurement.core.money import PRICE_MAX_DIGITS, PRICE_PLACES
 
 PRICE = {"max_digits": PRICE_MAX_DIGITS, "decimal_places": PRICE_PLACES}
@@ -45,7 +46,7 @@ class NegotiationSerializer(serializers.ModelSerializer):
 
 class RequestInputSerializer(serializers.Serializer):
     product_code = serializers.CharField(max_length=23)
-    price = serializers.DecimalField(**PRICE)
+    price = PriceField()
     volume = serializers.IntegerField(min_value=1, max_value=10_000_000)
     valid_months = serializers.IntegerField(min_value=1, max_value=24, default=12)
     group = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -53,7 +54,7 @@ class RequestInputSerializer(serializers.Serializer):
 
 
 class CounterInputSerializer(serializers.Serializer):
-    price = serializers.DecimalField(**PRICE)
+    price = PriceField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -64,7 +65,7 @@ class NoteSerializer(serializers.Serializer):
 class AnswerSerializer(serializers.Serializer):
     negotiation = serializers.IntegerField()
     action = serializers.ChoiceField(choices=["accept", "counter", "decline"])
-    price = serializers.DecimalField(required=False, allow_null=True, default=None, **PRICE)
+    price = PriceField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

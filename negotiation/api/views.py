@@ -15,7 +15,7 @@ from negotiation.api.serializers import (
 )
 from negotiation.models import Agreement, Negotiation
 from procurement.api.viewsets import ScopedReadOnlyViewSet
-from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_by_code
 from procurement.core.scoping import visible_to
 from procurement.organisations.models import HospitalGroup
 
@@ -35,7 +35,7 @@ class NegotiationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = RequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        product = get_object_or_404(Product, code=values["product_code"].strip())
+        product = product_by_code(values["product_code"])
         group = (
             get_object_or_404(visible_to(request.user, HospitalGroup), pk=values["group"]) if values["group"] else None
         )

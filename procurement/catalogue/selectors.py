@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.utils.translation import gettext as _
 
 from procurement.catalogue.models import NationalPrice, Product
 from procurement.organisations.choices import PROVINCES, OrganisationKind
@@ -124,3 +125,31 @@ def product_search_or_near(queryset: QuerySet[Product], text: str) -> QuerySet[P
     if not allows_near_match(text) or found.exists():
         return found
     return queryset.filter(InitialsNear(F("search_initials"), Value(search_words(text)[0])))
+
+
+def product_by_code(code, *, field: str = "product_code", queryset: QuerySet[Product] | None = None) -> Product:
+    """The product of a national drug code as a client sent it, or a ``DomainError`` naming the field:
+    not a code at all (its format, DOMAIN §2) or no product of the catalogue (400, not a 404 that a
+    client would read as a wrong URL)."""
+    from procurement.catalogue.codes import is_drug_code
+    from procurement.core.errors import DomainError
+
+    text = str(code or "").strip()
+    if not is_drug_code(text):
+        raise DomainError(
+            _(
+                "“%(value)s” is not a national drug code: 23 characters, X (western) or Z (Chinese patent "
+                "medicine) followed by 22 capital letters or digits."
+            )
+            % {"value": text[:40]},
+            code="drug_code_format",
+            field=field,
+        )
+    found = (
+        (queryset if queryset is not None else Product.objects.select_related("manufacturer")).filter(code=text).first()
+    )
+    if found is None:
+        raise DomainError(
+            _("Unknown national drug code “%(code)s”.") % {"code": text}, code="unknown_product", field=field
+        )
+    return found

@@ -5,9 +5,11 @@ entries) two: a fen is the smallest amount that changes hands, while a unit pric
 0.0325 yuan per tablet is common.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 PRICE_PLACES = 4
 AMOUNT_PLACES = 2
@@ -28,27 +30,52 @@ def round_price(value: Decimal | int | str) -> Decimal:
     return round_money(value, PRICE_PLACES)
 
 
+_PRICE_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
 def parse_price(text: str | Decimal | int, *, places: int = PRICE_PLACES) -> Decimal:
     """Parse a price typed or imported as text; refuse what is not a positive amount.
 
-    Raises ``ValueError`` with a message naming what is wrong; the caller attaches the field.
+    Accepted: ASCII digits with an optional decimal point (``12.5``, ``1,234.50``, ``¥12``). Refused,
+    with a message saying why: exponent notation (``1e3``), NaN and infinities, full-width digits, a
+    sign, more than ``places`` decimals, zero, and amounts beyond the database's columns. Raises
+    ``ValueError`` (a translated message); the caller attaches the field.
     """
-    if isinstance(text, float):
+    if isinstance(text, (float, bool)):
         raise TypeError("money must never be a float")
-    raw = str(text).strip().replace(",", "").replace("¥", "").replace("￥", "")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"“{text}” is not a number") from None
+    if isinstance(text, Decimal | int):
+        return checked_price(Decimal(text), places=places)
+    raw = str(text).strip().replace(",", "").replace("¥", "").replace("￥", "").strip()
+    if not _PRICE_TEXT.fullmatch(raw):
+        raise ValueError(_("“%(text)s” is not an amount of yuan such as 12.50.") % {"text": text})
+    return checked_price(Decimal(raw), places=places)
+
+
+def checked_price(value: Decimal, *, places: int = PRICE_PLACES) -> Decimal:
+    """The value itself if it is a valid price: finite, above zero, at most ``places`` decimals, not
+    beyond the columns that keep prices; else ``ValueError`` with a translated message."""
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        raise ValueError(_("A price is a number of yuan."))
+    value = Decimal(value)
     if not value.is_finite():
-        raise ValueError(f"“{text}” is not a number")
+        raise ValueError(_("A price is a number of yuan."))
     if value <= 0:
-        raise ValueError("a price must be greater than zero")
+        raise ValueError(_("A price must be greater than zero."))
     if -value.as_tuple().exponent > places:
-        raise ValueError(f"a price has at most {places} decimal places")
+        raise ValueError(_("A price has at most %(places)d decimal places.") % {"places": places})
     if value.adjusted() >= PRICE_MAX_DIGITS - PRICE_PLACES:
-        raise ValueError("the price is too large")
+        raise ValueError(_("The price is too large."))
     return value
+
+
+def check_price(value, *, field: str, places: int = PRICE_PLACES, rule: str | None = None) -> Decimal:
+    """For services: a price as :func:`parse_price` reads it, or a ``DomainError`` on ``field``."""
+    from procurement.core.errors import DomainError
+
+    try:
+        return parse_price(value, places=places)
+    except (ValueError, TypeError) as error:
+        raise DomainError(str(error), code="invalid", field=field, rule=rule) from None
 
 
 def format_yuan(value: Decimal | int | str | None) -> str:

@@ -38,6 +38,14 @@ class ScopedListView(ListView):
         return context
 
 
+def posted_id(request, name: str) -> int:
+    """The id a page posted in ``name``: ASCII digits, else the object cannot be found (a 404, never a 500)."""
+    value = request.POST.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
 def apply_domain_error(form, error: DomainError) -> None:
     """Show a service's refusal on the form, on the field it names when the form has it."""
     for problem in error.problems:

@@ -5,12 +5,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from procurement.catalogue.codes import classification_code, enterprise_code, is_drug_code, validate_drug_code
 from procurement.catalogue.models import pinyin_initials
 from procurement.catalogue.pricing import Content, parse_specification, price_ratio_convert, unit_price
 from procurement.core.errors import DomainError
-from procurement.core.money import parse_price, round_money
+from procurement.core.money import check_price, parse_price, round_money
 from tests.factories import ProductFactory
 
 EXAMPLE = "XA01ABD075A002010100483"
@@ -75,15 +76,33 @@ class TestParsePrice:
     @pytest.mark.parametrize(
         "text, reason",
         [
-            ("abc", "not a number"),
+            ("abc", "not an amount of yuan"),
             ("0", "greater than zero"),
-            ("-1", "greater than zero"),
-            ("1.00001", "4 decimal places"),
+            ("0.0000", "greater than zero"),
+            ("-1", "not an amount of yuan"),  # no sign
+            ("1.00001", "at most 4 decimal places"),
+            ("1e3", "not an amount of yuan"),  # issue 10 #14: exponent notation
+            ("1E-2", "not an amount of yuan"),
+            ("NaN", "not an amount of yuan"),
+            ("Infinity", "not an amount of yuan"),
+            ("-inf", "not an amount of yuan"),
+            ("１２.５", "not an amount of yuan"),  # full-width digits
+            ("12.", "not an amount of yuan"),
+            ("10000000000", "too large"),
         ],
     )
     def test_refuses_with_the_reason(self, text, reason):
-        with pytest.raises(ValueError, match=reason):
+        with translation.override("en"), pytest.raises(ValueError, match=reason):
             parse_price(text)
+
+    @pytest.mark.parametrize(
+        "value", [Decimal("NaN"), Decimal("Infinity"), Decimal("-1"), Decimal("0"), Decimal("1.00001")]
+    )
+    def test_a_service_refuses_a_bad_decimal_naming_the_field(self, value):
+        """Services validate too, not only the forms and serializers above them (issue 10 #14)."""
+        with pytest.raises(DomainError) as error:
+            check_price(value, field="price")
+        assert error.value.problems[0].field == "price"
 
 
 class TestSpecification:

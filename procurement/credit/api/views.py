@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from procurement.api.viewsets import ScopedReadOnlyViewSet
-from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_by_code
 from procurement.core.scoping import visible_to
 from procurement.credit import selectors, services
 from procurement.credit.api.serializers import (
@@ -115,7 +115,7 @@ class DelistingViewSet(PublicOrFullMixin, mixins.CreateModelMixin, ScopedReadOnl
         values = data.validated_data
         delisting = services.product_delist(
             actor=request.user,
-            product=get_object_or_404(Product.objects.select_related("manufacturer"), code=values["product_code"]),
+            product=product_by_code(values["product_code"]),
             starts_on=values["starts_on"],
             ends_on=values["ends_on"],
             reason=values["reason"],
