@@ -225,7 +225,7 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
 
 @nightly_job("apply_price_adjustments", order=15)
 def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
-    """R-LIST-11: prices of a confirmed adjustment round take effect on its date."""
+    """R-LIST-11: prices of a confirmed adjustment round take effect on its date (only ever lower)."""
     today = today or timezone.localdate()
     params = {
         "today": today,
@@ -242,19 +242,29 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
             WITH due AS (
                 SELECT id FROM listings_adjustmentround WHERE status = %(confirmed)s AND effective_date <= %(today)s
             ),
+            -- A round only ever lowers: a listing already at or below its confirmed price (lowered
+            -- since the round opened) keeps its own; "before" is the price the listing has now.
+            targets AS (
+                SELECT l.id, l.status, l.price AS before, p.final_price AS after, r.effective_date
+                FROM listings_listing l
+                JOIN listings_adjustmentproposal p ON p.listing_id = l.id
+                JOIN listings_adjustmentround r ON r.id = p.round_id
+                WHERE p.round_id IN (SELECT id FROM due)
+                  AND p.final_price IS NOT NULL AND p.final_price < l.price
+                  AND l.status IN (%(listed)s, %(suspended)s)
+                FOR UPDATE OF l
+            ),
             changed AS (
                 UPDATE listings_listing l
-                SET price = p.final_price, price_since = r.effective_date, updated_at = now()
-                FROM listings_adjustmentproposal p JOIN listings_adjustmentround r ON r.id = p.round_id
-                WHERE p.round_id IN (SELECT id FROM due) AND l.id = p.listing_id
-                  AND p.final_price IS NOT NULL AND l.price <> p.final_price
-                  AND l.status IN (%(listed)s, %(suspended)s)
-                RETURNING l.id, l.status, p.current_price AS before, l.price AS after
+                SET price = t.after, price_since = t.effective_date, updated_at = now()
+                FROM targets t
+                WHERE l.id = t.id
+                RETURNING l.id
             ),
             logged AS (
                 INSERT INTO listings_listingtransition
                     (listing_id, from_status, to_status, price_before, price_after, actor_label, reason, created_at)
-                SELECT id, status, status, before, after, %(job)s, %(reason)s, now() FROM changed
+                SELECT id, status, status, before, after, %(job)s, %(reason)s, now() FROM targets
             ),
             applied AS (
                 UPDATE listings_adjustmentround SET status = %(applied)s, applied_at = now()

@@ -131,6 +131,50 @@ class TestAdjustmentRound:
         assert adjustment.status == AdjustmentRoundStatus.APPLIED
         assert listing.transitions.order_by("-id").first().reason.startswith("年度")
 
+    def test_a_round_only_ever_lowers_and_logs_the_listings_real_price_as_before(
+        self, world, product, list_product, feed, declare
+    ):
+        """R-LIST-11 (issue 10 #1): a listing lowered after the round opened keeps its lower price."""
+        from listings.models import Listing, ListingTransition
+
+        listing = list_product(product, "10.00")
+        feed(product.code, "11", "9.20")
+        bureau = world.user("provincial_reviewer")
+        today = timezone.localdate()
+        adjustment = services.adjustment_round_open(
+            actor=bureau,
+            year=today.year + 1,
+            answer_by=today + timedelta(days=10),
+            effective_date=today + timedelta(days=30),
+        )
+        services.adjustment_round_confirm(actor=bureau, round_id=adjustment.pk, decisions={})  # 9.20 confirmed
+        # the manufacturer lowers its price to 8.80 before the round takes effect
+        lowered = declare(product, "innovative", "8.80")
+        services.declaration_approve(actor=bureau, declaration_id=lowered.pk)
+        assert jobs.apply_price_adjustments(today=today + timedelta(days=30))["prices_changed"] == 0
+        assert Listing.objects.get(pk=listing.pk).price == Decimal("8.80")
+        assert not ListingTransition.objects.filter(listing=listing, price_after=Decimal("9.20")).exists()
+
+    def test_a_round_logs_the_price_the_listing_had_not_the_round_openings(
+        self, world, product, list_product, feed, declare
+    ):
+        listing = list_product(product, "10.00")
+        feed(product.code, "11", "9.20")
+        bureau = world.user("provincial_reviewer")
+        today = timezone.localdate()
+        adjustment = services.adjustment_round_open(
+            actor=bureau,
+            year=today.year + 1,
+            answer_by=today + timedelta(days=10),
+            effective_date=today + timedelta(days=30),
+        )
+        services.adjustment_round_confirm(actor=bureau, round_id=adjustment.pk, decisions={})  # 9.20
+        lowered = declare(product, "innovative", "9.50")  # lowered, but still above the round's price
+        services.declaration_approve(actor=bureau, declaration_id=lowered.pk)
+        assert jobs.apply_price_adjustments(today=today + timedelta(days=30))["prices_changed"] == 1
+        transition = listing.transitions.order_by("-id").first()
+        assert (transition.price_before, transition.price_after) == (Decimal("9.5000"), Decimal("9.2000"))
+
     def test_an_appeal_cannot_ask_for_more_than_the_current_price(self, world, product, list_product):
         listing = list_product(product, "10.00")
         today = timezone.localdate()
