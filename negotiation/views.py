@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from negotiation import charts, excel, selectors, services
 from negotiation.choices import Party
 from negotiation.forms import AnswerForm, RequestForm, ThreadFilter, UploadForm
-from negotiation.models import AgreementZoning
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search
 from procurement.core.errors import DomainError
@@ -235,7 +234,7 @@ def product_alerts(request, product_id):
             "chart": charts.distribution(found.points, lines),
             "own": own,
             "zonings": zonings,
-            "hospitals": Organisation.objects.filter(pk__in=[z.hospital_id for z in zonings])
+            "hospitals": visible_to(request.user, Organisation).filter(pk__in=[z.hospital_id for z in zonings])
             if _is_bureau(request.user)
             else [],
             "marked_id": marked_id,
@@ -248,7 +247,8 @@ def hospital_alerts(request, hospital_id):
     _require(_is_bureau(request.user) or request.user.organisation_id == hospital_id)
     hospital = get_object_or_404(visible_to(request.user, Organisation), pk=hospital_id)
     zonings = (
-        AgreementZoning.objects.filter(agreement__hospital=hospital)
+        selectors.zonings_for(request.user)
+        .filter(agreement__hospital=hospital)
         .select_related("product")
         .order_by("zone", "-unit_price")
     )

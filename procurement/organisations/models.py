@@ -107,13 +107,9 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    scope_rule = ScopeRule(
-        public=True,
-        manufacturer=_itself,
-        distributor=_itself,
-        hospital=_itself,
-        region="region",
-    )
+    # A party's data is its own, and its region's bureaus'; the public directory of names is
+    # ``organisations.selectors.directory``, never this rule.
+    scope_rule = ScopeRule(manufacturer=_itself, distributor=_itself, hospital=_itself, region="region")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.generic import ListView
 
 from procurement.core.errors import DomainError
 from procurement.core.scoping import visible_to
@@ -13,23 +14,40 @@ from procurement.organisations import services
 from procurement.organisations.filters import OrganisationFilter
 from procurement.organisations.forms import ApiTokenForm, RevokeForm
 from procurement.organisations.models import ApiToken, Organisation, User
-from procurement.web.views import ScopedListView, apply_domain_error
+from procurement.organisations.selectors import directory
+from procurement.web.views import apply_domain_error
 
 
-class OrganisationListView(LoginRequiredMixin, ScopedListView):
+class OrganisationListView(LoginRequiredMixin, ListView):
+    """The directory: who takes part (a city or county bureau: whom it supervises, and the companies)."""
+
     model = Organisation
-    filterset_class = OrganisationFilter
     template_name = "organisations/organisation_list.html"
+    paginate_by = 50
 
-    def base_queryset(self):
-        return Organisation.objects.select_related("region")
+    def get_queryset(self):
+        self.filterset = OrganisationFilter(
+            self.request.GET or None, queryset=directory(self.request.user), request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else self.filterset.queryset
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(filter=self.filterset, query_without_page=query.urlencode(), **kwargs)
 
 
 @login_required
 def organisation_detail(request, pk):
-    organisation = get_object_or_404(visible_to(request.user, Organisation).select_related("region"), pk=pk)
-    users = visible_to(request.user, User).filter(organisation=organisation, is_active=True)
-    return render(request, "organisations/organisation_detail.html", {"organisation": organisation, "users": users})
+    """A directory entry; its contacts and accounts only for those who may see the party's data."""
+    organisation = get_object_or_404(directory(request.user), pk=pk)
+    in_scope = visible_to(request.user, Organisation).filter(pk=organisation.pk).exists()
+    users = visible_to(request.user, User).filter(organisation=organisation, is_active=True) if in_scope else []
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {"organisation": organisation, "users": users, "in_scope": in_scope},
+    )
 
 
 def _own_hospital(request):

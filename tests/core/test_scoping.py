@@ -163,4 +163,5 @@ def test_inactive_users_and_organisations_see_nothing(world):
 def test_anonymous_visitors_see_only_public_models(world, tokens):
     assert not visible_to(None, ApiToken).exists()
     assert not visible_to(None, User).exists()
-    assert visible_to(None, Organisation).count() == Organisation.objects.count()
+    # organisations' data is not public (issue 11 #1); their directory of names is (organisations.selectors)
+    assert not visible_to(None, Organisation).exists()

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 
 from procurement.api.viewsets import ScopedReadOnlyViewSet
 from procurement.catalogue.selectors import product_by_code
+from procurement.core.errors import PermissionDenied
 from procurement.core.scoping import visible_to
 from procurement.credit import selectors, services
 from procurement.credit.api.serializers import (
@@ -38,6 +40,10 @@ class CreditEventViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=CreditEventInputSerializer, responses={201: CreditEventSerializer})
     def create(self, request, *args, **kwargs):
+        if not services.can_record_credit(request.user):
+            raise PermissionDenied(
+                _("Only the provincial bureau's supervisors keep the credit records."), code="forbidden"
+            )
         data = CreditEventInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -68,6 +74,10 @@ class PublicOrFullMixin:
     def create(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             self.permission_denied(request)
+        if not services.can_record_credit(request.user):
+            raise PermissionDenied(
+                _("Only the provincial bureau's supervisors keep the credit records."), code="forbidden"
+            )
         return self.record(request)
 
 

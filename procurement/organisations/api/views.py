@@ -1,4 +1,5 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -6,6 +7,7 @@ from procurement.api.viewsets import ScopedReadOnlyViewSet
 from procurement.organisations.api.serializers import MeSerializer, OrganisationSerializer, RegionSerializer
 from procurement.organisations.filters import OrganisationFilter
 from procurement.organisations.models import Organisation, Region
+from procurement.organisations.selectors import directory
 
 
 class RegionViewSet(ScopedReadOnlyViewSet):
@@ -16,13 +18,17 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["level", "parent"]
 
 
-class OrganisationViewSet(ScopedReadOnlyViewSet):
-    """The directory of participants: manufacturers, distributors, medical institutions, bureaus."""
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The directory of participants: manufacturers, distributors, medical institutions, bureaus (a city or
+    county bureau: those of its region, and every company). Names and registration facts only."""
 
-    queryset = Organisation.objects.select_related("region")
+    queryset = Organisation.objects.none()  # the directory is chosen per reader
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "kind"]
+
+    def get_queryset(self):
+        return directory(self.request.user)
 
 
 class MeView(APIView):
