@@ -77,3 +77,15 @@ def bureau_counts(user: User) -> dict[str, int]:
         .count(),
         "overdue_notices": visible_to(user, PriceLinkageNotice).filter(status="overdue").count(),
     }
+
+
+def may_read_history_details(user: User, listing: Listing) -> bool:
+    """Who changed a listing and why is for its manufacturer and the bureau; the public reads what
+    changed and when (issue 11 #3: internal reasons and staff names are not published)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.kind == "bureau" or user.organisation_id == listing.manufacturer_id
+
+
+def listing_history(listing: Listing) -> QuerySet:
+    return listing.transitions.select_related("actor__organisation")

@@ -39,7 +39,7 @@ from listings.models import (
     PriceLinkageNotice,
     WithdrawalRequest,
 )
-from listings.selectors import manufacturer_inbox, public_listings
+from listings.selectors import listing_history, manufacturer_inbox, may_read_history_details, public_listings
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest_map
 from procurement.core.errors import DomainError
@@ -321,7 +321,8 @@ def listing_detail(request, pk):
         "listings/listing_detail.html",
         {
             "listing": listing,
-            "transitions": listing.transitions.select_related("actor"),
+            "transitions": listing_history(listing),
+            "history_details": may_read_history_details(request.user, listing),
             "notices": visible_to(request.user, PriceLinkageNotice).filter(listing=listing),
             "withdrawals": visible_to(request.user, WithdrawalRequest).filter(listing=listing),
             "can_withdraw": own and services.can_declare(request.user) and listing.status == ListingStatus.LISTED,

@@ -86,12 +86,25 @@ class ListingSerializer(serializers.ModelSerializer):
         ]
 
 
-class ListingTransitionSerializer(serializers.ModelSerializer):
-    who = serializers.CharField(read_only=True)
+class PublicListingTransitionSerializer(serializers.ModelSerializer):
+    """What changed and when, and whether the bureau, the manufacturer or the platform changed it."""
+
+    by = serializers.CharField(source="by_whom", read_only=True)
 
     class Meta:
         model = ListingTransition
-        fields = ["from_status", "to_status", "price_before", "price_after", "who", "reason", "created_at"]
+        fields = ["from_status", "to_status", "price_before", "price_after", "by", "created_at"]
+        read_only_fields = fields
+
+
+class ListingTransitionSerializer(PublicListingTransitionSerializer):
+    """For the listing's manufacturer and the bureau: who, by name, and why."""
+
+    who = serializers.CharField(read_only=True)
+
+    class Meta(PublicListingTransitionSerializer.Meta):
+        fields = [*PublicListingTransitionSerializer.Meta.fields, "who", "reason"]
+        read_only_fields = fields
 
 
 class NoticeSerializer(serializers.ModelSerializer):

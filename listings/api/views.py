@@ -15,12 +15,14 @@ from listings.api.serializers import (
     NoticeSerializer,
     ProposalAnswerSerializer,
     ProposalSerializer,
+    PublicListingTransitionSerializer,
     ReasonSerializer,
     WithdrawalCreateSerializer,
     WithdrawalSerializer,
 )
 from listings.filters import DeclarationFilter, PublicListingFilter
 from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
+from listings.selectors import listing_history, may_read_history_details
 from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.catalogue.selectors import product_by_code
 
@@ -93,11 +95,20 @@ class ListingViewSet(ScopedReadOnlyViewSet):
     filterset_class = PublicListingFilter
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=ListingTransitionSerializer(many=True))
+    @extend_schema(
+        responses=PublicListingTransitionSerializer(many=True),
+        description="The history of a listing: what changed and when. Its manufacturer and the bureau also read "
+        "who changed it and why (the fields `who` and `reason`).",
+    )
     @action(detail=True)
     def transitions(self, request, pk=None):
         listing = self.get_object()
-        return Response(ListingTransitionSerializer(listing.transitions.select_related("actor"), many=True).data)
+        serializer = (
+            ListingTransitionSerializer
+            if may_read_history_details(request.user, listing)
+            else PublicListingTransitionSerializer
+        )
+        return Response(serializer(listing_history(listing), many=True).data)
 
 
 class NoticeViewSet(ScopedListViewSet):

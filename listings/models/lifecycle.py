@@ -102,3 +102,14 @@ class ListingTransition(models.Model):
     @property
     def who(self) -> str:
         return str(self.actor) if self.actor_id else self.actor_label
+
+    @property
+    def by_whom(self) -> str:
+        """Who made the change, as the public may read it: the bureau, the manufacturer or the platform's
+        nightly work — never a person's name (issue 11 #3)."""
+        if not self.actor_id:
+            return (
+                str(_("the platform (nightly work)")) if self.actor_label.startswith("job:") else str(_("the platform"))
+            )
+        kind = getattr(self.actor.organisation, "kind", "")
+        return str(_("the bureau")) if kind == "bureau" or self.actor.is_superuser else str(_("the manufacturer"))
