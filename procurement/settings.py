@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "procurement.core.audit.AuditContextMiddleware",
+    "procurement.web.errors.FaultsInTheOneShapeMiddleware",
 ]
 
 ROOT_URLCONF = "procurement.urls"
@@ -118,6 +119,14 @@ DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A database out of reach or frozen must not hang a request (issue 11 #12): connect within a few
+# seconds; in the web processes (STATEMENT_TIMEOUT_SECONDS, set for them by docker-compose.yml and
+# bin/demo) no statement runs longer than that. The request then answers 503 in the error shape.
+# Workers, beat and management commands (nightly jobs, bulk loads, migrations) keep no limit.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT_SECONDS", default=5)
+STATEMENT_TIMEOUT_SECONDS = env.int("STATEMENT_TIMEOUT_SECONDS", default=0)
+if STATEMENT_TIMEOUT_SECONDS:
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS}s"
 # Django binds parameters on the client, which never prepares; the few hot reads of every HIS request
 # ask for preparation explicitly (procurement.core.internals), which psycopg only does with a threshold.
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5

@@ -28,3 +28,8 @@ urlpatterns = [
 
 admin.site.site_header = settings.PLATFORM_NAME
 admin.site.site_title = settings.PLATFORM_NAME
+
+handler400 = "procurement.web.errors.bad_request"
+handler403 = "procurement.web.errors.permission_denied"
+handler404 = "procurement.web.errors.page_not_found"
+handler500 = "procurement.web.errors.server_error"
