@@ -13,6 +13,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/changed/"),
+        name="password_change",
+    ),
+    path("accounts/password/changed/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("catalogue/", include("procurement.catalogue.urls")),
     path("calendar/", include("procurement.workdays.urls")),
     path("organisations/", include("procurement.organisations.urls")),

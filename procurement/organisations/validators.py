@@ -26,3 +26,30 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("The check character of this unified social credit code is wrong."), code="credit_code_check"
         )
+
+
+class CharacterClassesValidator:
+    """A password mixes at least ``classes`` of: capital letters, small letters, digits, other signs
+    (the usual rule of China's graded protection of information systems for login passwords)."""
+
+    def __init__(self, classes: int = 3):
+        self.classes = classes
+
+    def validate(self, password, user=None):
+        found = [
+            any(c.isupper() for c in password),
+            any(c.islower() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        if sum(found) < self.classes:
+            raise ValidationError(
+                _("The password must mix at least %(classes)d of: capital letters, small letters, digits, other signs.")
+                % {"classes": self.classes},
+                code="password_too_simple",
+            )
+
+    def get_help_text(self):
+        return _("At least %(classes)d of: capital letters, small letters, digits, other signs.") % {
+            "classes": self.classes
+        }
