@@ -446,6 +446,15 @@ def _stage_excel(cursor, stream: IO[bytes], problems: list[RowProblem]) -> tuple
     """Stage the first sheet of a workbook; returns its header and the number of rows staged."""
     from openpyxl import load_workbook
 
+    from procurement.core.errors import DomainError
+    from procurement.core.tabular import check_workbook_archive
+
+    try:
+        # A feed workbook holds up to a province's 1.8 million rows: its sheets may unpack to gigabytes
+        # (read as a stream), its shared strings (held in memory) may not.
+        check_workbook_archive(stream, max_entries=200, max_shared_strings=128 * 1024 * 1024, max_unpacked=8 * 1024**3)
+    except DomainError as error:
+        raise FeedFileError([RowProblem(1, "", "", error.message)]) from None
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of error for a file that is not a workbook

@@ -18,6 +18,8 @@ from procurement.organisations.choices import Role
 from procurement.organisations.models import User
 
 FEED_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm")
+# A national feed file of 1.8 million rows is about 90 MB as CSV: four times that is refused unread.
+FEED_MAX_BYTES = 400 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,13 @@ def national_price_import_create(*, user: User, uploaded_file: UploadedFile) -> 
             code="file_type",
             field="file",
             params={"name": name},
+        )
+    if (uploaded_file.size or 0) > FEED_MAX_BYTES:
+        raise DomainError(
+            _("The feed file is larger than %(mb)d MB: split it by province.")
+            % {"mb": FEED_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+            field="file",
         )
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():

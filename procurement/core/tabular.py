@@ -256,6 +256,7 @@ class Sheet:
     max_rows: int = 5000
     skip_blank: tuple[str, ...] = ()
     no_rows: str | Promise | None = None
+    max_bytes: int = 10 * 1024 * 1024  # the upload itself
 
     def read(self, stream: IO[bytes]) -> Table:
         """Read and type every row; refuse (``DomainError``) a file that cannot be read as this sheet.
@@ -265,9 +266,15 @@ class Sheet:
         """
         if hasattr(stream, "seek"):
             stream.seek(0)
-        data = stream.read()
+        data = stream.read(self.max_bytes + 1)
         if isinstance(data, str):
             data = data.encode()
+        if len(data) > self.max_bytes:
+            raise refuse(
+                _("The file is larger than %(mb)d MB: send fewer rows at a time.")
+                % {"mb": self.max_bytes // (1024 * 1024)},
+                code="too_large",
+            )
         if data.startswith(_XLS_MAGIC):
             raise refuse(_("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV."), code="format")
         if not data.startswith(_XLSX_MAGIC) and b"\x00" in data[:8192]:
@@ -345,9 +352,47 @@ class Sheet:
         return row
 
 
+# What an honest workbook of the platform's imports unpacks to: a hostile one (a "zip bomb" whose
+# shared strings decompress to gigabytes) is refused from its directory, before anything is unpacked.
+MAX_ENTRIES = 200
+MAX_SHARED_STRINGS = 32 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
+def check_workbook_archive(
+    source,
+    *,
+    max_entries: int = MAX_ENTRIES,
+    max_shared_strings: int = MAX_SHARED_STRINGS,
+    max_unpacked: int = MAX_UNPACKED,
+) -> None:
+    """Refuse an .xlsx whose archive holds too many entries or unpacks too large, reading only the
+    archive's directory (the sizes each entry declares; unpacking never yields more than declared)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise refuse(_("Not a readable Excel (.xlsx) file."), code="format") from None
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    shared = sum(entry.file_size for entry in entries if entry.filename.lower().endswith("sharedstrings.xml"))
+    if len(entries) > max_entries or shared > max_shared_strings or sum(e.file_size for e in entries) > max_unpacked:
+        raise refuse(
+            _(
+                "This workbook unpacks to far more than its rows need (it may be damaged or hostile): save it again "
+                "from Excel, or as CSV."
+            ),
+            code="archive_too_large",
+        )
+
+
 def _xlsx_rows(data: bytes):
     from openpyxl import load_workbook
 
+    check_workbook_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of error for a file that is not a workbook
