@@ -117,6 +117,13 @@ DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 # Persistent connections: opening one per request costs the database about half its CPU
 # (ECOSYSTEM.md, measured on these machines).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A threaded server (the demo's runserver) opens a connection per thread and keeps it: bursts of
+# parallel requests then exhaust PostgreSQL's connections. DB_POOL_MAX gives such a server one pool
+# of at most that many connections instead (psycopg's pool; bin/demo sets it).
+DB_POOL_MAX = env.int("DB_POOL_MAX", default=0)
+if DB_POOL_MAX:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX, "timeout": 10}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A database out of reach or frozen must not hang a request (issue 11 #12): connect within a few
