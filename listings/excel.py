@@ -26,6 +26,7 @@ from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest_map
 from procurement.core import tabular
 from procurement.core.errors import DomainError
+from procurement.core.exports import safe_row
 from procurement.organisations.models import User
 
 
@@ -68,7 +69,7 @@ def template(user: User) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Declarations")
-    sheet.append(HEADER)
+    sheet.append(safe_row(HEADER))
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
@@ -76,9 +77,9 @@ def template(user: User) -> bytes:
     for column, width in zip("ABCD", (28, 36, 20, 40), strict=True):
         sheet.column_dimensions[column].width = width
     categories = workbook.create_sheet(_("Categories"))
-    categories.append([_("category"), _("rule")])
+    categories.append(safe_row([_("category"), _("rule")]))
     for category in ListingCategory:
-        categories.append([str(category.label), category.rule])
+        categories.append(safe_row([str(category.label), category.rule]))
     validation = DataValidation(
         type="list",
         formula1=f"'{categories.title}'!$A$2:$A${len(ListingCategory) + 1}",
@@ -89,15 +90,17 @@ def template(user: User) -> bytes:
     validation.add(f"B2:B{MAX_ROWS + 1}")
     products = workbook.create_sheet(_("Our products"))
     products.append(
-        [
-            _("national drug code"),
-            _("generic name"),
-            _("trade name"),
-            _("dosage form"),
-            _("pack"),
-            _("listing price"),
-            _("national lowest"),
-        ]
+        safe_row(
+            [
+                _("national drug code"),
+                _("generic name"),
+                _("trade name"),
+                _("dosage form"),
+                _("pack"),
+                _("listing price"),
+                _("national lowest"),
+            ]
+        )
     )
     own = (
         Product.objects.filter(manufacturer=user.organisation)
@@ -109,15 +112,17 @@ def template(user: User) -> bytes:
         listing = getattr(product, "listing", None) if hasattr(product, "listing") else None
         low = lowest.get(product.code)
         products.append(
-            [
-                product.code,
-                product.generic_name,
-                product.trade_name,
-                product.dosage_form,
-                product.pack_description,
-                float(listing.price) if listing else None,
-                float(low.price) if low else None,
-            ]
+            safe_row(
+                [
+                    product.code,
+                    product.generic_name,
+                    product.trade_name,
+                    product.dosage_form,
+                    product.pack_description,
+                    float(listing.price) if listing else None,
+                    float(low.price) if low else None,
+                ]
+            )
         )
     for column, width in zip("ABCDEFG", (28, 24, 16, 12, 22, 12, 12), strict=True):
         products.column_dimensions[column].width = width

