@@ -1,13 +1,15 @@
 """Pages of the listing channel. Each view: who may → scoped fetch → form → one service → render."""
 
-import io
+import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from listings import excel, services
-from listings.choices import DeclarationStatus, ListingCategory, ListingStatus
+from listings.choices import DeclarationStatus, ListingCategory, ListingStatus, NoticeStatus
 from listings.filters import DeclarationFilter, PublicListingFilter
 from listings.forms import (
     AdjustmentOpenForm,
@@ -45,7 +47,9 @@ from procurement.catalogue.selectors import national_lowest_map
 from procurement.core.errors import DomainError
 from procurement.core.exports import safe_row
 from procurement.core.money import parse_price
+from procurement.core.ratelimit import Rate, client_address, hit
 from procurement.core.scoping import visible_to
+from procurement.web.errors import error_response
 from procurement.web.views import ScopedListView, apply_domain_error, posted_id
 
 
@@ -104,7 +108,12 @@ class ReviewQueueView(DeclarationListView):
 def declaration_new(request):
     _require(services.can_declare(request.user))
     initial = {}
-    product = Product.objects.filter(pk=request.GET.get("product"), manufacturer=request.user.organisation).first()
+    asked = request.GET.get("product", "")
+    product = (
+        Product.objects.filter(pk=int(asked), manufacturer=request.user.organisation).first()
+        if asked.isascii() and asked.isdigit() and len(asked) <= 18
+        else None
+    )
     if product is not None:
         initial["product"] = product
         listing = Listing.objects.filter(product=product).first()
@@ -188,6 +197,7 @@ def declaration_detail(request, pk):
 @login_required
 @require_POST
 def declaration_submit(request, pk):
+    get_object_or_404(visible_to(request.user, Declaration), pk=pk)
     try:
         services.declaration_submit(actor=request.user, declaration_id=pk)
     except DomainError as error:
@@ -250,6 +260,7 @@ def declaration_template(request):
 def declaration_review(request, pk, action):
     if action not in ("approve", "return", "reject"):
         raise Http404
+    get_object_or_404(visible_to(request.user, Declaration), pk=pk)
     form = (OptionalReasonForm if action == "approve" else ReasonForm)(request.POST)
     reason = form.data.get("reason", "")
     try:
@@ -392,7 +403,13 @@ def withdrawal_queue(request):
 def notice_list(request):
     notices = visible_to(request.user, PriceLinkageNotice).select_related("listing__product", "manufacturer")
     status = request.GET.get("status", "")
-    notices = notices.filter(status=status) if status else notices.filter(status__in=["open", "overdue"])
+    if status and status not in NoticeStatus.values:
+        raise BadRequest(_("status: one of %(choices)s.") % {"choices": ", ".join(NoticeStatus.values)})
+    notices = (
+        notices.filter(status=status)
+        if status
+        else notices.filter(status__in=[NoticeStatus.OPEN, NoticeStatus.OVERDUE])
+    )
     return render(request, "listings/notice_list.html", {"notices": notices[:500], "status": status})
 
 
@@ -489,12 +506,26 @@ class PublicListingView(ScopedListView):
         return context
 
 
+EXPORT_CHUNK = 2_000
+
+
 def public_export(request):
-    """The public list as Excel, with the same filters (at most 100,000 rows)."""
+    """The public list as Excel, with the same filters (issue 11 #6: bounded).
+
+    At most ``PUBLIC_EXPORT_MAX_ROWS`` rows, read and written a chunk at a time into a file on disk
+    (memory stays flat however large the list), and for an anonymous visitor at most
+    ``PUBLIC_EXPORT_RATE`` exports per address.
+    """
+    if not request.user.is_authenticated:
+        allowed, wait = hit("public-export", client_address(request), Rate.parse(settings.PUBLIC_EXPORT_RATE))
+        if not allowed:
+            response = error_response(request, 429)
+            response["Retry-After"] = str(int(wait) + 1)
+            return response
     filterset = PublicListingFilter(request.GET or None, queryset=public_listings(), request=request)
-    listings = (filterset.qs if filterset.is_bound and filterset.is_valid() else public_listings())[:100_000]
-    listings = list(listings)
-    lowest = national_lowest_map(listing.product.code for listing in listings)
+    listings = (filterset.qs if filterset.is_bound and filterset.is_valid() else public_listings())[
+        : settings.PUBLIC_EXPORT_MAX_ROWS
+    ]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Listed products"))
     sheet.append(
@@ -515,6 +546,26 @@ def public_export(request):
             ]
         )
     )
+    chunk = []
+    for listing in listings.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(listing)
+        if len(chunk) == EXPORT_CHUNK:
+            _export_rows(sheet, chunk)
+            chunk = []
+    _export_rows(sheet, chunk)
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+    workbook.save(stream)
+    stream.seek(0)
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"listed-products-{timezone.localdate()}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _export_rows(sheet, listings: list) -> None:
+    lowest = national_lowest_map(listing.product.code for listing in listings)
     for listing in listings:
         product, low = listing.product, lowest.get(listing.product.code)
         sheet.append(
@@ -535,10 +586,3 @@ def public_export(request):
                 ]
             )
         )
-    stream = io.BytesIO()
-    workbook.save(stream)
-    response = HttpResponse(
-        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="listed-products-{timezone.localdate()}.xlsx"'
-    return response

@@ -9,12 +9,15 @@ Policy values that DOMAIN.md marks "our choice" are not settings: each app decla
 environment variable ``POLICY_<NAME>`` gives one its first default.
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
 import environ
 import pghistory
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "axes",
     # The shared core
     "procurement.core",
     "procurement.organisations",
@@ -81,8 +85,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "procurement.core.audit.AuditContextMiddleware",
     "procurement.web.errors.FaultsInTheOneShapeMiddleware",
+    "procurement.web.errors.NoNulCharactersMiddleware",
+    # Last, as its documentation asks: it answers a locked-out sign-in (issue 11 #6).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "procurement.urls"
@@ -150,6 +158,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The suite's clients all come from 127.0.0.1 within minutes: the tests of the limits set them.
+    for _name in ("API_RATE_HIS", "API_RATE_USER", "API_RATE_ANON"):
+        os.environ.setdefault(_name, "1000000/minute")
+    os.environ.setdefault("HIS_KEY_FAILURES", "1000000/15m")
+    os.environ.setdefault("PUBLIC_EXPORT_RATE", "1000000/h")
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -191,8 +210,45 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every asset is the platform's own and no page carries inline script or style (issue 11 #14): the
+# policy allows the platform's own files only. The API's documentation pages relax style-src for the
+# styles their bundles inject (procurement/api/urls.py), never script-src.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# Guessing, limited (issue 11 #6). The client's address is the peer's, or behind
+# TRUSTED_PROXY_COUNT proxies the one the nearest of them saw (never a header the client chose).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Sign-in (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords a user name is locked, from any
+# address, and so is an address, for any user name, until LOGIN_COOLOFF_MINUTES pass without another
+# failure; a success clears the count. The attempts and lockouts are listed in the back office.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "procurement.core.ratelimit.client_address"
+AXES_VERBOSE = False
+# HIS keys: this many unknown keys from one address in the window, and that address is refused (429)
+# until the window ends, whatever key it sends.
+HIS_KEY_FAILURES = env.str("HIS_KEY_FAILURES", default="20/15m")
+# The anonymous Excel export of the public list: rows at most, and exports per address.
+PUBLIC_EXPORT_MAX_ROWS = env.int("PUBLIC_EXPORT_MAX_ROWS", default=100_000)
+PUBLIC_EXPORT_RATE = env.str("PUBLIC_EXPORT_RATE", default="10/h")
 
 # Redis: cache and Celery broker. Without REDIS_URL (the embedded demo) the cache is in memory
 # and Celery runs tasks in-process.
@@ -241,7 +297,17 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "procurement.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    # Per HIS key, per signed-in user, per anonymous address (procurement.api.throttling).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "procurement.api.throttling.HisKeyThrottle",
+        "procurement.api.throttling.UserThrottle",
+        "procurement.api.throttling.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "his": env.str("API_RATE_HIS", default="1200/minute"),
+        "user": env.str("API_RATE_USER", default="600/minute"),
+        "anon": env.str("API_RATE_ANON", default="120/minute"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -294,7 +360,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # The province this platform serves: its own rows in the national feed are not "another

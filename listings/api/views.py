@@ -23,6 +23,7 @@ from listings.api.serializers import (
 from listings.filters import DeclarationFilter, PublicListingFilter
 from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
 from listings.selectors import listing_history, may_read_history_details
+from procurement.api.serializers import reason_from
 from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.catalogue.selectors import product_by_code
 
@@ -56,17 +57,17 @@ class DeclarationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=ReasonSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._act(request, services.declaration_approve, reason=request.data.get("reason", ""))
+        return self._act(request, services.declaration_approve, reason=reason_from(request))
 
     @extend_schema(request=ReasonSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        return self._act(request, services.declaration_return, reason=request.data.get("reason", ""))
+        return self._act(request, services.declaration_return, reason=reason_from(request))
 
     @extend_schema(request=ReasonSerializer, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._act(request, services.declaration_reject, reason=request.data.get("reason", ""))
+        return self._act(request, services.declaration_reject, reason=reason_from(request))
 
     @extend_schema(
         request={"multipart/form-data": DeclarationImportSerializer}, responses={201: DeclarationSerializer(many=True)}
@@ -139,7 +140,7 @@ class WithdrawalViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         result = services.withdrawal_request_decide(
-            actor=request.user, request_id=self.get_object().pk, approve=True, reason=request.data.get("reason", "")
+            actor=request.user, request_id=self.get_object().pk, approve=True, reason=reason_from(request)
         )
         return Response(WithdrawalSerializer(result).data)
 
@@ -147,7 +148,7 @@ class WithdrawalViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         result = services.withdrawal_request_decide(
-            actor=request.user, request_id=self.get_object().pk, approve=False, reason=request.data.get("reason", "")
+            actor=request.user, request_id=self.get_object().pk, approve=False, reason=reason_from(request)
         )
         return Response(WithdrawalSerializer(result).data)
 

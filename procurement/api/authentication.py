@@ -8,11 +8,13 @@ import functools
 import hmac
 
 import pghistory
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from procurement.core.internals import fetch_one, instance_from_row, relate
+from procurement.core.ratelimit import Rate, client_address, exceeded, hit
 from procurement.organisations.models import ApiToken, Organisation, Region, User, hash_token
 from procurement.organisations.tokens import split_key
 
@@ -69,9 +71,17 @@ class HisTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token header: the key has invalid characters.")) from None
+        address = client_address(request)
+        rate = Rate.parse(settings.HIS_KEY_FAILURES)
+        locked, wait = exceeded("his-key-failures", address, rate)
+        if locked:
+            # Issue 11 #6: after too many unknown keys from one address, every key is refused until the
+            # window ends — the right one too, or guessing would still tell when it found it.
+            raise exceptions.Throttled(wait, str(_("Too many unknown API keys from this address; try again later.")))
         prefix = split_key(key)
         token = token_by_prefix(prefix) if prefix else None
         if token is None or not hmac.compare_digest(token.digest, hash_token(key)):
+            hit("his-key-failures", address, rate)
             raise exceptions.AuthenticationFailed(_("Unknown API key."))
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("This API key has been revoked."))

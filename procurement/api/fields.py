@@ -1,5 +1,6 @@
 """Fields shared by every app's API."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from procurement.core.money import PRICE_MAX_DIGITS, PRICE_PLACES, parse_price
@@ -22,3 +23,15 @@ class PriceField(serializers.DecimalField):
             return parse_price(repr(data) if isinstance(data, float) else str(data))
         except (ValueError, TypeError) as error:
             raise serializers.ValidationError(str(error), code="invalid") from None
+
+
+class TextField(serializers.CharField):
+    """Text, and only text: a JSON number, boolean, list or object is refused (DRF's CharField would
+    turn ``12`` into ``"12"``); a NUL character is refused by CharField itself (issue 11 #9)."""
+
+    default_error_messages = {"invalid": _("Not text: write it in quotes.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

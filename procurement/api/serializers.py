@@ -2,11 +2,26 @@
 
 from rest_framework import serializers
 
+from procurement.api.fields import TextField
+from procurement.core.limits import REASON_MAX_LENGTH
+
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Why: shown to the other party."
+    reason = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why: shown to the other party.",
     )
+
+
+def reason_from(request) -> str:
+    """The ``reason`` an action's JSON body gives: the body an object, the reason text of at most
+    REASON_MAX_LENGTH characters — else a 400 naming the field (issue 11 #9, #11)."""
+    data = ReasonSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data["reason"]
 
 
 class FieldsBuiltOnce:

@@ -9,10 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
         from django.utils.module_loading import autodiscover_modules
 
         from procurement.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from procurement.core.limits import check_text_lengths
         from procurement.core.policy import write_first_defaults
 
         connection_created.connect(set_trigger_session_defaults, dispatch_uid="procurement.trigger_defaults")
@@ -20,6 +21,7 @@ class CoreConfig(AppConfig):
         # without a value in force get their first default.
         autodiscover_modules("policies")
         post_migrate.connect(write_first_defaults, sender=self, dispatch_uid="procurement.policy_defaults")
+        pre_save.connect(check_text_lengths, dispatch_uid="procurement.text_lengths")
 
 
 def set_trigger_session_defaults(sender, connection, **kwargs):

@@ -5,14 +5,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search_or_near
 from procurement.core import internals
+from procurement.core.money import AmountField
+from procurement.core.scoping import visible_to
 from procurement.credit.selectors import barred_until_sql
-from procurement.orders.models import AlliancePrice, Shipment
+from procurement.orders.models import AlliancePrice, Order, OrderLine, Shipment
 from procurement.orders.pricing import Quote, Refusal, offered_products, resolve_prices
 from procurement.organisations.models import Organisation
 
@@ -180,4 +183,25 @@ def lowest_bought_prices_sql(*, since_months: int) -> tuple[str, dict]:
                            AND s.accepted_at >= now() - make_interval(months => %(bought_months)s))
            GROUP BY l.product_id""",
         {"bought_months": since_months},
+    )
+
+
+def orders_seen_by(user, orders: QuerySet | None = None) -> QuerySet:
+    """The orders ``user`` may see, each with only the lines the user may see (``lines_seen``, products
+    and distributors joined) and their sum (``amount_seen``) — issue 11 #2: a distributor addressed by
+    one line of an order sees that line and its amount, never another distributor's lines nor the
+    order's total. A hospital or a bureau sees every line, and ``amount_seen`` is the order's total.
+    """
+    orders = visible_to(user, orders if orders is not None else Order.objects.all())
+    lines = visible_to(user, OrderLine).select_related("product", "distributor")
+    amounts = (
+        visible_to(user, OrderLine)
+        .filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(amount=Sum("amount"))
+        .values("amount")
+    )
+    return orders.prefetch_related(Prefetch("lines", queryset=lines, to_attr="lines_seen")).annotate(
+        amount_seen=Coalesce(Subquery(amounts), Value(0), output_field=AmountField())
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,7 +20,9 @@ from procurement.catalogue.models import Product
 from procurement.core import internals
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied, Problem
+from procurement.core.files import check_document
 from procurement.core.money import round_money
+from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import bar_on
 from procurement.orders import events
@@ -469,13 +472,20 @@ def shipment_create(
         raise DomainError(_("Give the batch number."), code="required", field="batch_number")
     if expiry_date <= production_date:
         raise DomainError(_("The expiry date comes after the production date."), code="invalid", field="expiry_date")
+    if production_date > timezone.localdate():
+        raise DomainError(
+            _("The production date cannot be in the future."), code="invalid", field="production_date", rule="R-ORD-4"
+        )
     if expiry_date <= timezone.localdate():
         raise DomainError(_("This batch has expired: it cannot be shipped."), code="expired", field="expiry_date")
     if inspection_report is None:
         raise DomainError(_("Attach the batch's inspection report."), code="required", field="inspection_report")
+    # R-ORD-4: the report is a PDF or an image, by its content — it is served to the public (R-ORD-7).
+    check_document(inspection_report, field="inspection_report")
     with transaction.atomic(), audit_reason(_("Batch shipped")):
         line = _lock_line(actor, line_id)
         _require(line.distributor_id == actor.organisation_id, _("Only the distributor of the line ships it."))
+        _check_batch_dates(line.product_id, batch_number, production_date, expiry_date)
         if not isinstance(quantity, int) or quantity <= 0 or quantity > line.open_quantity:
             raise DomainError(
                 _("Ship between 1 and %(open)d packs: the rest of the line.") % {"open": line.open_quantity},
@@ -498,6 +508,32 @@ def shipment_create(
         shipment.inspection_report.save(inspection_report.name, inspection_report, save=False)
         shipment.save()
     return shipment
+
+
+def _check_batch_dates(product_id: int, batch_number: str, production_date: date, expiry_date: date) -> None:
+    """R-ORD-4: one batch number of one product always has the same production and expiry dates."""
+    earlier = (
+        Shipment.objects.filter(line__product_id=product_id, batch_number=batch_number)
+        .exclude(production_date=production_date, expiry_date=expiry_date)
+        .values_list("production_date", "expiry_date")
+        .first()
+    )
+    if earlier is not None:
+        raise DomainError(
+            _(
+                "Batch %(batch)s of this product was shipped before as produced on %(produced)s, expiring on "
+                "%(expires)s: one batch has one set of dates."
+            )
+            % {"batch": batch_number, "produced": earlier[0], "expires": earlier[1]},
+            code="batch_dates_differ",
+            field="batch_number",
+            rule="R-ORD-4",
+        )
+
+
+def near_expiry_before(today: date | None = None) -> date:
+    """R-ORD-4: a batch expiring before this day is near-expiry (NEAR_EXPIRY_MONTHS from today)."""
+    return (today or timezone.localdate()) + relativedelta(months=policy("NEAR_EXPIRY_MONTHS"))
 
 
 def shipment_accept(*, actor: User, shipment_id: int, accepted_quantity: int, reason: str = "") -> Shipment:

@@ -23,9 +23,10 @@ from procurement.orders import alliance, selectors, services
 from procurement.orders.choices import LineStatus
 from procurement.orders.models import AlliancePrice, DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
 from procurement.orders.pricing import offered_products
+from procurement.orders.quantities import LINE_QUANTITY_MAX, parse_quantity
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region
-from procurement.web.views import ScopedListView, apply_domain_error
+from procurement.web.views import ScopedListView, apply_domain_error, posted_id
 
 CART = "cart"
 
@@ -98,17 +99,19 @@ def request_cart(request) -> dict:
 def cart_add(request):
     """Put a product in the cart, if the hospital may order it (R-ORD-2: else the reason, and nothing added)."""
     _require(services.can_order(request.user))
-    product = get_object_or_404(Product.objects.select_related("manufacturer"), pk=request.POST.get("product"))
+    product = get_object_or_404(Product.objects.select_related("manufacturer"), pk=posted_id(request, "product"))
     [offer] = selectors.offers_for(request.user.organisation, [product], on=timezone.localdate())
     cart = request_cart(request)
+    try:
+        quantity = parse_quantity(request.POST.get("quantity") or "1")
+    except ValueError as error:
+        messages.error(request, str(error))  # nothing added: the buyer sees why
+        return redirect(_safe_next(request) or "orders:buy")
     if offer.refusal is not None:
         messages.error(request, offer.refusal.message)
     else:
         entry = cart.get(str(product.pk), {"quantity": 0, "distributor": None})
-        try:
-            entry["quantity"] += max(1, int(request.POST.get("quantity") or 1))
-        except ValueError:
-            entry["quantity"] += 1
+        entry["quantity"] = min(entry["quantity"] + quantity, LINE_QUANTITY_MAX)
         cart[str(product.pk)] = entry
         request.session.modified = True
     if request.headers.get("HX-Request"):
@@ -142,11 +145,15 @@ def cart(request):
     }
     if request.method == "POST":
         for pk in list(entries):
-            quantity = request.POST.get(f"quantity-{pk}", "")
-            if quantity.isdigit():
-                entries[pk]["quantity"] = int(quantity)
+            try:
+                entries[pk]["quantity"] = parse_quantity(request.POST.get(f"quantity-{pk}", ""), allow_zero=True)
+            except ValueError as error:
+                messages.error(request, f"{products[int(pk)].code if int(pk) in products else pk}: {error}")
+                return redirect("orders:cart")
             distributor = request.POST.get(f"distributor-{pk}", "")
-            entries[pk]["distributor"] = int(distributor) if distributor.isdigit() else None
+            entries[pk]["distributor"] = (
+                int(distributor) if distributor.isascii() and distributor.isdigit() and len(distributor) <= 18 else None
+            )
             if entries[pk]["quantity"] == 0:
                 del entries[pk]
         request.session.modified = True
@@ -199,7 +206,8 @@ class OrderListView(LoginRequiredMixin, ScopedListView):
     template_name = "orders/order_list.html"
 
     def base_queryset(self):
-        return Order.objects.select_related("hospital", "placed_by").prefetch_related("lines")
+        # Issue 11 #2: each order's lines and total as far as the reader may see them.
+        return selectors.orders_seen_by(self.request.user, Order.objects.select_related("hospital", "placed_by"))
 
 
 class LineListView(LoginRequiredMixin, ScopedListView):
@@ -231,7 +239,9 @@ class ShipForm(forms.Form):
 
 @login_required
 def order_detail(request, pk):
-    order = get_object_or_404(visible_to(request.user, Order).select_related("hospital", "placed_by"), pk=pk)
+    order = get_object_or_404(
+        selectors.orders_seen_by(request.user, Order.objects.select_related("hospital", "placed_by")), pk=pk
+    )
     lines = visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor")
     shipments = visible_to(request.user, Shipment).filter(line__order=order).select_related("line__product")
     user = request.user
@@ -243,6 +253,7 @@ def order_detail(request, pk):
             "lines": lines,
             "shipments": shipments,
             "ship_form": ShipForm(),
+            "near_expiry_before": services.near_expiry_before(),
             "is_distributor": services.can_deliver(user),
             "can_cancel": services.can_order(user),
             "can_accept": services.can_accept(user),
@@ -283,9 +294,9 @@ def line_action(request, pk, action):
 def shipment_action(request, pk, action):
     shipment = get_object_or_404(visible_to(request.user, Shipment), pk=pk)
     try:
-        quantity = int(request.POST.get("quantity", ""))
-    except ValueError:
-        messages.error(request, _("Give the number of packs."))
+        quantity = parse_quantity(request.POST.get("quantity", ""), allow_zero=action == "accept")
+    except ValueError as error:
+        messages.error(request, str(error))
         return redirect("orders:order-detail", pk=shipment.line.order_id)
     try:
         if action == "accept":
@@ -319,14 +330,14 @@ def designations(request):
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                services.designation_remove(actor=request.user, designation_id=int(request.POST["remove"]))
+                services.designation_remove(actor=request.user, designation_id=posted_id(request, "remove"))
             else:
                 services.designation_add(
                     actor=request.user,
-                    product=get_object_or_404(Product, pk=request.POST.get("product"), manufacturer=maker),
-                    region=get_object_or_404(Region, pk=request.POST.get("region")),
+                    product=get_object_or_404(Product, pk=posted_id(request, "product"), manufacturer=maker),
+                    region=get_object_or_404(Region, pk=posted_id(request, "region")),
                     distributor=get_object_or_404(
-                        Organisation, pk=request.POST.get("distributor"), kind=OrganisationKind.DISTRIBUTOR
+                        Organisation, pk=posted_id(request, "distributor"), kind=OrganisationKind.DISTRIBUTOR
                     ),
                 )
         except DomainError as error:

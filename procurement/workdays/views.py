@@ -4,6 +4,7 @@ import calendar as stdlib_calendar
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,14 +17,22 @@ from procurement.workdays.services import (
     unpublished_years_ahead,
 )
 
+FIRST_YEAR, LAST_YEAR = 2004, 2099  # the statutory calendar's years (chinese-calendar knows 2004 on)
+
+
+def _year(value: str | None, default: int) -> int:
+    """The year asked for: ASCII digits within the calendar's years, else a 400 naming the field."""
+    if value is None or value == "":
+        return default
+    if not (value.isascii() and value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR):
+        raise BadRequest(_("year: a year from %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR})
+    return int(value)
+
 
 @login_required
 def calendar_page(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    year = _year(request.GET.get("year"), today.year)
     days = {day.date: day for day in CalendarDay.objects.filter(year_id=year)}
     months = []
     for month in range(1, 13):

@@ -61,7 +61,7 @@ def login(page):
 def session(browser, live_server):
     """``session(username)``: a new browser context logged in as that user (confirm dialogs accepted);
     returns (context, page). Contexts still open at the end are closed."""
-    contexts = []
+    contexts, violations = [], []
 
     def open_session(username: str, password: str = "Secret-pass-2026"):
         context = browser.new_context(locale="zh-CN", base_url=live_server.url)
@@ -69,6 +69,7 @@ def session(browser, live_server):
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.on("dialog", lambda dialog: dialog.accept())
+        page.on("console", lambda message: _record_violation(violations, message))
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
@@ -79,3 +80,10 @@ def session(browser, live_server):
     yield open_session
     for context in contexts:
         context.close()  # a no-op for one the test closed already
+    # Issue 11 #14: every journey runs under the Content-Security-Policy; nothing it needs was refused.
+    assert violations == []
+
+
+def _record_violation(violations: list, message) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(message.text)

@@ -1,6 +1,7 @@
 """The listing API (a refusal carries the cap, its source and the figures) and the public page."""
 
 import io
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from listings.choices import ListingCategory
+from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +60,7 @@ def test_the_public_page_searches_and_exports(world, product, list_product, clie
     page = client.get(reverse("public:public-list"), {"q": "atfts"}).content.decode()
     assert product.code in page and "¥12.60" in page and "¥1.80" in page
     export = client.get(reverse("public:public-export"), {"q": "atfts"})
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(row[0], Decimal(str(row[8]))) for row in rows] == [(product.code, Decimal("12.6"))]
 
@@ -71,6 +73,30 @@ def test_the_public_export_writes_a_hostile_trade_name_as_text_never_a_formula(w
     product.save()
     list_product(product, "12.60")
     export = client.get(reverse("public:public-export"))
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     cell = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == product.code)[2]
     assert cell.data_type == "s" and cell.value == "'" + FORMULA
+
+
+# Issue 11 #6: the anonymous export is bounded.
+def test_the_anonymous_export_is_limited_per_address(world, product, list_product, client, settings):
+    settings.PUBLIC_EXPORT_RATE = "2/h"
+    list_product(product, "12.60")
+    url = reverse("public:public-export")
+    address = f"10.77.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"  # counts of earlier runs never reach it
+    first, second, third = (client.get(url, REMOTE_ADDR=address) for _ in range(3))
+    assert first.status_code == second.status_code == 200
+    assert third.status_code == 429 and "Retry-After" in third
+
+
+def test_the_export_stops_at_its_row_limit(world, product, list_product, client, settings):
+    settings.PUBLIC_EXPORT_MAX_ROWS = 2
+    for other in [
+        product,
+        ProductFactory(manufacturer=world.manufacturer),
+        ProductFactory(manufacturer=world.manufacturer),
+    ]:
+        list_product(other, "9.90")
+    export = client.get(reverse("public:public-export"))
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    assert len(list(sheet.iter_rows(min_row=2))) == 2

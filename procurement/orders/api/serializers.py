@@ -42,6 +42,17 @@ class OrderSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OrderSeenSerializer(OrderSerializer):
+    """An order as a reader sees it (issue 11 #2): the lines the reader may see and their sum — for a
+    distributor its own lines only; for the hospital and the bureau every line and the order's total."""
+
+    lines = OrderLineSerializer(source="lines_seen", many=True, read_only=True)
+    total = serializers.DecimalField(source="amount_seen", max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        pass
+
+
 class LineInputSerializer(serializers.Serializer):
     product_code = serializers.CharField(max_length=23)
     quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)

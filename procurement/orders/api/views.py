@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from procurement.api.pagination import PagePagination
+from procurement.api.serializers import reason_from
 from procurement.api.viewsets import PullView, ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.catalogue.models import Product
 from procurement.core.errors import DomainError, PermissionDenied
@@ -19,6 +20,7 @@ from procurement.orders.api.serializers import (
     OfflinePurchaseSerializer,
     OrderInputSerializer,
     OrderLineSerializer,
+    OrderSeenSerializer,
     OrderSerializer,
     PriceQuoteSerializer,
     QuantityReasonSerializer,
@@ -42,10 +44,15 @@ IDEMPOTENCY = OpenApiParameter(
 class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Orders (R-ORD-2 … 5): a hospital's buyer or HIS places them; prices are resolved by the platform."""
 
-    queryset = Order.objects.prefetch_related("lines__product")
-    serializer_class = OrderSerializer
+    queryset = Order.objects.all()
+    serializer_class = OrderSeenSerializer
     parser_classes = [JSONParser]
 
+    def get_queryset(self):
+        # Issue 11 #2: the orders in scope, each with only the lines in scope and their sum.
+        return selectors.orders_seen_by(self.request.user, self.queryset.all())
+
+    # The hospital placing an order sees all of it: the answer is the order as written.
     @extend_schema(
         parameters=[IDEMPOTENCY], request=OrderInputSerializer, responses={201: OrderSerializer, 200: OrderSerializer}
     )
@@ -96,12 +103,12 @@ class OrderLineViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=ReasonSerializer, responses=OrderLineSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        return self._line(request, services.line_decline, reason=request.data.get("reason", ""))
+        return self._line(request, services.line_decline, reason=reason_from(request))
 
     @extend_schema(request=ReasonSerializer, responses=OrderLineSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._line(request, services.line_cancel, reason=request.data.get("reason", ""))
+        return self._line(request, services.line_cancel, reason=reason_from(request))
 
     @extend_schema(request={"multipart/form-data": ShipInputSerializer}, responses={201: ShipmentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
