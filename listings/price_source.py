@@ -10,6 +10,7 @@ from listings.models import Listing
 from procurement.catalogue.models import Product
 from procurement.core import internals
 from procurement.orders.pricing import Quote, Refusal, register_price_source
+from procurement.orders.public_price import register_public_price_sql
 from procurement.organisations.models import Organisation
 
 REFUSALS = {
@@ -72,3 +73,11 @@ class ListingPriceSource:
 
 
 register_price_source(ListingPriceSource())
+
+
+# R-ORD-7: the public batch page shows the listing price, whatever the hospital paid.
+register_public_price_sql(
+    lambda product_id: (
+        f"SELECT listed.price FROM {Listing._meta.db_table} listed WHERE listed.product_id = {product_id}"
+    )
+)

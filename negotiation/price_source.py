@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from negotiation.choices import AgreementStatus
 from negotiation.models import Agreement
+from negotiation.rules import overtaken_sql
 from procurement.catalogue.models import Product
 from procurement.core import internals
 from procurement.orders.pricing import Quote, register_price_source
@@ -26,11 +27,12 @@ class AgreementPriceSource:
 
     def consider(self, hospital: Organisation, products: list[Product], on: date):
         # The hospital's agreement in force for each product (a group's agreement is the member's own
-        # row: R-NEG-3). Every order line runs this, hence a prepared statement.
+        # row: R-NEG-3), unless the listing price has fallen below it (R-NEG-2: the lower applies, and the
+        # listing source quotes it). Every order line runs this, hence a prepared statement.
         rows = internals.fetch_all(
-            """SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
+            f"""SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
                WHERE a.hospital_id = %s AND a.product_id = ANY(%s::bigint[]) AND a.status = %s
-                 AND a.valid_from <= %s::date AND a.valid_until >= %s::date""",
+                 AND a.valid_from <= %s::date AND a.valid_until >= %s::date AND NOT {overtaken_sql("a")}""",
             [hospital.pk, [product.pk for product in products], AgreementStatus.ACTIVE, on, on],
         )
         return {

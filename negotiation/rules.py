@@ -88,3 +88,15 @@ def not_negotiable_sql(product: str, day: str) -> str:
     return " OR ".join(
         [price_fixed_nationally_sql(product), *(f"({check.sql(product, day)})" for check in _registered.values())]
     )
+
+
+def overtaken_sql(agreement: str) -> str:
+    """SQL: whether the agreement row ``agreement`` is overtaken (R-NEG-2) — its product's listing price
+    has since fallen below the agreed price. A hospital is never charged more than the current listing
+    price: the agreement then quotes nothing and the listing price applies; its pages say so."""
+    from listings.models import Listing
+
+    return (
+        f"EXISTS (SELECT 1 FROM {Listing._meta.db_table} overtaking"
+        f" WHERE overtaking.product_id = {agreement}.product_id AND overtaking.price < {agreement}.price)"
+    )

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Round
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from listings.price_source import ListingPriceSource
 from negotiation import rules
 from negotiation.choices import AgreementStatus, ThreadStatus, Zone
 from negotiation.models import Agreement, AgreementZoning, HospitalZoneDay, Negotiation
+from negotiation.rules import overtaken_sql
 from procurement.core.policy import policy
 from procurement.core.scoping import scope_q, visible_to
 from procurement.orders.choices import LineStatus
@@ -48,7 +50,10 @@ def agreements_for(user: User) -> QuerySet[Agreement]:
         visible_to(user, Agreement)
         .filter(status=AgreementStatus.ACTIVE)
         .select_related("hospital", "product", "manufacturer", "group", "zoning")
-        .annotate(saving=Round(SAVING_AT_PEERS_MEDIAN, 2))
+        .annotate(
+            saving=Round(SAVING_AT_PEERS_MEDIAN, 2),
+            overtaken=RawSQL(overtaken_sql(Agreement._meta.db_table), [], output_field=BooleanField()),
+        )
     )
 
 

@@ -95,6 +95,10 @@ class AgreementSerializer(serializers.ModelSerializer):
     product_code = serializers.CharField(source="product.code", read_only=True)
     generic_name = serializers.CharField(source="product.generic_name", read_only=True)
     zoning = serializers.SerializerMethodField()
+    overtaken = serializers.BooleanField(
+        read_only=True,
+        help_text="The listing price has fallen below the agreed price: orders are priced at it (R-NEG-2).",
+    )
 
     class Meta:
         model = Agreement
@@ -107,6 +111,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "generic_name",
             "manufacturer",
             "price",
+            "overtaken",
             "unit_price",
             "listing_price",
             "volume",

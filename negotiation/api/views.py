@@ -1,3 +1,5 @@
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -14,6 +16,7 @@ from negotiation.api.serializers import (
     RequestInputSerializer,
 )
 from negotiation.models import Agreement, Negotiation
+from negotiation.rules import overtaken_sql
 from procurement.api.viewsets import ScopedReadOnlyViewSet
 from procurement.catalogue.selectors import product_by_code
 from procurement.core.scoping import visible_to
@@ -98,6 +101,8 @@ class NegotiationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 class AgreementViewSet(ScopedReadOnlyViewSet):
     """Purchase agreements (R-NEG-5) with their zone (R-NEG-6); a group's result is each member's own."""
 
-    queryset = Agreement.objects.select_related("product", "zoning")
+    queryset = Agreement.objects.select_related("product", "zoning").annotate(
+        overtaken=RawSQL(overtaken_sql(Agreement._meta.db_table), [], output_field=BooleanField())
+    )
     serializer_class = AgreementSerializer
     filterset_fields = ["status", "hospital", "manufacturer", "zoning__zone"]

@@ -19,12 +19,13 @@ class LineStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-# R-ORD-4. A line is cancelled only before anything ships; it is completed when every shipped pack is
-# accepted or rejected and the whole quantity has shipped (or the rest was cancelled).
+# R-ORD-4. A line is cancelled only before anything ships; a partly shipped line is closed instead (the
+# rest declined by the distributor or cancelled by the hospital, with the reason). It is completed when
+# every shipped pack is accepted or rejected and nothing is left to ship.
 LINE_TRANSITIONS = {
     LineStatus.SUBMITTED: {LineStatus.CONFIRMED, LineStatus.DECLINED, LineStatus.CANCELLED},
     LineStatus.CONFIRMED: {LineStatus.SHIPPING, LineStatus.SHIPPED, LineStatus.CANCELLED},
-    LineStatus.SHIPPING: {LineStatus.SHIPPING, LineStatus.SHIPPED},
+    LineStatus.SHIPPING: {LineStatus.SHIPPING, LineStatus.SHIPPED, LineStatus.COMPLETED},
     LineStatus.SHIPPED: {LineStatus.COMPLETED},
     LineStatus.DECLINED: set(),
     LineStatus.CANCELLED: set(),

@@ -129,6 +129,9 @@ class OrderLine(models.Model):
     shipped_quantity = models.PositiveIntegerField(_("shipped"), default=0)
     accepted_quantity = models.PositiveIntegerField(_("accepted"), default=0)
     returned_quantity = models.PositiveIntegerField(_("returned"), default=0)
+    # R-ORD-4: packs of a partly shipped line that will not ship — the rest declined by the distributor or
+    # cancelled by the hospital, with the reason; the line then completes with what shipped.
+    closed_quantity = models.PositiveIntegerField(_("closed unshipped"), default=0, db_default=0)
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why it was declined or cancelled."))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(_("ordered"), auto_now_add=True)
@@ -146,7 +149,10 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
             models.CheckConstraint(condition=Q(price__gt=0), name="line_price_positive"),
-            models.CheckConstraint(condition=Q(shipped_quantity__lte=F("quantity")), name="line_ships_at_most_ordered"),
+            models.CheckConstraint(
+                condition=Q(shipped_quantity__lte=F("quantity") - F("closed_quantity")),
+                name="line_ships_at_most_ordered",
+            ),
             models.CheckConstraint(
                 condition=Q(accepted_quantity__lte=F("shipped_quantity")), name="line_accepts_at_most_shipped"
             ),
@@ -168,8 +174,8 @@ class OrderLine(models.Model):
 
     @property
     def open_quantity(self) -> int:
-        """Packs ordered and not shipped yet."""
-        return self.quantity - self.shipped_quantity
+        """Packs ordered, not shipped yet and not closed."""
+        return self.quantity - self.shipped_quantity - self.closed_quantity
 
 
 @tracked()

@@ -6,17 +6,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search_or_near
 from procurement.core import internals
-from procurement.core.money import AmountField
+from procurement.core.money import AmountField, round_price
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import barred_until_sql
 from procurement.orders.models import AlliancePrice, Order, OrderLine, Shipment
 from procurement.orders.pricing import Quote, Refusal, offered_products, resolve_prices
+from procurement.orders.public_price import public_price_sql
 from procurement.organisations.models import Organisation
 
 # R-ORD-3 in one place: the active distributors named for a product (``{product}``) in the hospital's
@@ -144,19 +146,26 @@ def cheaper_on_alliance(product, our_price: Decimal) -> AllianceComparison | Non
     )
     best = None
     for candidate in candidates:
-        price = (
+        # Converted per pack of ours, then rounded half up as all money is (issue 10 #15: never round()).
+        price = round_price(
             candidate.price
             if candidate.pack_quantity == product.pack_quantity
             else (candidate.price / candidate.pack_quantity * product.pack_quantity)
         )
         if price < our_price and (best is None or price < best.price):
-            best = AllianceComparison(candidate.platform, round(price, 4), our_price, round(our_price - price, 4))
+            best = AllianceComparison(candidate.platform, price, our_price, round_price(our_price - price))
     return best
 
 
 def public_batches(text: str = "") -> QuerySet[Shipment]:
-    """R-ORD-7: every batch delivered, for the public: product, price, companies, batch, expiry, report."""
-    batches = Shipment.objects.select_related("line__product", "line__manufacturer", "distributor")
+    """R-ORD-7: the batches hospitals accepted (in full or in part), for the public: product, the listing
+    price (``public_price``; never what the hospital paid), companies, batch, expiry, report. Batches
+    rejected or not yet accepted are not shown."""
+    batches = (
+        Shipment.objects.filter(accepted_quantity__gt=0)
+        .select_related("line__product", "line__manufacturer", "distributor")
+        .annotate(public_price=RawSQL(public_price_sql(f'"{OrderLine._meta.db_table}"."product_id"'), []))
+    )
     if text:
         batches = batches.filter(
             Q(batch_number__icontains=text)

@@ -420,11 +420,14 @@ def line_confirm(*, actor: User, line_id: int) -> OrderLine:
 
 
 def line_decline(*, actor: User, line_id: int, reason: str) -> OrderLine:
+    """The distributor declines a line — or, once part of it has shipped, the rest of it (R-ORD-4)."""
     _require(can_deliver(actor), _("Only the distributor of the line declines it."))
     reason = _required(reason)
     with transaction.atomic(), audit_reason(reason):
         line = _lock_line(actor, line_id)
         _require(line.distributor_id == actor.organisation_id, _("Only the distributor of the line declines it."))
+        if line.status == LineStatus.SHIPPING:
+            return _close_rest(line, reason)
         _transition(line, LineStatus.DECLINED)
         line.reason = reason
         line.save(update_fields=["status", "reason"])
@@ -432,20 +435,31 @@ def line_decline(*, actor: User, line_id: int, reason: str) -> OrderLine:
 
 
 def line_cancel(*, actor: User, line_id: int, reason: str) -> OrderLine:
-    """The hospital cancels a line before anything of it ships."""
+    """The hospital cancels a line before anything of it ships — or, once part has shipped, the rest."""
     _require(can_order(actor), _("Only the hospital's buyer cancels its order lines."))
     reason = _required(reason)
     with transaction.atomic(), audit_reason(reason):
         line = _lock_line(actor, line_id)
+        if line.status == LineStatus.SHIPPING:
+            return _close_rest(line, reason)
         if line.shipped_quantity:
             raise Conflict(
-                _("Part of this line has shipped: it can no longer be cancelled."),
-                code="already_shipped",
-                rule="R-ORD-4",
+                _("The whole line has shipped: nothing is left to cancel."), code="already_shipped", rule="R-ORD-4"
             )
         _transition(line, LineStatus.CANCELLED)
         line.reason = reason
         line.save(update_fields=["status", "reason"])
+    return line
+
+
+def _close_rest(line: OrderLine, reason: str) -> OrderLine:
+    """R-ORD-4: a partly shipped line closes — what has not shipped never will; the line is shipped
+    (batches still wait for acceptance) or completed (none waits). Inside the caller's transaction."""
+    line.closed_quantity += line.open_quantity
+    waiting = line.shipments.filter(status=ShipmentStatus.SHIPPED).exists()
+    _transition(line, LineStatus.SHIPPED if waiting else LineStatus.COMPLETED)
+    line.reason = reason
+    line.save(update_fields=["closed_quantity", "status", "reason"])
     return line
 
 
@@ -493,7 +507,7 @@ def shipment_create(
                 field="quantity",
             )
         line.shipped_quantity += quantity
-        _transition(line, LineStatus.SHIPPED if line.shipped_quantity == line.quantity else LineStatus.SHIPPING)
+        _transition(line, LineStatus.SHIPPED if line.open_quantity == 0 else LineStatus.SHIPPING)
         line.save(update_fields=["status", "shipped_quantity"])
         shipment = Shipment(
             line=line,

@@ -448,8 +448,13 @@ class PublicBatchView(ScopedListView):
 
 
 def batch_report(request, pk):
-    """The inspection report of a batch: public, like the batch itself (R-ORD-7)."""
-    shipment = get_object_or_404(Shipment, pk=pk)
+    """The inspection report of a batch: public once the batch is accepted, like the batch itself
+    (R-ORD-7); before that, only for the parties that may see the shipment."""
+    shipment = selectors.public_batches().filter(pk=pk).first()
+    if shipment is None and request.user.is_authenticated:
+        shipment = visible_to(request.user, Shipment).filter(pk=pk).first()
+    if shipment is None:
+        raise Http404
     if not shipment.inspection_report:
         raise Http404
     name = shipment.inspection_report.name.rsplit("/", 1)[-1]

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from negotiation import rules, services
 from negotiation.choices import AgreementStatus, Party, ThreadStatus
@@ -165,6 +166,30 @@ def test_the_agreement_comes_before_the_listing_price(world, buyer, clerk, produ
     ).order
     line = order.lines.get()
     assert (line.price, line.price_source, line.amount) == (Decimal("26.00"), "agreement", Decimal("260.00"))
+
+
+def test_a_listing_price_fallen_below_the_agreement_applies_and_the_agreement_is_overtaken(
+    world, buyer, clerk, product, client, api_as
+):
+    """R-NEG-2 (issue 10 #2): a hospital is never charged more than the current listing price — the lower
+    of the two applies, and the agreement shows as overtaken on its page and in the API."""
+    from listings.models import Listing
+
+    services.negotiation_accept(actor=clerk, negotiation_id=ask(buyer, product, "26.00").pk)
+    Listing.objects.filter(product=product).update(price=Decimal("24.00"))
+    answer = resolve_prices(world.hospital, [product], date.today())[product.pk]
+    assert (answer.price, answer.source) == (Decimal("24.00"), "listing")
+    line = order_services.order_submit(
+        actor=buyer, lines=[order_services.LineRequest(product.code, 10, world.distributor.pk)]
+    ).order.lines.get()
+    assert (line.price, line.price_source, line.amount) == (Decimal("24.00"), "listing", Decimal("240.00"))
+    client.force_login(buyer)
+    assert 'data-testid="overtaken"' in client.get(reverse("negotiation:agreement-list")).content.decode()
+    [agreement] = api_as(buyer).get(reverse("api:agreement-list")).json()["results"]
+    assert agreement["overtaken"] is True
+    # At the agreed price exactly, the agreement still applies (equal is not overtaken).
+    Listing.objects.filter(product=product).update(price=Decimal("26.00"))
+    assert resolve_prices(world.hospital, [product], date.today())[product.pk].source == "agreement"
 
 
 def test_a_suspended_listing_refuses_even_with_an_agreement(world, buyer, clerk, product):

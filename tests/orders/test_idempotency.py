@@ -107,3 +107,31 @@ def test_the_answer_to_an_order_is_the_order_as_stored(world, listed, his_key, c
     assert created.json() == stored.json()
     assert [line["quantity"] for line in stored.json()["lines"]] == [3, 7]
     assert Order.objects.get().total == sum(line.amount for line in OrderLine.objects.all())
+
+
+def test_a_his_order_without_a_key_is_refused_and_makes_no_order(world, listed, his_key, client):
+    """R-ORD-5 (issue 10 #9): without a key a retry would make a second order."""
+    response = client.post(
+        reverse("api:order-list"),
+        body(world, listed),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {his_key}",
+    )
+    assert response.status_code == 400
+    problem = response.json()["errors"][0]
+    assert (problem["field"], problem["rule"], problem["code"]) == ("Idempotency-Key", "R-ORD-5", "required")
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["订单-001", "HIS\t001", "x" * 101])
+def test_a_key_that_is_not_printable_ascii_or_too_long_is_refused(world, listed, his_key, client, key):
+    """Issue 11 #11: a key is stored exactly as sent or refused — never mangled."""
+    response = client.post(
+        reverse("api:order-list"),
+        body(world, listed),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {his_key}",
+        HTTP_IDEMPOTENCY_KEY=key.encode().decode("latin-1"),
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert not Order.objects.exists()

@@ -86,12 +86,14 @@ def test_declined_with_a_reason(world, line):
         services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
 
 
-def test_cancellation_before_shipment_only(world, line, buyer, order_lines):
+def test_a_line_is_cancelled_whole_before_it_ships_and_not_once_all_has_shipped(world, line, buyer, order_lines):
+    """R-ORD-4: cancelled before shipment; once part has shipped the rest is closed instead (tests below);
+    once everything has shipped there is nothing to cancel."""
     services.line_cancel(actor=buyer, line_id=line.pk, reason="临床需求取消")
     assert OrderLine.objects.get(pk=line.pk).status == LineStatus.CANCELLED
     other = services.order_submit(actor=buyer, lines=order_lines(5)).order.lines.get()
     services.line_confirm(actor=world.user("distributor_clerk"), line_id=other.pk)
-    ship(world, other, 2)
+    ship(world, other, 5)
     with pytest.raises(Conflict) as error:
         services.line_cancel(actor=buyer, line_id=other.pk, reason="太晚了")
     assert error.value.problems[0].code == "already_shipped"
@@ -168,3 +170,41 @@ def test_what_was_bought_lowers_the_annual_proposal(world, buyer, listed, order_
     )
     assert proposals[only_ordered.product_id].lowest_purchase_price is None
     assert proposals[only_ordered.product_id].proposed_price == Decimal("40.00")
+
+
+def test_a_partly_shipped_line_closes_when_the_distributor_declines_the_rest(world, line, storekeeper):
+    """R-ORD-4 (issue 10 #3): the rest declined with a reason; the line completes once its batches are decided."""
+    services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
+    shipment = ship(world, line, 4)
+    services.line_decline(actor=world.user("distributor_clerk"), line_id=line.pk, reason="厂家断货")
+    line.refresh_from_db()
+    assert (line.status, line.closed_quantity, line.open_quantity, line.reason) == (
+        LineStatus.SHIPPED,
+        6,
+        0,
+        "厂家断货",
+    )
+    with pytest.raises(DomainError):  # nothing is left to ship
+        ship(world, line, 1, batch="B2")
+    services.shipment_accept(actor=storekeeper, shipment_id=shipment.pk, accepted_quantity=4)
+    line.refresh_from_db()
+    assert line.status == LineStatus.COMPLETED
+
+
+def test_a_partly_shipped_line_closes_when_the_hospital_cancels_the_rest(world, line, buyer, storekeeper):
+    services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
+    shipment = ship(world, line, 3)
+    services.shipment_accept(actor=storekeeper, shipment_id=shipment.pk, accepted_quantity=3)
+    services.line_cancel(actor=buyer, line_id=line.pk, reason="科室不再需要")
+    line.refresh_from_db()
+    # No batch waits for acceptance: the line completes at once with the 3 packs it shipped.
+    assert (line.status, line.closed_quantity, line.accepted_quantity) == (LineStatus.COMPLETED, 7, 3)
+
+
+def test_a_fully_shipped_line_has_nothing_left_to_cancel(world, line, buyer):
+    services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
+    ship(world, line, 10)
+    with pytest.raises(Conflict):
+        services.line_cancel(actor=buyer, line_id=line.pk, reason="晚了")
+    line.refresh_from_db()
+    assert (line.status, line.closed_quantity) == (LineStatus.SHIPPED, 0)

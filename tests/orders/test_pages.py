@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from procurement.orders import services
-from procurement.orders.models import AlliancePrice, OfflinePurchase, Order
+from procurement.orders.models import AlliancePrice, OfflinePurchase, Order, OrderLine
 from tests.orders.conftest import BATCH, report
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,27 @@ def test_a_cheaper_four_same_price_is_shown_with_both_prices(world, listed, buye
     # 22.40 for 14 tablets is 11.20 for our pack of 7, against our 12.60.
     assert f'data-testid="alliance-{product.code}"' in page
     assert "¥11.20" in page and "¥12.60" in page and "吉林省联盟采购平台" in page
+
+
+def test_the_four_same_comparison_rounds_half_up_as_all_money_does(world, listed):
+    """Issue 10 #15: 10.0001 for 14 tablets is 5.00005 for our pack of 7 — 5.0001 half up, where Python's
+    round() (half to even) says 5.0000."""
+    from procurement.orders.selectors import cheaper_on_alliance
+
+    product = listed[0]
+    AlliancePrice.objects.create(
+        platform="吉林省联盟采购平台",
+        generic_name=product.generic_name,
+        dosage_form=product.dosage_form,
+        specification=product.specification,
+        manufacturer_name=world.manufacturer.name,
+        pack_quantity=14,
+        price=Decimal("10.0001"),
+        effective_date=date(2026, 10, 1),
+        imported_by=world.user("platform_admin"),
+    )
+    comparison = cheaper_on_alliance(product, Decimal("12.60"))
+    assert (comparison.price, comparison.saving) == (Decimal("5.0001"), Decimal("7.5999"))
 
 
 ALLIANCE_HEADER = "联盟平台,通用名,剂型,规格,生产企业,包装数量,价格,执行日期\n"
@@ -118,26 +139,47 @@ def test_the_same_alliance_product_twice_in_a_file_is_refused(world, client):
     assert not AlliancePrice.objects.exists()
 
 
-def test_the_public_sees_every_batch_and_its_report(world, listed, buyer, client):
+def _shipped(world, buyer, product, batch_number, quantity=5):
     line = services.order_submit(
-        actor=buyer, lines=[services.LineRequest(listed[0].code, 5, world.distributor.pk)]
+        actor=buyer, lines=[services.LineRequest(product.code, quantity, world.distributor.pk)]
     ).order.lines.get()
     services.line_confirm(actor=world.user("distributor_clerk"), line_id=line.pk)
-    shipment = services.shipment_create(
-        actor=world.user("distributor_clerk"), line_id=line.pk, quantity=5, inspection_report=report(), **BATCH
+    return services.shipment_create(
+        actor=world.user("distributor_clerk"),
+        line_id=line.pk,
+        quantity=quantity,
+        inspection_report=report(),
+        **{**BATCH, "batch_number": batch_number},
     )
-    page = client.get(reverse("batches:batches"), {"q": BATCH["batch_number"]}).content.decode()
-    for value in (
-        BATCH["batch_number"],
-        listed[0].generic_name,
-        "¥12.60",
-        world.manufacturer.name,
-        world.distributor.name,
-        BATCH["expiry_date"].isoformat(),
-    ):
+
+
+def test_the_public_sees_accepted_batches_at_the_listing_price_and_nothing_else(
+    world, listed, buyer, storekeeper, client
+):
+    """R-ORD-7 (issue 10 #5): only batches a hospital accepted, at the listing price — never the price the
+    hospital negotiated; a batch rejected or still waiting is not shown, nor is its report."""
+    from negotiation.models import Agreement
+
+    accepted = _shipped(world, buyer, listed[0], "B-ACCEPTED")
+    services.shipment_accept(actor=storekeeper, shipment_id=accepted.pk, accepted_quantity=5)
+    rejected = _shipped(world, buyer, listed[0], "B-REJECTED")
+    services.shipment_accept(actor=storekeeper, shipment_id=rejected.pk, accepted_quantity=0, reason="外包装破损")
+    waiting = _shipped(world, buyer, listed[0], "B-WAITING")
+    # The hospital's line was priced at 12.60; make it look negotiated to prove the page does not show it.
+    OrderLine.objects.filter(pk=accepted.line_id).update(price="11.11", price_source="agreement")
+    assert not Agreement.objects.exists()
+
+    page = client.get(reverse("batches:batches")).content.decode()
+    for value in ("B-ACCEPTED", listed[0].generic_name, "¥12.60", world.manufacturer.name, world.distributor.name):
         assert value in page
-    report_response = client.get(reverse("batches:batch-report", args=[shipment.pk]))
+    assert "B-REJECTED" not in page and "B-WAITING" not in page and "¥11.11" not in page
+    report_response = client.get(reverse("batches:batch-report", args=[accepted.pk]))
     assert b"".join(report_response.streaming_content).startswith(b"%PDF")
+    for hidden in (rejected, waiting):
+        assert client.get(reverse("batches:batch-report", args=[hidden.pk])).status_code == 404
+    # The distributor that shipped a batch still reaches its report before acceptance.
+    client.force_login(world.user("distributor_clerk"))
+    assert client.get(reverse("batches:batch-report", args=[waiting.pk])).status_code == 200
 
 
 def test_offline_purchases_are_reported_by_the_hospital(world, buyer, client):

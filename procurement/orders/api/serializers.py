@@ -27,6 +27,7 @@ class OrderLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "shipped_quantity",
             "accepted_quantity",
             "returned_quantity",
+            "closed_quantity",
             "reason",
             "created_at",
         ]

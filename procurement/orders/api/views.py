@@ -41,6 +41,30 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
+def idempotency_key(request) -> str | None:
+    """R-ORD-5: the order's Idempotency-Key — required from a HIS (a retry without one would make a second
+    order), optional from the browser (its form sends one). Printable ASCII of at most 100 characters,
+    stored exactly as sent (issue 11 #11); anything else is refused naming the header."""
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is None:
+        if request.auth is not None:
+            raise DomainError(
+                _("A HIS sends each order with an Idempotency-Key header (e.g. its own order number)."),
+                code="required",
+                field="Idempotency-Key",
+                rule="R-ORD-5",
+            )
+        return None
+    if len(key) > 100 or not (key.isascii() and key.isprintable()):
+        raise DomainError(
+            _("The Idempotency-Key is printable ASCII of at most 100 characters."),
+            code="invalid",
+            field="Idempotency-Key",
+            rule="R-ORD-5",
+        )
+    return key
+
+
 class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Orders (R-ORD-2 … 5): a hospital's buyer or HIS places them; prices are resolved by the platform."""
 
@@ -59,11 +83,7 @@ class OrderViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = OrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key", "").strip() or None
-        if key is not None and len(key) > 100:
-            raise DomainError(
-                "The Idempotency-Key has at most 100 characters.", code="invalid", field="Idempotency-Key"
-            )
+        key = idempotency_key(request)
         lines = [
             services.LineRequest(line["product_code"].strip(), line["quantity"], line["distributor"])
             for line in data.validated_data["lines"]
