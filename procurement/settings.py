@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "procurement.api.ordering.DeclaredOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "procurement.api.errors.exception_handler",
@@ -328,6 +328,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "procurement.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProvinceEnum": "procurement.organisations.choices.PROVINCE_CHOICES",
         "ListingStatusEnum": "listings.choices.ListingStatus",

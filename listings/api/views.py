@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -176,7 +176,3 @@ class ListingChangesView(PullView):
 
     serializer = ListingSerializer
     queryset = Listing.objects.select_related("product", "manufacturer")
-
-    @extend_schema(parameters=[OpenApiParameter("cursor", str)], responses=ListingSerializer(many=True))
-    def get(self, request):
-        return super().get(request)

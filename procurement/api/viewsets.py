@@ -6,7 +6,9 @@ and every action alike.
 """
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, viewsets
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +30,28 @@ class ScopedListViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Gene
     pass
 
 
+class PullSchema(AutoSchema):
+    """What a pull answers (R-ORD-5): a page of the view's rows, the cursor to send next, whether more wait."""
+
+    def get_override_parameters(self):
+        return [
+            OpenApiParameter(
+                "cursor", str, description="The next_cursor of the previous answer; none for the first pull."
+            )
+        ]
+
+    def get_response_serializers(self):
+        rows = self.view.serializer
+        return inline_serializer(
+            name=rows.__name__.removesuffix("Serializer") + "Changes",
+            fields={
+                "results": rows(many=True),
+                "next_cursor": serializers.CharField(help_text="Send it as `cursor` next time."),
+                "more": serializers.BooleanField(help_text="Whether more changes wait: ask again at once."),
+            },
+        )
+
+
 class PullView(APIView):
     """The changes a user may see since its cursor (R-ORD-5), oldest first; never skips a row committed late.
 
@@ -36,6 +60,7 @@ class PullView(APIView):
 
     serializer = None
     queryset = None
+    schema = PullSchema()
 
     def get(self, request):
         try:

@@ -36,6 +36,7 @@ from procurement.orders.models import (
     ShipmentReturn,
 )
 from procurement.orders.pricing import Quote, Refusal, resolve_prices
+from procurement.orders.quantities import LINE_QUANTITY_MAX
 from procurement.orders.selectors import (
     DESIGNATED_SQL,
     Designated,
@@ -670,6 +671,16 @@ def offline_purchase_report(
     _require(can_order(actor), _("Only a hospital's buyer reports its purchases."))
     if purchased_on > timezone.localdate():
         raise DomainError(_("The purchase date is in the future."), code="invalid", field="purchased_on")
+    # Checked here, not only by the forms: the service is the rule's one place (issue 10 #14).
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= LINE_QUANTITY_MAX:
+        raise DomainError(
+            _("quantity: a whole number of packs from %(low)d to %(high)d.") % {"low": 1, "high": LINE_QUANTITY_MAX},
+            code="invalid",
+            field="quantity",
+        )
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
+        raise DomainError(_("The amount is a sum of money, zero or more."), code="invalid", field="amount")
+    amount = round_money(amount)
     with transaction.atomic(), audit_reason(_("Offline purchase reported")):
         return OfflinePurchase.objects.create(
             hospital=actor.organisation,

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from procurement.core.errors import DomainError
@@ -38,6 +39,7 @@ class OrganisationListView(LoginRequiredMixin, ListView):
 
 
 @login_required
+@require_safe
 def organisation_detail(request, pk):
     """A directory entry; its contacts and accounts only for those who may see the party's data."""
     organisation = get_object_or_404(directory(request.user), pk=pk)

@@ -38,13 +38,14 @@ class NationalPriceViewSet(ScopedListViewSet):
     queryset = NationalPrice.objects.order_by("product_code", "province")
     serializer_class = NationalPriceSerializer
     filterset_class = NationalPriceFilter
+    ordering_fields = ["product_code", "province", "price", "effective_date"]
     permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[OpenApiParameter("codes", str, description="comma-separated drug codes (at most 500)")],
         responses=NationalLowestSerializer(many=True),
     )
-    @action(detail=False)
+    @action(detail=False, pagination_class=None)
     def lowest(self, request):
         """DOMAIN §2: the national lowest (other provinces only) of each code given."""
         codes = [code.strip() for code in request.query_params.get("codes", "").split(",") if code.strip()]

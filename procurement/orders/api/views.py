@@ -214,18 +214,10 @@ class LineChangesView(PullView):
     serializer = OrderLineSerializer
     queryset = OrderLine.objects.select_related("product")
 
-    @extend_schema(parameters=[OpenApiParameter("cursor", str)], responses=OrderLineSerializer(many=True))
-    def get(self, request):
-        return super().get(request)
-
 
 class ShipmentChangesView(PullView):
     serializer = ShipmentSerializer
     queryset = Shipment.objects.select_related("line__product")
-
-    @extend_schema(parameters=[OpenApiParameter("cursor", str)], responses=ShipmentSerializer(many=True))
-    def get(self, request):
-        return super().get(request)
 
 
 class DesignationViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedListViewSet):
