@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from negotiation.choices import AgreementStatus, Party, ThreadStatus, Zone
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
+from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import HospitalGroup, HospitalGroupMembership, Organisation, User
@@ -58,7 +59,7 @@ class Negotiation(models.Model):
     requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    close_reason = models.TextField(_("reason"), blank=True)
+    close_reason = models.TextField(_("reason"), blank=True, max_length=REASON_MAX_LENGTH)
 
     scope_rule = ScopeRule(hospital=_thread_of_hospital, manufacturer="manufacturer", region="hospital__region")
     objects = ScopedQuerySet.as_manager()
@@ -90,7 +91,7 @@ class Offer(models.Model):
     negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="offers")
     party = models.CharField(_("party"), max_length=12, choices=Party.choices)
     price = PriceField(_("price"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=REASON_MAX_LENGTH)
     made_by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 

@@ -9,7 +9,7 @@ from listings.models import (
     PriceLinkageNotice,
     WithdrawalRequest,
 )
-from procurement.api.fields import PriceField
+from procurement.api.fields import PriceField, WholeNumberField
 from procurement.api.serializers import ReasonSerializer  # noqa: F401  (re-exported for the views)
 from procurement.core.money import PRICE_MAX_DIGITS, PRICE_PLACES
 
@@ -136,7 +136,7 @@ class WithdrawalSerializer(serializers.ModelSerializer):
 
 
 class WithdrawalCreateSerializer(serializers.Serializer):
-    listing = serializers.IntegerField()
+    listing = WholeNumberField()
     reason = serializers.ChoiceField(choices=WithdrawalReason.choices)
     explanation = serializers.CharField()
 

@@ -11,6 +11,7 @@ from listings.choices import (
 from listings.models.declarations import MANUFACTURER_OWN
 from listings.models.lifecycle import Listing
 from procurement.core.audit import tracked
+from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Organisation, User
@@ -68,11 +69,11 @@ class AdjustmentProposal(models.Model):
         _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED, db_index=True
     )
     appeal_price = PriceField(_("price asked for"), null=True, blank=True)
-    appeal_reason = models.TextField(_("reason of the appeal"), blank=True)
+    appeal_reason = models.TextField(_("reason of the appeal"), blank=True, max_length=REASON_MAX_LENGTH)
     answered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     final_price = PriceField(_("confirmed price"), null=True, blank=True)
-    decision_reason = models.TextField(_("decision"), blank=True)
+    decision_reason = models.TextField(_("decision"), blank=True, max_length=REASON_MAX_LENGTH)
 
     scope_rule = MANUFACTURER_OWN
     objects = ScopedQuerySet.as_manager()

@@ -11,6 +11,7 @@ from listings.choices import (
 )
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
+from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Organisation, User
@@ -34,7 +35,7 @@ class Declaration(models.Model):
     )
     category = models.CharField(_("category"), max_length=30, choices=ListingCategory.choices)
     price = PriceField(_("declared price"), help_text=_("Per pack, in yuan."))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=REASON_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=12, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True
     )
@@ -42,10 +43,10 @@ class Declaration(models.Model):
     cap = PriceField(_("cap"), null=True, blank=True)
     cap_strict = models.BooleanField(_("cap is strict"), default=False, help_text=_("The price must be below the cap."))
     cap_rule = models.CharField(_("rule"), max_length=12, blank=True)
-    cap_source = models.TextField(_("where the cap came from"), blank=True)
+    cap_source = models.TextField(_("where the cap came from"), blank=True, max_length=REASON_MAX_LENGTH)
     cap_figures = models.JSONField(_("figures"), default=dict, blank=True)
     flagged = models.BooleanField(_("flagged for review"), default=False)
-    flag_reason = models.TextField(_("why flagged"), blank=True)
+    flag_reason = models.TextField(_("why flagged"), blank=True, max_length=REASON_MAX_LENGTH)
     # R-LIST-10: a declaration made to answer a price-linkage notice.
     notice = models.ForeignKey(
         "PriceLinkageNotice",
@@ -65,7 +66,7 @@ class Declaration(models.Model):
         User, verbose_name=_("reviewed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_reason = models.TextField(_("review reason"), blank=True)
+    review_reason = models.TextField(_("review reason"), blank=True, max_length=REASON_MAX_LENGTH)
 
     scope_rule = MANUFACTURER_OWN
     objects = ScopedQuerySet.as_manager()

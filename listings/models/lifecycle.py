@@ -14,6 +14,7 @@ from listings.models.declarations import Declaration
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
 from procurement.core.changes import change_stamp_trigger, change_xid_field
+from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Organisation, User
@@ -83,7 +84,7 @@ class ListingTransition(models.Model):
         User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(_("by (job)"), max_length=60, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     scope_rule = ScopeRule(public=True, manufacturer="listing__manufacturer")

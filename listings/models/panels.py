@@ -8,6 +8,7 @@ from listings.choices import (
 )
 from listings.models.declarations import Declaration
 from procurement.core.audit import tracked
+from procurement.core.limits import LONG_TEXT_MAX_LENGTH, REASON_MAX_LENGTH
 from procurement.core.money import PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Expert, User
@@ -29,7 +30,7 @@ class ExpertPanel(models.Model):
     drawn_at = models.DateTimeField(_("drawn"), auto_now_add=True)
     agreed_price = PriceField(_("agreed price"), null=True, blank=True)
     agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
 
     scope_rule = ScopeRule(manufacturer="declaration__manufacturer")
     objects = ScopedQuerySet.as_manager()
@@ -49,7 +50,7 @@ class PanelRound(models.Model):
     panel = models.ForeignKey(ExpertPanel, on_delete=models.CASCADE, related_name="rounds")
     party = models.CharField(_("party"), max_length=15, choices=PanelParty.choices)
     price = PriceField(_("price offered"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=REASON_MAX_LENGTH)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

@@ -11,6 +11,7 @@ from listings.choices import (
 from listings.models.declarations import MANUFACTURER_OWN
 from listings.models.lifecycle import Listing
 from procurement.core.audit import tracked
+from procurement.core.limits import LONG_TEXT_MAX_LENGTH, REASON_MAX_LENGTH
 from procurement.core.scoping import ScopedQuerySet
 from procurement.organisations.models import Organisation, User
 
@@ -26,7 +27,7 @@ class WithdrawalRequest(models.Model):
         Organisation, verbose_name=_("manufacturer"), on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=30, choices=WithdrawalReason.choices)
-    explanation = models.TextField(_("explanation"))
+    explanation = models.TextField(_("explanation"), max_length=LONG_TEXT_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
@@ -34,7 +35,7 @@ class WithdrawalRequest(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_reason = models.TextField(_("review reason"), blank=True)
+    review_reason = models.TextField(_("review reason"), blank=True, max_length=REASON_MAX_LENGTH)
 
     scope_rule = MANUFACTURER_OWN
     objects = ScopedQuerySet.as_manager()

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from negotiation.models import Agreement, AgreementZoning, Negotiation, Offer
-from procurement.api.fields import PriceField
+from procurement.api.fields import PriceField, WholeNumberField
 from procurement.core.money import PRICE_MAX_DIGITS, PRICE_PLACES
 
 PRICE = {"max_digits": PRICE_MAX_DIGITS, "decimal_places": PRICE_PLACES}
@@ -47,9 +47,9 @@ class NegotiationSerializer(serializers.ModelSerializer):
 class RequestInputSerializer(serializers.Serializer):
     product_code = serializers.CharField(max_length=23)
     price = PriceField()
-    volume = serializers.IntegerField(min_value=1, max_value=10_000_000)
-    valid_months = serializers.IntegerField(min_value=1, max_value=24, default=12)
-    group = serializers.IntegerField(required=False, allow_null=True, default=None)
+    volume = WholeNumberField(min_value=1, max_value=10_000_000)
+    valid_months = WholeNumberField(min_value=1, max_value=24, default=12)
+    group = WholeNumberField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -63,7 +63,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    negotiation = serializers.IntegerField()
+    negotiation = WholeNumberField()
     action = serializers.ChoiceField(choices=["accept", "counter", "decline"])
     price = PriceField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -35,3 +35,22 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A whole number, as a JSON number: a string ("5"), true/false, 5.5 or 5.0 are refused (issue 11 #11).
+    In a form (multipart) body every value is text: ``form=True`` takes ASCII digits there — full-width
+    digits ("５") never."""
+
+    def __init__(self, *, form: bool = False, **kwargs):
+        self.form = form
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int):
+            return super().to_internal_value(data)
+        if self.form and isinstance(data, str) and data.strip().isascii() and data.strip().isdigit():
+            return super().to_internal_value(data.strip())
+        self.fail("invalid")

@@ -10,6 +10,8 @@ from procurement.core.errors import DomainError
 REASON_MAX_LENGTH = 2000
 # A note on an order or a purchase.
 NOTE_MAX_LENGTH = 200
+# A description, an explanation, a panel's minutes: a page or two.
+LONG_TEXT_MAX_LENGTH = 20000
 
 
 def check_text_lengths(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
+from procurement.core.limits import LONG_TEXT_MAX_LENGTH, REASON_MAX_LENGTH
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.credit.choices import CreditEventKind, Severity
 from procurement.organisations.models import Organisation, User
@@ -32,7 +33,7 @@ class CreditEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=CreditEventKind.choices)
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices, default=Severity.GENERAL)
     occurred_on = models.DateField(_("date"))
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=LONG_TEXT_MAX_LENGTH)
     evidence = models.FileField(
         _("evidence"), upload_to="credit/%Y/%m/", blank=True, help_text=_("A PDF or an image (JPEG, PNG).")
     )
@@ -69,7 +70,7 @@ class BadRecord(models.Model):
     )
     starts_on = models.DateField(pgettext_lazy("period", "from"))
     ends_on = models.DateField(_("until"), help_text=_("The bar ends at the end of this day."))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
     credit_event = models.ForeignKey(
         CreditEvent, verbose_name=_("credit event"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -102,7 +103,7 @@ class ProductDelisting(models.Model):
     )
     starts_on = models.DateField(pgettext_lazy("period", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: until the bureau lifts it."))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
     credit_event = models.ForeignKey(
         CreditEvent, verbose_name=_("credit event"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
 from procurement.core.changes import change_stamp_trigger, change_xid_field
+from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import AmountField, PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.orders.choices import LineStatus, OrderSource, ShipmentStatus
@@ -132,7 +133,9 @@ class OrderLine(models.Model):
     # R-ORD-4: packs of a partly shipped line that will not ship — the rest declined by the distributor or
     # cancelled by the hospital, with the reason; the line then completes with what shipped.
     closed_quantity = models.PositiveIntegerField(_("closed unshipped"), default=0, db_default=0)
-    reason = models.TextField(_("reason"), blank=True, help_text=_("Why it was declined or cancelled."))
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why it was declined or cancelled."), max_length=REASON_MAX_LENGTH
+    )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(_("ordered"), auto_now_add=True)
     change_xid = change_xid_field()
@@ -197,7 +200,7 @@ class Shipment(models.Model):
     shipped_at = models.DateTimeField(_("shipped"), auto_now_add=True)
     accepted_quantity = models.PositiveIntegerField(_("accepted"), default=0)
     returned_quantity = models.PositiveIntegerField(_("returned"), default=0)
-    rejection_reason = models.TextField(_("reason of rejection"), blank=True)
+    rejection_reason = models.TextField(_("reason of rejection"), blank=True, max_length=REASON_MAX_LENGTH)
     accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, db_index=True)
     change_xid = change_xid_field()
@@ -244,7 +247,7 @@ class ShipmentReturn(models.Model):
     hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     distributor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity (packs)"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -275,7 +278,7 @@ class OfflinePurchase(models.Model):
     quantity = models.PositiveIntegerField(_("quantity (packs)"))
     amount = AmountField(_("amount"))
     purchased_on = models.DateField(_("purchased on"))
-    reason = models.TextField(_("why outside the platform"))
+    reason = models.TextField(_("why outside the platform"), max_length=REASON_MAX_LENGTH)
     reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
 

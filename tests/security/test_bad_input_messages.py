@@ -83,3 +83,21 @@ def test_an_action_given_a_body_that_is_not_an_object_or_a_bad_reason_is_a_400_a
     assert submitted_declaration.status == "submitted"
     # The same action with a proper reason goes through.
     assert client.post(url, {"reason": "请补充说明书"}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("quantity", ["5", "５", 5.5, True, "NaN"])
+def test_a_json_quantity_that_is_not_a_whole_json_number_is_refused(world, api_client, quantity):
+    """Issue 11 #11: a JSON string is not a number, full-width digits are not digits."""
+    from procurement.orders.models import Order
+    from procurement.organisations import services as organisation_services
+
+    _token, key = organisation_services.api_token_create(
+        actor=world.user("hospital_admin"), hospital=world.hospital, name="HIS"
+    )
+    body = {"lines": [{"product_code": "XC10AA00000700100100007", "quantity": quantity, "distributor": 1}]}
+    response = api_client.post(
+        reverse("api:order-list"), body, format="json", HTTP_AUTHORIZATION=f"Token {key}", HTTP_IDEMPOTENCY_KEY="K-1"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"].endswith("quantity")
+    assert not Order.objects.exists()

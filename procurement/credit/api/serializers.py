@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from procurement.api.fields import WholeNumberField
 from procurement.credit.choices import CreditEventKind, Severity
 from procurement.credit.models import BadRecord, CreditEvent, ProductDelisting
 
@@ -31,7 +32,7 @@ class CreditEventSerializer(serializers.ModelSerializer):
 
 
 class CreditEventInputSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(help_text="id of the manufacturer or distributor")
+    organisation = WholeNumberField(help_text="id of the manufacturer or distributor")
     kind = serializers.ChoiceField(choices=CreditEventKind.choices)
     severity = serializers.ChoiceField(choices=Severity.choices)
     occurred_on = serializers.DateField()
@@ -63,11 +64,11 @@ class BadRecordSerializer(PublicBadRecordSerializer):
 class SanctionInputSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     reason = serializers.CharField()
-    credit_event = serializers.IntegerField(required=False, allow_null=True, default=None)
+    credit_event = WholeNumberField(required=False, allow_null=True, default=None)
 
 
 class BadRecordInputSerializer(SanctionInputSerializer):
-    organisation = serializers.IntegerField(help_text="id of the manufacturer or distributor")
+    organisation = WholeNumberField(help_text="id of the manufacturer or distributor")
 
 
 class PublicDelistingSerializer(serializers.ModelSerializer):

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from procurement.api.fields import WholeNumberField
 from procurement.api.serializers import (
     FieldsBuiltOnce,
     ReasonSerializer,  # noqa: F401  (re-exported for the views)
 )
 from procurement.orders.models import DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
+from procurement.orders.quantities import LINE_QUANTITY_MAX
 
 
 class OrderLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
@@ -56,8 +58,8 @@ class OrderSeenSerializer(OrderSerializer):
 
 class LineInputSerializer(serializers.Serializer):
     product_code = serializers.CharField(max_length=23)
-    quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
-    distributor = serializers.IntegerField()
+    quantity = WholeNumberField(min_value=1, max_value=LINE_QUANTITY_MAX)
+    distributor = WholeNumberField()
 
 
 class OrderInputSerializer(serializers.Serializer):
@@ -92,17 +94,17 @@ class ShipInputSerializer(serializers.Serializer):
     batch_number = serializers.CharField(max_length=40)
     production_date = serializers.DateField()
     expiry_date = serializers.DateField()
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = WholeNumberField(form=True, min_value=1, max_value=LINE_QUANTITY_MAX)
     inspection_report = serializers.FileField()
 
 
 class AcceptInputSerializer(serializers.Serializer):
-    accepted_quantity = serializers.IntegerField(min_value=0)
+    accepted_quantity = WholeNumberField(min_value=0, max_value=LINE_QUANTITY_MAX)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class QuantityReasonSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = WholeNumberField(min_value=1, max_value=LINE_QUANTITY_MAX)
     reason = serializers.CharField()
 
 

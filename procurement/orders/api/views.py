@@ -223,7 +223,9 @@ class ShipmentChangesView(PullView):
 class DesignationViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedListViewSet):
     """R-ORD-3: the distributors a manufacturer names per product and region."""
 
-    queryset = DistributorDesignation.objects.select_related("product", "region")
+    queryset = DistributorDesignation.objects.select_related("product", "region").order_by(
+        "product_id", "region_id", "id"
+    )
     serializer_class = DesignationSerializer
     filterset_fields = ["distributor", "is_active"]
 
