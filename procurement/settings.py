@@ -249,6 +249,9 @@ HIS_KEY_FAILURES = env.str("HIS_KEY_FAILURES", default="20/15m")
 # The anonymous Excel export of the public list: rows at most, and exports per address.
 PUBLIC_EXPORT_MAX_ROWS = env.int("PUBLIC_EXPORT_MAX_ROWS", default=100_000)
 PUBLIC_EXPORT_RATE = env.str("PUBLIC_EXPORT_RATE", default="10/h")
+# Alliance price imports write this many rows in each short transaction: a HIS pull (R-ORD-5) waits
+# for one batch at most, never for the whole file (issue 11 #5).
+ALLIANCE_IMPORT_BATCH_ROWS = env.int("ALLIANCE_IMPORT_BATCH_ROWS", default=1000)
 
 # Redis: cache and Celery broker. Without REDIS_URL (the embedded demo) the cache is in memory
 # and Celery runs tasks in-process.

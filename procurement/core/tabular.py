@@ -169,6 +169,9 @@ class Column:
     aliases: tuple[str, ...]
     kind: Callable[[Any], Any] = text
     required: bool = True
+    # The most characters a text value may hold (the model field's ``max_length``): longer is a
+    # problem of its cell, not PostgreSQL's "value too long" when the rows are written in bulk.
+    max_length: int | None = None
 
     def __post_init__(self):
         if not self.aliases:
@@ -264,6 +267,34 @@ class Sheet:
         Cell problems are collected in the table, not raised: the importer adds its own, then calls
         ``table.raise_problems()``.
         """
+        rows = self._open(stream)
+        try:
+            return self._read_rows(rows)
+        finally:
+            rows.close()  # the workbook is closed even when the file is refused half-way
+
+    def check(self, stream: IO[bytes]) -> None:
+        """Refuse (``DomainError``) a file this sheet can never read, reading only as far as its first
+        data row: too large, neither a workbook nor CSV text, damaged at the start, no header, a
+        column missing, or no data row at all. For the request that receives an upload whose rows are
+        read — each checked, with ``read`` — in the background: what is wrong with the file as a
+        whole is answered at once."""
+        rows = self._open(stream)
+        try:
+            table = self._read_header(rows)
+            skip_keys = self.skip_blank or tuple(column.key for column in self.columns)
+            indexes = [table.positions[key] for key in skip_keys if key in table.positions]
+            for cells in rows:
+                if not all(_blank(cells[index]) for index in indexes if index < len(cells)):
+                    return  # a data row: the rest is for ``read``
+            raise self._no_rows()
+        finally:
+            rows.close()
+            if hasattr(stream, "seek"):
+                stream.seek(0)
+
+    def _open(self, stream: IO[bytes]) -> Iterator[tuple]:
+        """The file's rows as cells (a generator to close), after the checks of its first bytes."""
         if hasattr(stream, "seek"):
             stream.seek(0)
         data = stream.read(self.max_bytes + 1)
@@ -279,17 +310,20 @@ class Sheet:
             raise refuse(_("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV."), code="format")
         if not data.startswith(_XLSX_MAGIC) and b"\x00" in data[:8192]:
             raise refuse(_("The file is neither an Excel workbook (.xlsx) nor a CSV file."), code="format")
-        rows = _xlsx_rows(data) if data.startswith(_XLSX_MAGIC) else _csv_rows(data)
-        try:
-            return self._read_rows(rows)
-        finally:
-            rows.close()  # the workbook is closed even when the file is refused half-way
+        return _xlsx_rows(data) if data.startswith(_XLSX_MAGIC) else _csv_rows(data)
 
-    def _read_rows(self, rows: Iterator[tuple]) -> Table:
+    def _no_rows(self) -> DomainError:
+        message = str(self.no_rows) if self.no_rows else _("The file has a header but no data rows.")
+        return refuse(message, code="no_rows", row=2)
+
+    def _read_header(self, rows: Iterator[tuple]) -> Table:
         header = next(rows, None)
         if header is None or all(_blank(cell) for cell in header):
             raise refuse(_("The file is empty: the first row must name the columns."), code="empty", row=1)
-        table = self._header(list(header))
+        return self._header(list(header))
+
+    def _read_rows(self, rows: Iterator[tuple]) -> Table:
+        table = self._read_header(rows)
         skip_keys = self.skip_blank or tuple(column.key for column in self.columns)
         for number, cells in enumerate(rows, start=2):
             raw = {key: cells[index] if index < len(cells) else None for key, index in table.positions.items()}
@@ -299,8 +333,7 @@ class Sheet:
                 raise refuse(_("At most %(n)d rows a file.") % {"n": self.max_rows}, code="too_many_rows", row=number)
             table.rows.append(self._row(table, number, raw))
         if not table.rows:
-            message = str(self.no_rows) if self.no_rows else _("The file has a header but no data rows.")
-            raise refuse(message, code="no_rows", row=2)
+            raise self._no_rows()
         return table
 
     def _header(self, header: list) -> Table:
@@ -344,11 +377,29 @@ class Sheet:
                 if column.required:
                     table.problem(row, column.key, _("This cell is empty."), code="required")
                 continue
+            if isinstance(value, str) and "\x00" in value:
+                # PostgreSQL's text holds no NUL character: refused here, in its cell, not by the database.
+                row.values[column.key] = None
+                table.problem(
+                    row, column.key, _("This cell holds a NUL character, which no text may hold."), code="nul"
+                )
+                continue
             try:
                 row.values[column.key] = column.kind(value)
             except CellError as error:
                 row.values[column.key] = None
                 table.problem(row, column.key, error.message, code=error.code, params={"value": cell_text(value)})
+                continue
+            typed = row.values[column.key]
+            if column.max_length and isinstance(typed, str) and len(typed) > column.max_length:
+                table.problem(
+                    row,
+                    column.key,
+                    _("At most %(limit)d characters (%(length)d given).")
+                    % {"limit": column.max_length, "length": len(typed)},
+                    code="max_length",
+                    params={"limit": column.max_length, "length": len(typed)},
+                )
         return row
 
 
@@ -397,10 +448,24 @@ def _xlsx_rows(data: bytes):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of error for a file that is not a workbook
         raise refuse(_("Not a readable Excel (.xlsx) file: %(error)s") % {"error": error}, code="format") from None
+    read = 0
     try:
+        if not workbook.worksheets:
+            raise refuse(_("The workbook has no worksheet."), code="format")
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # files not written by Excel often declare a wrong size: read every cell
-        yield from sheet.iter_rows(values_only=True)
+        for cells in sheet.iter_rows(values_only=True):
+            yield cells
+            read += 1
+    except DomainError:
+        raise
+    except Exception as error:  # a sheet whose XML is damaged fails only when its rows are read
+        raise refuse(
+            _("The workbook cannot be read at row %(row)d (it may be damaged): %(error)s")
+            % {"row": read + 1, "error": error},
+            code="format",
+            row=read + 1,
+        ) from None
     finally:
         workbook.close()
 
@@ -414,4 +479,20 @@ def _csv_rows(data: bytes):
             continue
     else:
         raise refuse(_("The CSV file is neither UTF-8 nor GB18030 text."), code="encoding")
-    yield from csv.reader(io.StringIO(content, newline=""))
+    read = 0
+    reader = csv.reader(io.StringIO(content, newline=""))
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a cell longer than csv's limit (128 KiB), and the like
+            limit = csv.field_size_limit()
+            message = (
+                _("Row %(row)d has a cell longer than %(limit)d characters.") % {"row": read + 1, "limit": limit}
+                if "field limit" in str(error)
+                else _("Row %(row)d cannot be read as CSV: %(error)s") % {"row": read + 1, "error": error}
+            )
+            raise refuse(message, code="format", row=read + 1) from None
+        read += 1
+        yield cells

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from procurement.catalogue.choices import ImportStatus
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
 from procurement.core.changes import change_stamp_trigger, change_xid_field
@@ -338,3 +339,69 @@ class AlliancePrice(models.Model):
 
     def __str__(self):
         return f"{self.platform} {self.generic_name} {self.price}"
+
+
+@tracked()
+class AlliancePriceImport(models.Model):
+    """One upload of alliance-platform prices (R-ORD-6), loaded in the background in bounded batches.
+
+    The record of the import: who uploaded which file (kept, with its SHA-256) and when, how far the
+    load has come, and how it ended — the prices added, replaced and found unchanged, or every problem
+    of a refused file by row and column (``AlliancePriceImportProblem``; nothing is loaded then).
+    """
+
+    file = models.FileField(_("file"), upload_to="alliance/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING, db_index=True
+    )
+    uploaded_by = models.ForeignKey(User, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_added = models.PositiveIntegerField(_("prices added"), default=0)
+    rows_replaced = models.PositiveIntegerField(_("prices replaced"), default=0)
+    error_count = models.PositiveIntegerField(_("bad rows"), default=0)
+    message = models.TextField(_("message"), blank=True)
+
+    scope_rule = ScopeRule()  # the provincial bureau (and platform administrators)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alliance price import")
+        verbose_name_plural = _("alliance price imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def rows_unchanged(self) -> int:
+        return self.rows_written - self.rows_added - self.rows_replaced
+
+
+class AlliancePriceImportProblem(models.Model):
+    """One problem of a refused alliance price file: its row and column (as the user sees them), the
+    value, the reason and the rule it breaks."""
+
+    batch = models.ForeignKey(AlliancePriceImport, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    value = models.CharField(_("value"), max_length=200, blank=True)
+    message = models.CharField(_("problem"), max_length=500)
+    code = models.CharField(max_length=40, blank=True)
+    rule = models.CharField(_("rule"), max_length=20, blank=True)
+
+    scope_rule = ScopeRule()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alliance import problem")
+        verbose_name_plural = _("alliance import problems")
+        ordering = ["batch", "row", "id"]
+
+    def __str__(self):
+        return f"row {self.row}, {self.column}: {self.message}"

@@ -16,6 +16,13 @@ urlpatterns = [
     path("designations/", views.designations, name="designations"),
     path("offline/", views.offline_purchases, name="offline"),
     path("alliance-prices/", views.alliance_prices, name="alliance"),
+    path("alliance-prices/imports/<int:pk>/", views.alliance_import, name="alliance-import"),
+    path("alliance-prices/imports/<int:pk>/retry/", views.alliance_import_retry, name="alliance-import-retry"),
+    path(
+        "alliance-prices/imports/<int:pk>/problems.csv",
+        views.alliance_import_problems_csv,
+        name="alliance-import-problems-csv",
+    ),
 ]
 
 public_urlpatterns = [

@@ -1,13 +1,15 @@
 """Pages of ordering and delivery: buy (search, cart, order), orders and their lines, shipping and
 acceptance, distributor designations, offline purchases, alliance prices, the public batch page."""
 
+import csv
+
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,13 +17,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from procurement.catalogue.choices import ImportStatus
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search_or_near
 from procurement.core.errors import DomainError
+from procurement.core.exports import safe_row
 from procurement.core.scoping import visible_to
 from procurement.orders import alliance, selectors, services
 from procurement.orders.choices import LineStatus
-from procurement.orders.models import AlliancePrice, DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
+from procurement.orders.models import (
+    AlliancePrice,
+    AlliancePriceImport,
+    DistributorDesignation,
+    OfflinePurchase,
+    Order,
+    OrderLine,
+    Shipment,
+)
 from procurement.orders.pricing import offered_products
 from procurement.orders.quantities import LINE_QUANTITY_MAX, parse_quantity
 from procurement.organisations.choices import OrganisationKind
@@ -404,30 +416,91 @@ def offline_purchases(request):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (CSV or .xlsx)"))
+    # An empty file is the service's to refuse, with the other problems of an upload.
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or .xlsx)"),
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(alliance.EXTENSIONS)}),
+    )
 
 
 @login_required
 def alliance_prices(request):
-    """R-ORD-6: the bureau loads the prices of alliance platforms for four-same products."""
-    _require(request.user.is_superuser or request.user.is_provincial_bureau)
+    """R-ORD-6: the bureau uploads the prices of alliance platforms for four-same products (loaded in the
+    background: ``alliance_import`` follows it), and sees its imports and the prices loaded."""
+    _require(alliance.can_import_alliance_prices(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            count = alliance.import_alliance_prices(actor=request.user, stream=upload)
-        except DomainError as error:  # every problem of the file, each with its row and column
+            batch = alliance.alliance_price_import_create(user=request.user, uploaded_file=form.cleaned_data["file"])
+        except DomainError as error:  # what is wrong with the file as a whole: nothing is kept
             problems = error.problems
         else:
-            messages.success(request, _("%(n)d alliance prices loaded.") % {"n": count})
-            return redirect("orders:alliance")
+            messages.success(request, _("The file was received and is being loaded."))
+            return redirect("orders:alliance-import", pk=batch.pk)
     return render(
         request,
         "orders/alliance.html",
-        {"form": form, "problems": problems, "prices": AlliancePrice.objects.order_by("generic_name")[:300]},
-        status=400 if problems else 200,
+        {
+            "form": form,
+            "problems": problems,
+            "imports": visible_to(request.user, AlliancePriceImport).select_related("uploaded_by")[:20],
+            "prices": AlliancePrice.objects.order_by("generic_name", "platform", "id")[:300],
+            "max_rows": alliance.SHEET.max_rows,
+            "max_mb": alliance.SHEET.max_bytes // (1024 * 1024),
+        },
+        status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def alliance_import(request, pk):
+    """One alliance price import: its progress while it loads (polled by htmx), then its outcome."""
+    _require(alliance.can_import_alliance_prices(request.user))
+    batch = get_object_or_404(visible_to(request.user, AlliancePriceImport).select_related("uploaded_by"), pk=pk)
+    if batch.status == ImportStatus.RUNNING and alliance.alliance_price_imports_reap():
+        batch.refresh_from_db()  # its worker had died: it is failed now, and may be loaded again
+    partial = request.headers.get("HX-Request")
+    return render(
+        request,
+        "orders/_alliance_import_status.html" if partial else "orders/alliance_import.html",
+        {
+            "batch": batch,
+            "problems": batch.problems.all()[:500],
+            "problem_count": batch.problems.count(),
+            "can_retry": alliance.can_retry(batch),
+        },
+    )
+
+
+@login_required
+@require_POST
+def alliance_import_retry(request, pk):
+    _require(alliance.can_import_alliance_prices(request.user))
+    batch = get_object_or_404(visible_to(request.user, AlliancePriceImport), pk=pk)
+    try:
+        alliance.alliance_price_import_retry(user=request.user, batch_id=batch.pk)
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("The file is being loaded again."))
+    return redirect("orders:alliance-import", pk=batch.pk)
+
+
+@login_required
+def alliance_import_problems_csv(request, pk):
+    """Every problem of a refused file, to correct it in a spreadsheet (Excel opens UTF-8 with a BOM)."""
+    _require(alliance.can_import_alliance_prices(request.user))
+    batch = get_object_or_404(visible_to(request.user, AlliancePriceImport), pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="alliance-import-{batch.pk}-problems.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(safe_row([_("row"), _("column"), _("value"), _("rule"), _("problem")]))
+    for problem in batch.problems.all().iterator():
+        writer.writerow(safe_row([problem.row or "", problem.column, problem.value, problem.rule, problem.message]))
+    return response
 
 
 # -- public ---------------------------------------------------------------------------------------------

@@ -260,3 +260,72 @@ def test_an_xlsx_that_declares_a_wrong_size_is_read_in_full():
     table = SHEET.read(patched)
     # then
     assert table.rows[0]["note"] == "年用量大"
+
+
+# -- issue 11 #5 (and #9): what broke an import with a 500 is a problem of the file, or of its cell ------------
+
+
+def _damaged(stream: io.BytesIO, keep: float) -> io.BytesIO:
+    """The workbook with its sheet's XML cut short: it opens; reading its rows fails."""
+    source, patched = ZipFile(stream), io.BytesIO()
+    with ZipFile(patched, "w", ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: int(len(content) * keep)]
+            target.writestr(item, content)
+    patched.seek(0)
+    return patched
+
+
+def test_a_workbook_damaged_inside_is_refused_at_the_row_it_breaks():
+    with pytest.raises(DomainError) as error:
+        SHEET.read(_damaged(xlsx(HEADER, GOOD, GOOD), keep=0.8))
+    [problem] = error.value.problems
+    assert (problem.code, problem.field) == ("format", "file") and problem.params["row"] >= 1
+
+
+def test_a_csv_cell_past_the_csv_modules_limit_is_refused_naming_its_row():
+    # given: a cell of 200,000 characters in the third row (the csv module stops at 131,072)
+    stream = csv_file(HEADER, GOOD, ["XA02", "7", "9.10", "2026-10-01", "接受", '"' + "x" * 200_000 + '"'])
+    with pytest.raises(DomainError) as error:
+        SHEET.read(stream)
+    assert [(p.code, p.params["row"]) for p in error.value.problems] == [("format", 3)]
+
+
+def test_a_nul_character_past_the_first_bytes_is_a_problem_of_its_cell():
+    # given: the first 8 KB are text (the whole-file check looks there), a NUL later in a cell
+    sheet = tabular.Sheet(SHEET.columns, max_rows=500)
+    filler = [[f"XA{i:03d}", "7", "9.10", "2026-10-01", "接受", "x" * 50] for i in range(200)]
+    stream = csv_file(HEADER, *filler, ["XA\x0099", "7", "9.10", "2026-10-01", "接受", ""])
+    assert refused(sheet, stream) == [(202, "医保药品代码", "nul")]
+
+
+def test_a_text_longer_than_its_column_is_a_problem_of_its_cell():
+    sheet = tabular.Sheet(
+        (tabular.Column("code", ("code",), max_length=4), tabular.Column("note", ("note",), required=False)),
+    )
+    assert refused(sheet, csv_file(["code", "note"], ["XA01", "a" * 9], ["XA012", ""])) == [(3, "code", "max_length")]
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (csv_file(HEADER), "no_rows"),
+        (csv_file(HEADER, [""] * 6, [" "] * 6), "no_rows"),
+        (csv_file(HEADER[:2]), "missing_column"),
+        (io.BytesIO(b"\x81\x30"), "encoding"),
+        (io.BytesIO(b""), "empty"),
+    ],
+)
+def test_check_refuses_what_is_wrong_with_the_file_as_a_whole(content, code):
+    with pytest.raises(DomainError) as error:
+        SHEET.check(content)
+    assert [problem.code for problem in error.value.problems][:1] == [code]
+
+
+def test_check_reads_no_further_than_the_first_data_row():
+    # given: a good first row, then one that would be refused, and more rows than the maximum
+    stream = csv_file(HEADER, GOOD, ["XA02", "x", "abc", "昨天", "?", ""], *[GOOD] * 10)
+    SHEET.check(stream)  # nothing raised: the rows are for read()
+    assert stream.tell() == 0  # and the stream is rewound for whoever keeps it

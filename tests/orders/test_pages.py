@@ -1,14 +1,11 @@
 """The ordering pages: the cart shows the resolved price, the named distributors and a cheaper four-same
-price (R-ORD-6); alliance prices import all or nothing; the public batch page (R-ORD-7)."""
+price (R-ORD-6); the public batch page (R-ORD-7). Alliance prices' import: test_alliance_import.py."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from procurement.orders import services
 from procurement.orders.models import AlliancePrice, OfflinePurchase, Order, OrderLine
@@ -72,71 +69,6 @@ def test_the_four_same_comparison_rounds_half_up_as_all_money_does(world, listed
     )
     comparison = cheaper_on_alliance(product, Decimal("12.60"))
     assert (comparison.price, comparison.saving) == (Decimal("5.0001"), Decimal("7.5999"))
-
-
-ALLIANCE_HEADER = "联盟平台,通用名,剂型,规格,生产企业,包装数量,价格,执行日期\n"
-ALLIANCE_ROW = "吉林联盟,阿托伐他汀钙片,片剂,20mg,某药业,7,9.10,2026-10-01\n"
-
-
-def located(problems) -> list[tuple]:
-    return [(p.params.get("row"), p.params.get("column"), p.rule, str(p.message)) for p in problems]
-
-
-def test_alliance_prices_import_all_or_nothing(world, client):
-    """R-ORD-6: any bad row refuses the file; every problem is named with its row and column."""
-    client.force_login(world.user("provincial_reviewer"))
-    bad = ALLIANCE_HEADER + ALLIANCE_ROW + "吉林联盟,阿托伐他汀钙片,片剂,20mg,,x,abc,昨天\n"
-    response = client.post(reverse("orders:alliance"), {"file": SimpleUploadedFile("a.csv", bad.encode())})
-    assert response.status_code == 400
-    assert located(response.context["problems"]) == [
-        (3, "生产企业", None, "该单元格为空。"),
-        (3, "包装数量", None, "“x”不是大于零的整数。"),
-        (3, "价格", None, "“abc”不是有效价格：请填写大于零的金额（元），最多 4 位小数。"),
-        (3, "执行日期", None, "“昨天”不是有效日期：请按 YYYY-MM-DD 填写，例如 2026-09-18。"),
-    ]
-    assert "“昨天”不是有效日期" in response.content.decode()
-    assert not AlliancePrice.objects.exists()
-    good = ALLIANCE_HEADER + ALLIANCE_ROW
-    client.post(reverse("orders:alliance"), {"file": SimpleUploadedFile("a.csv", good.encode())})
-    assert AlliancePrice.objects.get().price == Decimal("9.1000")
-    client.force_login(world.user("hospital_buyer"))
-    assert client.get(reverse("orders:alliance")).status_code == 403
-
-
-def test_alliance_prices_load_from_a_gb18030_csv_or_an_xlsx_with_english_headers(world, client):
-    client.force_login(world.user("provincial_reviewer"))
-    gb18030 = (ALLIANCE_HEADER + ALLIANCE_ROW).encode("gb18030")
-    client.post(reverse("orders:alliance"), {"file": SimpleUploadedFile("a.csv", gb18030)})
-    assert AlliancePrice.objects.get().generic_name == "阿托伐他汀钙片"
-    book = Workbook()
-    book.active.append(
-        [
-            "platform",
-            "generic_name",
-            "dosage_form",
-            "specification",
-            "manufacturer",
-            "pack_quantity",
-            "price",
-            "effective_date",
-        ]
-    )
-    book.active.append(["吉林联盟", "阿托伐他汀钙片", "片剂", "20mg", "某药业", 7, 8.75, date(2026, 11, 1)])
-    stream = io.BytesIO()
-    book.save(stream)
-    response = client.post(reverse("orders:alliance"), {"file": SimpleUploadedFile("a.xlsx", stream.getvalue())})
-    assert response.status_code == 302
-    price = AlliancePrice.objects.get()  # the same four-same product on the same platform: replaced
-    assert (price.price, price.effective_date) == (Decimal("8.7500"), date(2026, 11, 1))
-
-
-def test_the_same_alliance_product_twice_in_a_file_is_refused(world, client):
-    """R-ORD-6: one price per four-same product and platform; a second row would silently replace the first."""
-    client.force_login(world.user("provincial_reviewer"))
-    twice = ALLIANCE_HEADER + ALLIANCE_ROW + ALLIANCE_ROW.replace("9.10", "8.80")
-    response = client.post(reverse("orders:alliance"), {"file": SimpleUploadedFile("a.csv", twice.encode())})
-    assert located(response.context["problems"]) == [(3, "通用名", "R-ORD-6", "同一产品已在第 2 行。")]
-    assert not AlliancePrice.objects.exists()
 
 
 def _shipped(world, buyer, product, batch_number, quantity=5):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0004_line_closed_quantity'),
+        ('orders', '0005_alliance_price_import'),
     ]
 
     operations = [
