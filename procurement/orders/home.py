@@ -27,7 +27,7 @@ def order_items(user):
         if waiting:
             items.append(
                 HomeItem(
-                    _("Deliveries to accept into stock"), count=waiting, url=reverse("orders:order-list"), tone="urgent"
+                    _("Deliveries to accept into stock"), count=waiting, url=reverse("orders:acceptance"), tone="urgent"
                 )
             )
     if services.can_order(user):

@@ -16,6 +16,7 @@ register_menu(
     MenuItem(_("Buy"), "orders:buy", can_order, order=20),
     MenuItem(_("Cart"), "orders:cart", can_order, order=21),
     MenuItem(_("Order lines"), "orders:line-list", can_deliver, order=22),
+    MenuItem(_("To accept"), "orders:acceptance", can_accept, order=22),
     MenuItem(_("Orders"), "orders:order-list", _has_orders, order=23),
     MenuItem(_("Offline purchases"), "orders:offline", _buys_or_accepts, order=24),
     MenuItem(_("Distributors"), "orders:designations", can_designate, order=35),

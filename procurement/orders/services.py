@@ -420,6 +420,16 @@ def line_confirm(*, actor: User, line_id: int) -> OrderLine:
     return line
 
 
+def order_confirm_lines(*, actor: User, order_id: int) -> list[OrderLine]:
+    """The distributor confirms at once every line of one order addressed to it and still to confirm."""
+    _require(can_deliver(actor), _("Only the distributor of the line confirms it."))
+    waiting = visible_to(actor, OrderLine).filter(
+        order_id=order_id, distributor=actor.organisation, status=LineStatus.SUBMITTED
+    )
+    with transaction.atomic():
+        return [line_confirm(actor=actor, line_id=line_id) for line_id in waiting.values_list("pk", flat=True)]
+
+
 def line_decline(*, actor: User, line_id: int, reason: str) -> OrderLine:
     """The distributor declines a line — or, once part of it has shipped, the rest of it (R-ORD-4)."""
     _require(can_deliver(actor), _("Only the distributor of the line declines it."))
@@ -544,6 +554,11 @@ def _check_batch_dates(product_id: int, batch_number: str, production_date: date
             field="batch_number",
             rule="R-ORD-4",
         )
+
+
+def shipment_reject(*, actor: User, shipment_id: int, reason: str) -> Shipment:
+    """R-ORD-4: the hospital rejects a batch (拒收) whole, with the reason — nothing of it is accepted."""
+    return shipment_accept(actor=actor, shipment_id=shipment_id, accepted_quantity=0, reason=_required(reason))
 
 
 def near_expiry_before(today: date | None = None) -> date:

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from procurement.core.errors import DomainError
 from procurement.core.exports import safe_row
 from procurement.core.scoping import visible_to
 from procurement.orders import alliance, selectors, services
-from procurement.orders.choices import LineStatus
+from procurement.orders.choices import LineStatus, ShipmentStatus
 from procurement.orders.models import (
     AlliancePrice,
     AlliancePriceImport,
@@ -229,13 +231,18 @@ class LineListView(LoginRequiredMixin, ScopedListView):
     template_name = "orders/line_list.html"
 
     def base_queryset(self):
-        lines = OrderLine.objects.select_related("product", "order", "hospital", "distributor")
+        lines = OrderLine.objects.select_related("product", "order", "hospital", "distributor").order_by(
+            "-order__created_at", "order_id", "id"
+        )
         status = self.request.GET.get("status")
         return lines.filter(status=status) if status in LineStatus.values else lines
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            statuses=LineStatus.choices, status=self.request.GET.get("status", ""), **kwargs
+            statuses=LineStatus.choices,
+            status=self.request.GET.get("status", ""),
+            is_distributor=services.can_deliver(self.request.user),
+            **kwargs,
         )
 
 
@@ -297,8 +304,33 @@ def line_action(request, pk, action):
     except DomainError as error:
         _refusal(request, error)
     else:
-        messages.success(request, _("Done."))
-    return redirect("orders:order-detail", pk=line.order_id)
+        messages.success(request, _LINE_DONE[action] % {"product": line.product.generic_name, "order": line.order_id})
+    return redirect(_safe_next(request) or reverse("orders:order-detail", args=[line.order_id]))
+
+
+# What the person is told after an action on a line: what was done, to what (issue 12).
+_LINE_DONE = {
+    "confirm": gettext_lazy("Line of order #%(order)s confirmed: %(product)s."),
+    "decline": gettext_lazy("Line of order #%(order)s declined: %(product)s."),
+    "cancel": gettext_lazy("Line of order #%(order)s cancelled: %(product)s."),
+    "ship": gettext_lazy("Batch shipped on the line of order #%(order)s: %(product)s."),
+}
+
+
+@login_required
+@require_POST
+def order_confirm_all(request, pk):
+    """The distributor confirms every line of an order addressed to it at once."""
+    order = get_object_or_404(visible_to(request.user, Order), pk=pk)
+    try:
+        confirmed = services.order_confirm_lines(actor=request.user, order_id=order.pk)
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request, _("%(n)d lines of order #%(order)s confirmed.") % {"n": len(confirmed), "order": order.pk}
+        )
+    return redirect(_safe_next(request) or reverse("orders:line-list"))
 
 
 @login_required
@@ -532,3 +564,84 @@ def batch_report(request, pk):
         raise Http404
     name = shipment.inspection_report.name.rsplit("/", 1)[-1]
     return FileResponse(shipment.inspection_report.open("rb"), as_attachment=True, filename=name)
+
+
+# -- the storekeeper's work: batches to accept ----------------------------------------------------------
+
+
+@login_required
+def acceptance(request):
+    """R-ORD-4: every batch waiting for the hospital's acceptance, across orders, with the actions on its
+    row — accept in full, accept part with a reason, reject (拒收) with a reason — and several in full at
+    once."""
+    _require(services.can_accept(request.user))
+    waiting = (
+        visible_to(request.user, Shipment)
+        .filter(status=ShipmentStatus.SHIPPED)
+        .select_related("line__product", "line__order", "distributor")
+        .order_by("expiry_date", "shipped_at", "id")
+    )
+    if request.method == "POST":
+        _acceptance_action(request, waiting)
+        return redirect("orders:acceptance")
+    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/acceptance.html",
+        {"page_obj": page, "object_list": page.object_list, "near_expiry_before": services.near_expiry_before()},
+    )
+
+
+def _acceptance_action(request, waiting) -> None:
+    action = request.POST.get("action", "")
+    if action == "accept_selected":
+        ids = [int(value) for value in request.POST.getlist("shipment") if value.isascii() and value.isdigit()]
+        chosen = list(waiting.filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, _("Tick the batches to accept."))
+            return
+        accepted = []
+        for shipment in chosen:  # each batch on its own: one refused does not hold back the others
+            try:
+                services.shipment_accept(
+                    actor=request.user, shipment_id=shipment.pk, accepted_quantity=shipment.quantity
+                )
+            except DomainError as error:
+                messages.error(request, f"{shipment.batch_number}: {error.message}")
+            else:
+                accepted.append(shipment.batch_number)
+        if accepted:
+            messages.success(
+                request,
+                _("%(n)d batches accepted into stock: %(batches)s.")
+                % {"n": len(accepted), "batches": ", ".join(accepted)},
+            )
+        return
+    shipment = get_object_or_404(waiting, pk=posted_id(request, "shipment"))
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "accept":
+            services.shipment_accept(actor=request.user, shipment_id=shipment.pk, accepted_quantity=shipment.quantity)
+            done = _("Batch %(batch)s accepted into stock: %(n)d packs.") % {
+                "batch": shipment.batch_number,
+                "n": shipment.quantity,
+            }
+        elif action == "accept_part":
+            quantity = parse_quantity(request.POST.get("quantity", ""))
+            services.shipment_accept(
+                actor=request.user, shipment_id=shipment.pk, accepted_quantity=quantity, reason=reason
+            )
+            done = _("Batch %(batch)s: %(n)d of %(of)d packs accepted into stock.") % {
+                "batch": shipment.batch_number,
+                "n": quantity,
+                "of": shipment.quantity,
+            }
+        elif action == "reject":
+            services.shipment_reject(actor=request.user, shipment_id=shipment.pk, reason=reason)
+            done = _("Batch %(batch)s rejected.") % {"batch": shipment.batch_number}
+        else:
+            raise Http404
+    except (DomainError, ValueError) as error:
+        messages.error(request, f"{shipment.batch_number}: {getattr(error, 'message', error)}")
+    else:
+        messages.success(request, done)

@@ -3,8 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.generic import ListView
 
 from procurement.core.errors import DomainError
@@ -97,3 +98,8 @@ def policies(request):
     if not (user.is_superuser or user.kind == "bureau"):
         raise DjangoPermissionDenied
     return render(request, "web/policies.html", {"policies": policies_in_force(), "can_change": can_set_policies(user)})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page's link says: the platform's own icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

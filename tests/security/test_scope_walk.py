@@ -249,7 +249,7 @@ def test_every_api_list_answers_each_role_only_rows_it_may_see(demo):
     lists = [
         (name, "/" + pattern.lstrip("^").rstrip("$"), _api_model(entry))
         for pattern, name, entry in _walk(get_resolver().url_patterns)
-        if name.startswith("api:") and name.endswith("-list") and _api_model(entry) is not None
+        if name and name.startswith("api:") and name.endswith("-list") and _api_model(entry) is not None
     ]
     assert len(lists) > 15
     failures = []
