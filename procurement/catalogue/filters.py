@@ -41,6 +41,11 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class NationalPriceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Generic or trade name, strength, manufacturer or pinyin initials"),
+    )
     product_code = django_filters.CharFilter(label=_("national drug code"), lookup_expr="istartswith")
     province = django_filters.ChoiceFilter(label=_("province"), choices=PROVINCE_CHOICES)
     effective_after = django_filters.DateFilter(
@@ -49,7 +54,14 @@ class NationalPriceFilter(django_filters.FilterSet):
 
     class Meta:
         model = NationalPrice
-        fields = ["product_code", "province", "effective_after"]
+        fields = ["q", "product_code", "province", "effective_after"]
+
+    def search(self, queryset, name, value):
+        """The feed's rows of the catalogue's products a search finds, as the listed-products page finds them."""
+        from procurement.catalogue.selectors import product_search_or_near
+
+        codes = product_search_or_near(Product.objects.all(), value).values("code")
+        return queryset.filter(product_code__in=codes)
 
 
 class NationalPriceImportFilter(django_filters.FilterSet):

@@ -59,6 +59,17 @@ class NationalPriceListView(ScopedListView):
     def base_queryset(self):
         return NationalPrice.objects.order_by("product_code", "price")
 
+    def get_context_data(self, **kwargs):
+        # Each row beside its product's name, strength, pack and manufacturer (issue 12): read for the page only.
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        products = Product.objects.filter(code__in={row.product_code for row in rows}).select_related("manufacturer")
+        by_code = {product.code: product for product in products}
+        for row in rows:
+            row.product = by_code.get(row.product_code)
+        context["object_list"] = rows
+        return context
+
 
 class ImportListView(LoginRequiredMixin, ScopedListView):
     """The provincial bureau's feed loads, newest first, with the upload form."""

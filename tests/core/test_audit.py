@@ -119,3 +119,13 @@ def test_a_step_leaves_nothing_behind_in_its_transaction(world):
     world.hospital.contact_phone = "0951-2"
     world.hospital.save()
     assert _context_of_last_event(world.hospital) is None
+
+
+def test_the_audit_page_reads_in_the_pages_language(world, client):
+    """Issue 12: 新增 / 修改 / 删除, fields by their labels, values as the pages show them."""
+    world.hospital.is_active = False
+    world.hospital.save()
+    client.force_login(world.user("provincial_supervisor"))
+    page = client.get(reverse("audit-list"), {"model": "organisations.Organisation"}).content.decode()
+    assert "修改" in page and "新增" in page
+    assert ">update<" not in page and ">insert<" not in page

@@ -68,12 +68,32 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
         meta = None
     changes = []
     for name, (old, new) in (event.pgh_diff or {}).items():
-        label = name
+        label, choices = name, {}
         if meta is not None:
             with contextlib.suppress(FieldDoesNotExist):
-                label = str(meta.get_field(name.removesuffix("_id")).verbose_name)
-        changes.append((label, old, new))
+                field = meta.get_field(name.removesuffix("_id"))
+                label = str(field.verbose_name)
+                choices = {value: str(text) for value, text in (field.flatchoices or [])}
+        # A status or a kind reads as the pages show it (已提交), not as stored (submitted).
+        changes.append((label, _shown(choices, old), _shown(choices, new)))
     return changes
+
+
+def _shown(choices: dict, value):
+    return choices.get(value, value) if isinstance(value, str | int) else value
+
+
+@register.filter
+def audit_event(event) -> str:
+    """What kind of change: created, changed, deleted — in the page's language (issue 12)."""
+    from django.utils.translation import pgettext
+
+    names = {
+        "insert": pgettext("audit event", "Created"),
+        "update": pgettext("audit event", "Changed"),
+        "delete": pgettext("audit event", "Deleted"),
+    }
+    return names.get(event.pgh_label, event.pgh_label)
 
 
 @register.filter
