@@ -261,12 +261,15 @@ def wrk_peak(port, keys, codes, distributor, connections, seconds) -> tuple[floa
 
 # -- pgbench ------------------------------------------------------------------------------------
 
-# The same statements the API sends for one order, without the application: the key's lookup (the
-# key, its machine account, hospital and region), the order row with its idempotency key and the
-# audit context (who, from where, why) that every event row of the transaction records, the
-# products with the distributors named for the region (R-ORD-3), the hospital's agreements (R-NEG-5),
-# their listings and the makers' bad-record bars (R-ORD-2, R-LIST-14), the five lines and the order's total. Products are picked
-# by id where the API looks them up by code (both a unique-index probe).
+# The same statements the API sends for one order, in the same round trips, without the application:
+# the key's lookup (the key, its machine account, hospital and region: every column, as the API reads
+# them), Django's connection health check, BEGIN, the audit context (who, from where, why) with the
+# order row and its idempotency key in one message, the products with the distributors named for the
+# region and their bars (R-ORD-3, R-LIST-14), the credit check of the makers and products (R-LIST-14,
+# R-SUP-3), the hospital's agreements (R-NEG-5), the listings (R-ORD-2), the audit context with the
+# five lines and the order's total in one message, COMMIT. Products are picked by id where the API
+# looks them up by code (both a unique-index probe); prices are random where the API writes those it
+# read.
 PGBENCH_SCRIPT = """
 \\set h random(0, {hospitals} - 1)
 \\set t {first_token} + :h
@@ -275,60 +278,115 @@ PGBENCH_SCRIPT = """
 \\set p3 random(1, {products})
 \\set p4 random(1, {products})
 \\set p5 random(1, {products})
-SELECT t.id AS token_id, t.user_id AS user_id, o.id AS hospital_id, o.name, r.path, t.digest, u.roles
-  FROM organisations_apitoken t JOIN organisations_user u ON u.id = t.user_id
-  JOIN organisations_organisation o ON o.id = t.hospital_id JOIN organisations_region r ON r.id = o.region_id
-  WHERE t.id = :t \\gset
+\\set q1 random(1, 50)
+\\set q2 random(1, 50)
+\\set q3 random(1, 50)
+\\set q4 random(1, 50)
+\\set q5 random(1, 50)
+\\set c1 random(100, 10000)
+\\set c2 random(100, 10000)
+\\set c3 random(100, 10000)
+\\set c4 random(100, 10000)
+\\set c5 random(100, 10000)
+{token_query} \\gset tok_
+SELECT 1;
 BEGIN;
 SELECT set_config('pghistory.context_id', gen_random_uuid()::text, true),
        set_config('pghistory.context_metadata',
-                  json_build_object('user', :user_id, 'url', '/api/v1/orders/', 'method', 'POST', 'ip', '127.0.0.1',
-                                    'organisation', :hospital_id, 'api_token', 'bench', 'reason', '提交订单')::text,
-                  true) \\gset
+                  json_build_object('user', :tok_user_id, 'username', 'admin', 'organisation', :tok_hospital_id,
+                                    'api_token', 'bench', 'url', '/api/v1/orders/', 'method', 'POST',
+                                    'ip', '127.0.0.1', 'reason', '提交订单')::text,
+                  true) \\;
 INSERT INTO orders_order (hospital_id, placed_by_id, source, idempotency_key, request_hash, note, total, created_at,
                           change_xid)
-  VALUES (:hospital_id, :user_id, 'his', md5(random()::text || clock_timestamp()::text), md5(random()::text), '', 0,
-          now(), 0)
+  VALUES (:tok_hospital_id, :tok_user_id, 'his', md5(random()::text || clock_timestamp()::text), md5(random()::text),
+          '', 0, now(), 0)
   ON CONFLICT (hospital_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id \\gset o_
-SELECT p.id, p.code, p.generic_name, p.manufacturer_id,
-       ARRAY(SELECT d.distributor_id FROM orders_distributordesignation d
-             JOIN organisations_region r ON r.id = d.region_id JOIN organisations_organisation o ON o.id = d.distributor_id
-             WHERE d.product_id = p.id AND d.is_active AND o.is_active AND r.code = '{region}')
-  FROM catalogue_product p WHERE p.id IN (:p1, :p2, :p3, :p4, :p5);
+SELECT p.id, p.code, p.generic_name, p.trade_name, p.dosage_form, p.specification, p.pack_quantity, p.minimum_unit,
+       p.pack_unit, p.manufacturer_id, {designated}
+  FROM catalogue_product p WHERE p.id = ANY(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[]);
+SELECT p.id, {barred}, {delisted}
+  FROM unnest(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[], ARRAY[{maker}, {maker}, {maker}, {maker}, {maker}]::bigint[])
+       AS p(id, manufacturer_id);
 SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
-  WHERE a.hospital_id = :hospital_id AND a.product_id IN (:p1, :p2, :p3, :p4, :p5) AND a.status = 'active'
-    AND a.valid_from <= current_date AND a.valid_until >= current_date;
-SELECT l.id, l.price, l.status, bar.ends_on
-  FROM listings_listing l
-  LEFT JOIN LATERAL (SELECT max(b.ends_on) AS ends_on FROM supervision_badrecord b
-                     WHERE b.organisation_id = l.manufacturer_id AND b.starts_on <= current_date
-                       AND b.ends_on >= current_date) bar ON true
-  WHERE l.product_id IN (:p1, :p2, :p3, :p4, :p5);
-INSERT INTO orders_orderline (order_id, hospital_id, product_id, manufacturer_id, distributor_id, quantity, price,
-                              price_source, price_reference, amount, status, shipped_quantity, accepted_quantity,
-                              returned_quantity, reason, created_at, change_xid)
-  SELECT :o_id, :hospital_id, l.product_id, l.manufacturer_id, d.distributor_id, 10, l.price, 'listing',
-         'listing:' || l.id, l.price * 10, 'submitted', 0, 0, 0, '', now(), 0
-  FROM listings_listing l
-  JOIN orders_distributordesignation d ON d.product_id = l.product_id AND d.is_active
-  WHERE l.product_id IN (:p1, :p2, :p3, :p4, :p5) AND l.status = 'listed';
-UPDATE orders_order SET total = (SELECT sum(amount) FROM orders_orderline WHERE order_id = :o_id) WHERE id = :o_id;
+  WHERE a.hospital_id = :tok_hospital_id AND a.product_id = ANY(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[])
+    AND a.status = 'active' AND a.valid_from <= current_date AND a.valid_until >= current_date;
+SELECT p.id, l.id, l.price, l.status, l.suspension_cause
+  FROM unnest(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[]) AS p(id)
+  LEFT JOIN LATERAL (SELECT * FROM listings_listing l WHERE l.product_id = p.id LIMIT 1) l ON true;
+SELECT set_config('pghistory.context_id', gen_random_uuid()::text, true),
+       set_config('pghistory.context_metadata',
+                  json_build_object('user', :tok_user_id, 'username', 'admin', 'organisation', :tok_hospital_id,
+                                    'api_token', 'bench', 'url', '/api/v1/orders/', 'method', 'POST',
+                                    'ip', '127.0.0.1', 'reason', '提交订单')::text,
+                  true) \\;
+WITH inserted AS (
+    INSERT INTO orders_orderline (order_id, hospital_id, product_id, manufacturer_id, distributor_id, quantity, price,
+                                  price_source, price_reference, amount, status, shipped_quantity, accepted_quantity,
+                                  returned_quantity, reason, created_at, change_xid)
+    SELECT :o_id, :tok_hospital_id, l.product_id, l.manufacturer_id, l.distributor_id, l.quantity, l.price,
+           l.price_source, l.price_reference, l.amount, 'submitted', 0, 0, 0, '', now(), 0
+    FROM unnest(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[],
+                ARRAY[{maker}, {maker}, {maker}, {maker}, {maker}]::bigint[],
+                ARRAY[{distributor}, {distributor}, {distributor}, {distributor}, {distributor}]::bigint[],
+                ARRAY[:q1, :q2, :q3, :q4, :q5]::integer[],
+                ARRAY[:c1 / 100.0, :c2 / 100.0, :c3 / 100.0, :c4 / 100.0, :c5 / 100.0]::numeric[],
+                ARRAY['listing', 'listing', 'listing', 'listing', 'listing']::text[],
+                ARRAY['listing:' || :p1, 'listing:' || :p2, 'listing:' || :p3, 'listing:' || :p4,
+                      'listing:' || :p5]::text[],
+                ARRAY[:c1 * :q1 / 100.0, :c2 * :q2 / 100.0, :c3 * :q3 / 100.0, :c4 * :q4 / 100.0,
+                      :c5 * :q5 / 100.0]::numeric[]) WITH ORDINALITY
+         AS l(product_id, manufacturer_id, distributor_id, quantity, price, price_source, price_reference, amount,
+              position)
+    ORDER BY position
+    RETURNING id, amount, created_at
+),
+totalled AS (
+    UPDATE orders_order SET total = (SELECT sum(amount) FROM inserted) WHERE id = :o_id RETURNING total, created_at
+)
+SELECT (SELECT array_agg(id ORDER BY id) FROM inserted), (SELECT total FROM totalled),
+       (SELECT created_at FROM totalled), (SELECT min(created_at) FROM inserted);
 END;
 """
 
 
-def pgbench(url: str, clients: int, seconds: int) -> float:
+def pgbench_script(first_token: int, maker: int, distributor: int) -> str:
+    """The script, with the platform's own SQL fragments (the key's columns, R-ORD-3's distributors, the
+    credit predicates) where the API composes them, their parameters written as pgbench's."""
+    from procurement.api.authentication import _token_query
+    from procurement.credit.selectors import barred_until_sql, delisted_sql
+    from procurement.orders.selectors import DESIGNATED_SQL
+
+    def bind(sql: str) -> str:
+        return sql.replace("%(regions)s::text[]", f"ARRAY['{PROVINCE_CODE}']::text[]").replace(
+            "%(on)s::date", "current_date"
+        )
+
+    return PGBENCH_SCRIPT.format(
+        hospitals=HOSPITALS,
+        products=PRODUCTS,
+        first_token=first_token,
+        maker=maker,
+        distributor=distributor,
+        token_query=_token_query().replace("WHERE t.prefix = %s", "WHERE t.id = :t"),
+        designated=bind(DESIGNATED_SQL.format(product="p.id")),
+        barred=barred_until_sql("p.manufacturer_id", "current_date"),
+        delisted=delisted_sql("p.id", "current_date"),
+    )
+
+
+def pgbench(url: str, clients: int, seconds: int, distributor: int) -> float:
     from urllib.parse import urlsplit
 
+    from procurement.catalogue.models import Product
     from procurement.organisations.models import ApiToken
 
     parts = urlsplit(url)
     script = Path(tempfile.mkstemp(suffix=".sql")[1])
     first_token = ApiToken.objects.order_by("pk").values_list("pk", flat=True).first()
-    script.write_text(
-        PGBENCH_SCRIPT.format(hospitals=HOSPITALS, products=PRODUCTS, first_token=first_token, region=PROVINCE_CODE)
-    )
+    maker = Product.objects.values_list("manufacturer_id", flat=True).first()
+    script.write_text(pgbench_script(first_token, maker, distributor))
     command = [
         "pgbench",
         "-n",
@@ -348,7 +406,10 @@ def pgbench(url: str, clients: int, seconds: int) -> float:
         parts.username or "postgres",
         parts.path.lstrip("/"),
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode or "error" in done.stderr:
+        sys.exit(f"pgbench failed:\n{done.stderr}")
+    output = done.stdout
     line = next(line for line in output.splitlines() if line.startswith("tps"))
     return float(line.split("=")[1].split()[0])
 
@@ -403,7 +464,7 @@ def main():
         api_rates, sql_rates = [], []
         for round_number in range(1, options.rounds + 1):
             api_rate, errors = wrk_peak(options.port, keys, codes, distributor, options.clients, options.seconds)
-            sql_rate = pgbench(url, options.clients, options.seconds)
+            sql_rate = pgbench(url, options.clients, options.seconds, distributor)
             api_rates.append(api_rate)
             sql_rates.append(sql_rate)
             print(
