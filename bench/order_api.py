@@ -272,13 +272,14 @@ def wrk_orders(url: str) -> int:
 
 # The same statements the API sends for one order, in the same round trips, without the application:
 # the key's lookup (the key, its machine account, hospital and region: every column, as the API reads
-# them), Django's connection health check, BEGIN, the audit context (who, from where, why) with the
-# order row and its idempotency key in one message, the products with the distributors named for the
-# region and their bars (R-ORD-3, R-LIST-14), the credit check of the makers and products (R-LIST-14,
-# R-SUP-3), the hospital's agreements (R-NEG-5), the listings (R-ORD-2), the audit context with the
-# five lines and the order's total in one message, COMMIT. Products are picked by id where the API
-# looks them up by code (both a unique-index probe); prices are random where the API writes those it
-# read.
+# them; it is also the connection's health check), BEGIN, the audit context (who, from where, why) with
+# the order row and its idempotency key in one message, the products with the distributors named for
+# the region and their bars (R-ORD-3, R-LIST-14), every registered price source's facts in one statement
+# (the credit check of makers and products, R-LIST-14 and R-SUP-3; the hospital's agreements, R-NEG-5;
+# the listings, R-ORD-2: composed by procurement.orders.pricing.price_sql, as the API composes it), the
+# audit context with the five lines and the order's total in one message, COMMIT. Products are picked
+# by id where the API looks them up by code (both a unique-index probe); prices are random where the
+# API writes those it read.
 PGBENCH_SCRIPT = """
 \\set h random(0, {hospitals} - 1)
 \\set t {first_token} + :h
@@ -298,7 +299,6 @@ PGBENCH_SCRIPT = """
 \\set c4 random(100, 10000)
 \\set c5 random(100, 10000)
 {token_query} \\gset tok_
-SELECT 1;
 BEGIN;
 SELECT set_config('pghistory.context_id', gen_random_uuid()::text, true),
        set_config('pghistory.context_metadata',
@@ -315,15 +315,10 @@ INSERT INTO orders_order (hospital_id, placed_by_id, source, idempotency_key, re
 SELECT p.id, p.code, p.generic_name, p.trade_name, p.dosage_form, p.specification, p.pack_quantity, p.minimum_unit,
        p.pack_unit, p.manufacturer_id, {designated}
   FROM catalogue_product p WHERE p.id = ANY(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[]);
-SELECT p.id, {barred}, {delisted}
+SELECT p.id, {price_columns}
   FROM unnest(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[], ARRAY[{maker}, {maker}, {maker}, {maker}, {maker}]::bigint[])
-       AS p(id, manufacturer_id);
-SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
-  WHERE a.hospital_id = :tok_hospital_id AND a.product_id = ANY(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[])
-    AND a.status = 'active' AND a.valid_from <= current_date AND a.valid_until >= current_date;
-SELECT p.id, l.id, l.price, l.status, l.suspension_cause
-  FROM unnest(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[]) AS p(id)
-  LEFT JOIN LATERAL (SELECT * FROM listings_listing l WHERE l.product_id = p.id LIMIT 1) l ON true;
+       AS p(id, manufacturer_id)
+  {price_joins};
 SELECT set_config('pghistory.context_id', gen_random_uuid()::text, true),
        set_config('pghistory.context_metadata',
                   json_build_object('user', :tok_user_id, 'username', 'admin', 'organisation', :tok_hospital_id,
@@ -364,12 +359,14 @@ def pgbench_script(first_token: int, maker: int, distributor: int) -> str:
     """The script, with the platform's own SQL fragments (the key's columns, R-ORD-3's distributors, the
     credit predicates) where the API composes them, their parameters written as pgbench's."""
     from procurement.api.authentication import _token_query
-    from procurement.credit.selectors import barred_until_sql, delisted_sql
+    from procurement.orders.pricing import price_sql
     from procurement.orders.selectors import DESIGNATED_SQL
 
     def bind(sql: str) -> str:
-        return sql.replace("%(regions)s::text[]", f"ARRAY['{PROVINCE_CODE}']::text[]").replace(
-            "%(on)s::date", "current_date"
+        return (
+            sql.replace("%(regions)s::text[]", f"ARRAY['{PROVINCE_CODE}']::text[]")
+            .replace("%(on)s::date", "current_date")
+            .replace("%(hospital)s::bigint", ":tok_hospital_id::bigint")
         )
 
     return PGBENCH_SCRIPT.format(
@@ -380,8 +377,8 @@ def pgbench_script(first_token: int, maker: int, distributor: int) -> str:
         distributor=distributor,
         token_query=_token_query().replace("WHERE t.prefix = %s", "WHERE t.id = :t"),
         designated=bind(DESIGNATED_SQL.format(product="p.id")),
-        barred=barred_until_sql("p.manufacturer_id", "current_date"),
-        delisted=delisted_sql("p.id", "current_date"),
+        price_columns=price_sql().columns,
+        price_joins=bind(price_sql().joins),
     )
 
 
