@@ -177,7 +177,8 @@ def test_a_source_declaring_its_sql_is_read_with_the_others_in_one_statement(wor
     # asked alone, the source answers the same
     alone = contracts.consider(world.hospital, [*listed, third], timezone.localdate())
     assert alone == {listed[0].pk: answers[listed[0].pk], third.pk: answers[third.pk]}
-    # and an order placed through the API's service takes the contract price
+    # and an order takes the contract price, its products, distributors and prices read in one statement
+    reads.clear()
     line = services.order_submit(
         actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)]
     ).order.lines.get()
@@ -186,6 +187,7 @@ def test_a_source_declaring_its_sql_is_read_with_the_others_in_one_statement(wor
         "vbp",
         f"contract:{listed[0].pk}",
     )
+    assert len(reads) == 1 and "catalogue_product" in reads[0] and "VALUES" in reads[0]
 
 
 def test_sources_with_and_without_sql_are_weighed_together_by_precedence(world, listed, monkeypatch):
