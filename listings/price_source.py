@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy
 from listings.choices import ListingStatus, SuspensionCause
 from listings.models import Listing
 from procurement.catalogue.models import Product
-from procurement.core import internals
-from procurement.orders.pricing import Quote, Refusal, register_price_source
+from procurement.orders.pricing import Quote, Refusal, considered_by_sql, register_price_source
 from procurement.orders.public_price import register_public_price_sql
 from procurement.organisations.models import Organisation
 
@@ -44,32 +43,27 @@ class ListingPriceSource:
         # Every listed product, in whatever state: one that may not be bought is shown with the reason.
         return Q(Exists(Listing.objects.filter(product=OuterRef("pk"))))
 
+    # Every order line of the platform reads this: the resolver reads it with the other sources' facts,
+    # for all the products of an order, in one prepared statement (procurement.orders.pricing.price_sql);
+    # a listing per product, an index probe. A barred company or a delisted product is refused by the
+    # core's credit check (procurement.credit.price_source), for every source.
+    sql_columns = ("id", "price", "status", "suspension_cause")
+
+    def sql(self) -> str:
+        return "SELECT l.id, l.price, l.status, l.suspension_cause FROM listings_listing l WHERE l.product_id = p.id"
+
+    def answer(self, hospital: Organisation, product: Product, values: tuple, on: date):
+        listing_id, price, status, cause = values
+        if listing_id is None:
+            return None  # another source (a filing) may price it; if none does, it is "not listed"
+        if status == ListingStatus.LISTED:
+            return Quote(product.pk, price, self.kind, f"listing:{listing_id}", str(self.label))
+        code, message = REFUSALS[status]
+        cause_label = SuspensionCause(cause).label if cause else ""
+        return Refusal(product.pk, code, str(message) % {"product": product, "cause": cause_label}, rule="R-ORD-2")
+
     def consider(self, hospital: Organisation, products: list[Product], on: date):
-        # One round trip for every product of an order (this runs for every order line the platform
-        # receives). Prepared with one plan for any array: the lateral lookup keeps it an index probe
-        # per product, whatever the size of the table. A barred company or a delisted product is
-        # refused by the core's credit check (procurement.credit.price_source), for every source.
-        rows = internals.fetch_all(
-            """SELECT p.id, l.id, l.price, l.status, l.suspension_cause
-                   FROM unnest(%s::bigint[]) AS p(id)
-                   LEFT JOIN LATERAL (SELECT * FROM listings_listing l WHERE l.product_id = p.id LIMIT 1) l ON true""",
-            [[p.pk for p in products]],
-        )
-        rows = {row[0]: row[1:] for row in rows}
-        answers = {}
-        for product in products:
-            listing_id, price, status, cause = rows[product.pk]
-            if listing_id is None:
-                continue  # another source (a filing) may price it; if none does, it is "not listed"
-            elif status == ListingStatus.LISTED:
-                answers[product.pk] = Quote(product.pk, price, self.kind, f"listing:{listing_id}", str(self.label))
-            else:
-                code, message = REFUSALS[status]
-                cause_label = SuspensionCause(cause).label if cause else ""
-                answers[product.pk] = Refusal(
-                    product.pk, code, str(message) % {"product": product, "cause": cause_label}, rule="R-ORD-2"
-                )
-        return answers
+        return considered_by_sql(self, hospital, products, on)
 
 
 register_price_source(ListingPriceSource())

@@ -9,8 +9,7 @@ from negotiation.choices import AgreementStatus
 from negotiation.models import Agreement
 from negotiation.rules import overtaken_sql
 from procurement.catalogue.models import Product
-from procurement.core import internals
-from procurement.orders.pricing import Quote, register_price_source
+from procurement.orders.pricing import Quote, considered_by_sql, register_price_source
 from procurement.organisations.models import Organisation
 
 
@@ -25,20 +24,28 @@ class AgreementPriceSource:
         )
         return Q(Exists(agreements if hospital is None else agreements.filter(hospital=hospital)))
 
-    def consider(self, hospital: Organisation, products: list[Product], on: date):
-        # The hospital's agreement in force for each product (a group's agreement is the member's own
-        # row: R-NEG-3), unless the listing price has fallen below it (R-NEG-2: the lower applies, and the
-        # listing source quotes it). Every order line runs this, hence a prepared statement.
-        rows = internals.fetch_all(
-            f"""SELECT a.product_id, a.id, a.price FROM negotiation_agreement a
-               WHERE a.hospital_id = %s AND a.product_id = ANY(%s::bigint[]) AND a.status = %s
-                 AND a.valid_from <= %s::date AND a.valid_until >= %s::date AND NOT {overtaken_sql("a")}""",
-            [hospital.pk, [product.pk for product in products], AgreementStatus.ACTIVE, on, on],
+    # The hospital's agreement in force for the product (a group's agreement is the member's own row:
+    # R-NEG-3; one active agreement per hospital and product), read with the other sources' facts in
+    # one prepared statement for every order (procurement.orders.pricing.price_sql).
+    sql_columns = ("id", "price")
+
+    def sql(self) -> str:
+        return (
+            "SELECT a.id, a.price FROM negotiation_agreement a"
+            f" WHERE a.hospital_id = %(hospital)s::bigint AND a.product_id = p.id AND a.status = '{AgreementStatus.ACTIVE}'"
+            " AND a.valid_from <= %(on)s::date AND a.valid_until >= %(on)s::date"
+            # R-NEG-2: an agreement the listing price has fallen below quotes nothing; the lower applies.
+            f" AND NOT {overtaken_sql('a')}"
         )
-        return {
-            product_id: Quote(product_id, price, self.kind, f"agreement:{agreement_id}", str(self.label))
-            for product_id, agreement_id, price in rows
-        }
+
+    def answer(self, hospital: Organisation, product: Product, values: tuple, on: date):
+        agreement_id, price = values
+        if agreement_id is None:
+            return None
+        return Quote(product.pk, price, self.kind, f"agreement:{agreement_id}", str(self.label))
+
+    def consider(self, hospital: Organisation, products: list[Product], on: date):
+        return considered_by_sql(self, hospital, products, on)
 
 
 register_price_source(AgreementPriceSource())

@@ -35,7 +35,7 @@ from procurement.orders.models import (
     Shipment,
     ShipmentReturn,
 )
-from procurement.orders.pricing import Quote, Refusal, resolve_prices
+from procurement.orders.pricing import Quote, Refusal, price_sql, resolve_prices
 from procurement.orders.quantities import LINE_QUANTITY_MAX
 from procurement.orders.selectors import (
     DESIGNATED_SQL,
@@ -223,25 +223,36 @@ PRODUCT_FIELDS = [
 ]
 
 
-def order_products(hospital: Organisation, codes, on: date) -> tuple[dict[str, Product], dict[int, Designated]]:
-    """The products of an order by code, with the fields ordering needs, and the distributors named for
-    each in the hospital's region with their bars on ``on`` (R-ORD-3, R-LIST-14): one statement, as
-    every order line runs it."""
+def order_products(
+    hospital: Organisation, codes, on: date
+) -> tuple[dict[str, Product], dict[int, Designated], dict[int, tuple]]:
+    """The products of an order by code, with the fields ordering needs, the distributors named for each
+    in the hospital's region with their bars on ``on`` (R-ORD-3, R-LIST-14), and every price source's
+    facts for them (``pricing.price_sql``, for ``resolve_prices``): one statement, as every order runs it."""
     columns = ", ".join(f"p.{field}" for field in PRODUCT_FIELDS)
+    prices = price_sql()
     rows = internals.fetch_all(
-        f"SELECT {columns}, {DESIGNATED_SQL.format(product='p.id')} FROM catalogue_product p"
-        " WHERE p.code = ANY(%(codes)s::text[])",
-        {"codes": list(codes), "regions": region_codes(hospital), "on": on},
+        f"SELECT {columns}, {DESIGNATED_SQL.format(product='p.id')}"
+        + (f", {prices.columns}" if prices.columns else "")
+        + f" FROM catalogue_product p {prices.joins} WHERE p.code = ANY(%(codes)s::text[])",
+        {"codes": list(codes), "regions": region_codes(hospital), "on": on, "hospital": hospital.pk},
     )
-    products = {row[1]: internals.instance_from_row(Product, PRODUCT_FIELDS, row[:-2]) for row in rows}
-    return products, {row[0]: split_designated(row[-2], row[-1]) for row in rows}
+    width = len(PRODUCT_FIELDS)
+    products, designated, price_columns = {}, {}, {}
+    for row in rows:
+        products[row[1]] = internals.instance_from_row(Product, PRODUCT_FIELDS, row[:width])
+        designated[row[0]] = split_designated(row[width], row[width + 1])
+        price_columns[row[0]] = row[width + 2 :]
+    return products, designated, price_columns
 
 
 def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[OrderLine]:
     """Resolve every line's product, price and distributor; refuse the order with every line's problem."""
     today = timezone.localdate()
-    products, distributors = order_products(hospital, {request.product_code for request in requests}, today)
-    quotes = resolve_prices(hospital, products.values(), today)
+    products, distributors, price_columns = order_products(
+        hospital, {request.product_code for request in requests}, today
+    )
+    quotes = resolve_prices(hospital, products.values(), today, price_columns=price_columns)
     problems, lines, seen = [], [], set()
     for index, request in enumerate(requests):
         where = f"lines[{index}]"

@@ -81,3 +81,47 @@ def test_the_audit_context_is_known_open_and_forgotten_at_the_end_of_a_step(worl
             cursor.execute("SELECT current_setting('pghistory.context_metadata', true)")
             assert cursor.fetchone()[0] == ""
     assert not internals.audit_context_open()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_prepared_read_of_a_request_is_the_health_check(monkeypatch):
+    """CONN_HEALTH_CHECKS: Django checks a reused connection with a SELECT 1 before a request's first
+    query (``health_check_done``); a prepared read that succeeds is that check."""
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    connection.ensure_connection()
+    checks = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or is_usable())
+    connection.close_if_unusable_or_obsolete()  # what a request's start does
+    assert not connection.health_check_done
+    assert internals.fetch_one("SELECT 40 + 2", []) == (42,)
+    assert connection.health_check_done and checks == []
+    with connection.cursor() as cursor:  # Django does not check again
+        cursor.execute("SELECT 1")
+    assert checks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_connection_is_replaced_and_the_read_answers():
+    import psycopg
+
+    connection.ensure_connection()
+    dead = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params()) as killer:
+        killer.execute("SELECT pg_terminate_backend(%s)", [dead])
+    connection.close_if_unusable_or_obsolete()  # the next request
+    assert internals.fetch_all("SELECT 'ok'", []) == [("ok",)]
+    assert connection.connection.info.backend_pid != dead and connection.health_check_done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_that_fails_on_a_live_connection_is_raised_and_keeps_it():
+    from django.db import ProgrammingError
+
+    connection.ensure_connection()
+    live = connection.connection.info.backend_pid
+    connection.close_if_unusable_or_obsolete()
+    with pytest.raises(ProgrammingError):  # Django's error (wrap_database_errors), as the ORM raises
+        internals.fetch_one("SELECT * FROM no_such_table", [])
+    assert connection.connection.info.backend_pid == live
+    assert internals.fetch_one("SELECT 1", []) == (1,)

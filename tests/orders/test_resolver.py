@@ -122,3 +122,108 @@ def test_a_new_price_source_plugs_in_by_precedence(world, listed, buyer, monkeyp
     )
     line = submitted.order.lines.get()
     assert (line.price, line.price_source, line.amount) == (Decimal("11.0000"), "vbp", Decimal("22.00"))
+
+
+class ContractSql:
+    """A channel's source that declares its SQL (as VBP will): contract prices for some products, and a
+    refusal for a product whose contract was broken — the facts read from a VALUES list built here."""
+
+    kind, label, precedence = "vbp", "contract price", 10
+    sql_columns = ("price", "broken")
+
+    def __init__(self, hospital, contracts: dict[int, tuple[str, bool]]):
+        self.hospital = hospital
+        rows = ", ".join(f"({pk}, {price}::numeric, {broken})" for pk, (price, broken) in contracts.items())
+        self.values = rows
+
+    def sql(self):
+        return (
+            f"SELECT c.price, c.broken FROM (VALUES {self.values}) AS c(product_id, price, broken)"
+            f" WHERE c.product_id = p.id AND %(hospital)s::bigint = {self.hospital.pk} AND %(on)s::date IS NOT NULL"
+        )
+
+    def answer(self, hospital, product, values, on):
+        price, broken = values
+        if price is None:
+            return None
+        if broken:
+            return Refusal(product.pk, "contract_broken", "合同已终止", rule="R-ORD-2")
+        return Quote(product.pk, price, self.kind, f"contract:{product.pk}", self.label)
+
+    def consider(self, hospital, products, on):
+        from procurement.orders.pricing import considered_by_sql
+
+        return considered_by_sql(self, hospital, products, on)
+
+
+def test_a_source_declaring_its_sql_is_read_with_the_others_in_one_statement(world, listed, buyer, monkeypatch):
+    from procurement.core import internals
+    from procurement.orders import pricing
+
+    third = ProductFactory(manufacturer=world.manufacturer)
+    make_listing(third, "8.00")
+    contracts = ContractSql(world.hospital, {listed[0].pk: ("11.00", False), third.pk: ("7.00", True)})
+    monkeypatch.setitem(pricing._sources, "vbp", contracts)  # removed again after the test
+    reads = []
+    fetch_all = internals.fetch_all
+    monkeypatch.setattr(internals, "fetch_all", lambda query, params: reads.append(query) or fetch_all(query, params))
+
+    answers = resolve_prices(world.hospital, [*listed, third], timezone.localdate())
+
+    assert len(reads) == 1, "every SQL-declaring source (credit, contract, agreement, listing) in one statement"
+    assert (answers[listed[0].pk].price, answers[listed[0].pk].source) == (Decimal("11.00"), "vbp")
+    assert (answers[listed[1].pk].price, answers[listed[1].pk].source) == (Decimal("30.0000"), "listing")
+    assert answers[third.pk].code == "contract_broken", "a refusal wins over the listing's quote"
+    # asked alone, the source answers the same
+    alone = contracts.consider(world.hospital, [*listed, third], timezone.localdate())
+    assert alone == {listed[0].pk: answers[listed[0].pk], third.pk: answers[third.pk]}
+    # and an order takes the contract price, its products, distributors and prices read in one statement
+    reads.clear()
+    line = services.order_submit(
+        actor=buyer, lines=[services.LineRequest(listed[0].code, 2, world.distributor.pk)]
+    ).order.lines.get()
+    assert (line.price, line.price_source, line.price_reference) == (
+        Decimal("11.0000"),
+        "vbp",
+        f"contract:{listed[0].pk}",
+    )
+    assert len(reads) == 1 and "catalogue_product" in reads[0] and "VALUES" in reads[0]
+
+
+def test_sources_with_and_without_sql_are_weighed_together_by_precedence(world, listed, monkeypatch):
+    """A credit refusal (SQL) beats a contract quote (SQL) and any quote of a source asked by ``consider``."""
+    from procurement.orders import pricing
+
+    class Filing:
+        kind, label, precedence = "filing", "filed price", 40
+
+        def consider(self, hospital, products, on):
+            return {product.pk: Quote(product.pk, Decimal("99.00"), self.kind) for product in products}
+
+    unlisted = ProductFactory(manufacturer=world.other_manufacturer)
+    monkeypatch.setitem(pricing._sources, "vbp", ContractSql(world.hospital, {listed[0].pk: ("11.00", False)}))
+    monkeypatch.setitem(pricing._sources, "filing", Filing())
+    answers = resolve_prices(world.hospital, [*listed, unlisted], timezone.localdate())
+    assert [answers[p.pk].source for p in (*listed, unlisted)] == ["vbp", "listing", "filing"]
+    credit.bad_record_add(
+        actor=world.user("platform_admin"), organisation=world.manufacturer, starts_on=date(2026, 1, 1), reason="围标"
+    )
+    answers = resolve_prices(world.hospital, [*listed, unlisted], timezone.localdate())
+    answered = [answers[p.pk] for p in (*listed, unlisted)]
+    assert [answer.code if isinstance(answer, Refusal) else answer.source for answer in answered] == [
+        "company_barred",
+        "company_barred",
+        "filing",
+    ]
+
+
+def test_the_composed_sql_follows_the_registry(monkeypatch, world):
+    from procurement.orders import pricing
+
+    kinds = [source.kind for source, _part in pricing.price_sql().sources]
+    assert kinds == ["credit", "agreement", "listing"]
+    monkeypatch.setitem(pricing._sources, "vbp", ContractSql(world.hospital, {0: ("1.00", False)}))
+    assert [source.kind for source, _part in pricing.price_sql().sources] == ["credit", "vbp", "agreement", "listing"]
+    assert pricing.price_sql().width == 2 + 2 + 2 + 4
+    monkeypatch.delitem(pricing._sources, "vbp")
+    assert [source.kind for source, _part in pricing.price_sql().sources] == kinds
