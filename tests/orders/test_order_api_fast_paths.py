@@ -88,7 +88,7 @@ def test_any_body_is_checked_as_drf_checks_it(body):
         {"lines": [{"product_code": " XC10AA0001610010010016 ", "quantity": 3, "distributor": 7}], "note": " 急 "},
         {"lines": [{"product_code": "XC10AA0001610010010016", "quantity": 1_000_000, "distributor": 7}]},
         {"lines": [], "note": ""},
-        {"lines": [{"product_code": "x", "quantity": 1, "distributor": -1, "unknown": "ignored"}], "extra": 1},
+        {"lines": [{"product_code": "x", "quantity": 1, "distributor": 5, "unknown": "ignored"}], "extra": 1},
     ],
 )
 def test_the_usual_shapes_take_the_plain_python_path(body, monkeypatch):
