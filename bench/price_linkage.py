@@ -134,13 +134,14 @@ def bare_query() -> tuple[float, int]:
     from django.conf import settings
     from django.db import connection
 
+    from listings.choices import ListingStatus
     from listings.jobs import ABOVE_NATIONAL_LOWEST
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT listing_id, price, province, effective_date FROM ({ABOVE_NATIONAL_LOWEST}) found",
-            {"home": settings.HOME_PROVINCE},
+            {"home": settings.HOME_PROVINCE, "listed": ListingStatus.LISTED, "suspended": ListingStatus.SUSPENDED},
         )
         rows = cursor.fetchall()
     return time.perf_counter() - started, len(rows)
