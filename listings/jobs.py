@@ -51,6 +51,13 @@ ABOVE_NATIONAL_LOWEST = f"""
 """
 
 
+# The linkage's planner settings, for its own transaction (and for bench/price_linkage.py's bare query,
+# so that both sides are planned alike). JIT: the finding statement's estimated cost (a sorted LATERAL
+# per listing) passes the compilation thresholds, and compiling its expressions (0.15–0.2 s) costs more
+# than it saves on 60,000 listings.
+SETTINGS = ("SET LOCAL jit = off",)
+
+
 # Given a CTE ``overdue(id, listing_id, manufacturer_id, deadline)`` of notices just made overdue:
 # suspend their listings (from listed), log the transitions, record one credit event per notice.
 _ENFORCE_CTES = (
@@ -111,6 +118,8 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
     }
     counts = {}
     with connection.cursor() as cursor:
+        for setting in SETTINGS:
+            cursor.execute(setting)
         # 1. Which listings are above their national lowest, found once.
         cursor.execute("DROP TABLE IF EXISTS linkage_above")
         cursor.execute(f"CREATE TEMP TABLE linkage_above ON COMMIT DROP AS {ABOVE_NATIONAL_LOWEST}", params)

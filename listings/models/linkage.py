@@ -17,7 +17,7 @@ from procurement.organisations.models import Organisation
 from procurement.workdays.models import DeadlineFields
 
 
-@tracked()
+@tracked(bulk_inserts=True)  # opened by the thousand by the nightly linkage (R-LIST-10)
 class PriceLinkageNotice(DeadlineFields):
     """价格联动通知 (R-LIST-10): a listing is above its national lowest; a compliant price is due.
 

@@ -73,10 +73,14 @@ def tracked_models() -> list[type]:
     return list({event_model.pgh_tracked_model for event_model in event_models()})
 
 
-def tracked(**options):
+def tracked(*, bulk_inserts: bool = False, **options):
     """``@tracked()``: audit every insert, update and delete of a model, by row-level triggers.
 
-    (Statement-level triggers were measured slower here: pghistory joins the old and new transition
-    tables of an update without an index, quadratic in the rows a nightly job updates.)
+    ``bulk_inserts``: a model that nightly jobs insert by the thousand records its inserts by one
+    statement-level trigger instead (``internals.StatementInsertEvent``: the same event rows, one
+    ``INSERT … SELECT`` a statement; 6,000 price-linkage notices: ≈ 35 ms against ≈ 125 ms for a trigger
+    call a row). Updates and deletes stay row-level: pghistory's statement-level update joins the old
+    and new transition tables without an index, quadratic in the rows a nightly job updates.
     """
-    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **options)
+    insert = internals.StatementInsertEvent() if bulk_inserts else pghistory.InsertEvent()
+    return pghistory.track(insert, pghistory.UpdateEvent(), pghistory.DeleteEvent(), **options)

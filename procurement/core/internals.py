@@ -25,11 +25,19 @@ underscored attributes of Django's objects or its raw connection.
   thread (``pghistory.runtime._tracker``), and the transaction-local settings its triggers read
   (``pghistory.context_id`` / ``context_metadata``), cleared when the outermost step ends so that
   later statements of the same transaction do not inherit them (``procurement.core.audit``).
+- ``StatementInsertEvent``: pghistory's insert event recorded by a statement-level trigger (one
+  ``INSERT … SELECT`` from the statement's transition table) instead of one trigger call a row.
+  pghistory's statement-level SQL also attaches a row of its ``pghistory_context`` table, which only
+  a foreign-key context reads; ours is the JSON in the event row (``PGHISTORY_CONTEXT_FIELD``), so
+  that part is left out and the event rows are those the row-level trigger writes.
 """
 
 from collections.abc import Sequence
 
+import pghistory
 import pghistory.runtime
+import pghistory.trigger
+import pgtrigger
 import psycopg
 from django.db import DatabaseError, connection, models
 
@@ -112,3 +120,39 @@ def forget_audit_context() -> None:
         cursor.execute(
             "SELECT set_config('pghistory.context_id', '', true), set_config('pghistory.context_metadata', '', true)"
         )
+
+
+# pghistory 3.9's statement-level event SQL for a JSON context: a CTE attaching a pghistory_context row,
+# cross-joined to the rows. Both parts are taken out (tests/core/test_internals.py checks they are found).
+_ATTACH_CONTEXT = "WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) "
+_ATTACHED_CONTEXT_JOIN = ", _pgh_attached_context;"
+
+
+class _StatementEventTrigger(pghistory.trigger.Event):
+    def get_func(self, model):
+        func = super().get_func(model)
+        if isinstance(self.event_model._meta.get_field("pgh_context"), models.ForeignKey):
+            return func  # a foreign-key context needs its pghistory_context row
+        sql = func.func
+        if _ATTACH_CONTEXT not in sql or _ATTACHED_CONTEXT_JOIN not in sql:
+            raise RuntimeError("pghistory's statement-level event SQL changed: see procurement.core.internals")
+        return pgtrigger.Func(sql.replace(_ATTACH_CONTEXT, "").replace(_ATTACHED_CONTEXT_JOIN, ";"))
+
+
+class StatementInsertEvent(pghistory.InsertEvent):
+    """pghistory's ``InsertEvent``, one trigger call a statement (see the module's docstring)."""
+
+    level = pgtrigger.Statement
+
+    def add_event_trigger(self, event_model):
+        pgtrigger.register(
+            _StatementEventTrigger(
+                event_model=event_model,
+                label=self.label,
+                name=self.trigger_name,
+                row=self.row,
+                operation=self.operation,
+                condition=self.condition,
+                level=self.level,
+            )
+        )(event_model.pgh_tracked_model)

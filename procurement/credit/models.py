@@ -19,7 +19,7 @@ from procurement.credit.choices import CreditEventKind, Severity
 from procurement.organisations.models import Organisation, User
 
 
-@tracked()
+@tracked(bulk_inserts=True)  # recorded by the thousand by nightly jobs (R-LIST-10)
 class CreditEvent(models.Model):
     """失信行为: one recorded failing of a company, by bureau staff or by a nightly job.
 

@@ -1,15 +1,17 @@
 """R-LIST-10: the nightly price linkage — notice, deadline across a holiday, compliance, suspension, re-runs."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from listings import jobs, services
 from listings.choices import ListingCategory, ListingStatus, NoticeStatus, SuspensionCause
-from listings.models import PriceLinkageNotice
+from listings.models import Listing, PriceLinkageNotice
+from procurement.core.audit import audit_actor
 from procurement.credit.models import CreditEvent
 from procurement.workdays import services as workdays
+from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +149,106 @@ def test_prices_fixed_nationally_are_not_linked(listing, feed):
     product.save()
     feed(product.code, "11", "9.00")
     assert run(date(2026, 9, 21)) == NOTHING
+
+
+def _written() -> dict[str, int]:
+    """How many rows each table the linkage writes holds, its audit events included."""
+    from listings.models import ListingTransition
+
+    return {
+        "notices": PriceLinkageNotice.objects.count(),
+        "notice events": PriceLinkageNotice.events.field.model.objects.count(),
+        "listing events": Listing.events.field.model.objects.count(),
+        "transitions": ListingTransition.objects.count(),
+        "credit events": CreditEvent.objects.count(),
+        "credit event events": CreditEvent.events.field.model.objects.count(),
+    }
+
+
+def test_a_mixed_night_opens_enforces_and_resolves_each_once_and_a_re_run_writes_nothing(world, feed, list_product):
+    """R-LIST-10 set-based over many listings in one night: new notices (one of them overdue at once, its
+    lower price long in effect), an open notice past its deadline, one still in time, one resolved, one
+    listing at its lowest; each suspension with its transition, credit event and audit events, once."""
+    listings = {name: list_product(ProductFactory(manufacturer=world.manufacturer), "10.00") for name in "ABCDEF"}
+    first_night, tonight = date(2026, 9, 21), date(2026, 10, 23)
+    for name, effective in (("C", date(2026, 9, 18)), ("D", date(2026, 9, 21)), ("F", date(2026, 9, 18))):
+        feed(listings[name].product.code, "11", "9.00", effective)
+    with audit_actor(jobs.JOB):
+        assert run(first_night) == {**NOTHING, "notices_opened": 3}
+    notices = {name: PriceLinkageNotice.objects.get(listing=listings[name]) for name in "CDF"}
+    assert notices["C"].deadline == date(2026, 10, 22) and notices["D"].deadline >= tonight
+    feed(listings["A"].product.code, "31", "9.50", date(2026, 10, 20))  # lower since this week: in time
+    feed(listings["B"].product.code, "31", "9.50", date(2026, 9, 1))  # lower since September: already overdue
+    feed(listings["E"].product.code, "31", "10.00", date(2026, 9, 1))  # at its price: nothing to follow
+    feed(listings["F"].product.code, "11", "10.50", date(2026, 10, 20))  # the lower price went away
+
+    before = _written()
+    with audit_actor(jobs.JOB):
+        assert run(tonight) == {
+            **NOTHING,
+            "notices_opened": 2,  # A, B
+            "notices_overdue": 2,  # B (at once), C
+            "listings_suspended": 2,
+            "credit_events": 2,
+            "notices_resolved": 1,  # F
+        }
+    notices.update({name: PriceLinkageNotice.objects.get(listing=listings[name]) for name in "AB"})
+    for notice in notices.values():
+        notice.refresh_from_db()
+    status = {name: notice.status for name, notice in notices.items()}
+    assert status == {
+        "A": NoticeStatus.OPEN,
+        "B": NoticeStatus.OVERDUE,
+        "C": NoticeStatus.OVERDUE,
+        "D": NoticeStatus.OPEN,
+        "F": NoticeStatus.RESOLVED,
+    }
+    assert not PriceLinkageNotice.objects.filter(listing=listings["E"]).exists()
+    assert notices["B"].deadline == workdays.add_working_days(date(2026, 9, 1), 20).date < tonight
+    for listing in listings.values():
+        listing.refresh_from_db()
+    suspended = {name for name, listing in listings.items() if listing.status == ListingStatus.SUSPENDED}
+    assert suspended == {"B", "C"}
+    assert {listings[name].suspension_cause for name in suspended} == {SuspensionCause.PRICE_LINKAGE}
+    # Each suspension once: its transition, its credit event (the day after the deadline), its audit events.
+    for name in "BC":
+        notice, listing = notices[name], listings[name]
+        assert notice.suspended_at is not None
+        (transition,) = listing.transitions.filter(actor_label=jobs.JOB)
+        assert (transition.from_status, transition.to_status) == (ListingStatus.LISTED, ListingStatus.SUSPENDED)
+        credit = CreditEvent.objects.get(source=f"price_linkage_notice:{notice.pk}")
+        assert (credit.organisation, credit.kind, credit.occurred_on) == (
+            world.manufacturer,
+            "price_linkage_overdue",
+            notice.deadline + timedelta(days=1),
+        )
+        (credited,) = credit.events.all()
+        assert (credited.pgh_label, credited.source, credited.pgh_context["actor"]) == (
+            "insert",
+            credit.source,
+            jobs.JOB,
+        )
+        (update,) = listing.events.filter(pgh_label="update", status=ListingStatus.SUSPENDED)
+        assert update.pgh_context["actor"] == jobs.JOB
+    # The notices opened tonight are audited as inserted (B's already overdue), once each.
+    for name, opened_as in (("A", NoticeStatus.OPEN), ("B", NoticeStatus.OVERDUE)):
+        (inserted,) = notices[name].events.filter(pgh_label="insert")
+        assert (inserted.status, inserted.listing_id, inserted.pgh_context["actor"]) == (
+            opened_as,
+            listings[name].pk,
+            jobs.JOB,
+        )
+    after = _written()
+    assert {table: after[table] - before[table] for table in after} == {
+        "notices": 2,
+        "notice events": 2 + 1 + 1,  # A and B inserted; C overdue; F resolved
+        "listing events": 2,
+        "transitions": 2,
+        "credit events": 2,
+        "credit event events": 2,
+    }
+
+    # The same night again: nothing to do, nothing written, not even an audit event.
+    with audit_actor(jobs.JOB):
+        assert run(tonight) == NOTHING
+    assert _written() == after
