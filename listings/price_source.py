@@ -2,11 +2,10 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from listings.choices import ListingStatus, SuspensionCause
-from listings.models import Listing
 from procurement.catalogue.models import Product
 from procurement.core import internals
 from procurement.orders.pricing import Quote, Refusal, register_price_source
@@ -41,7 +40,10 @@ class ListingPriceSource:
 
     def offered(self, hospital: Organisation | None, on: date) -> Q:
         # Every listed product, in whatever state: one that may not be bought is shown with the reason.
-        return Q(Exists(Listing.objects.filter(product=OuterRef("pk"))))
+        # A join (a product has at most one listing), not EXISTS: OR-ed with another source's EXISTS, the
+        # planner charged a subquery per product, compiled the buy page's count with JIT and built a hash
+        # of every listing for each page (bench/search.py: the unsearched buy page's count 150 ms → 20 ms).
+        return Q(listing__isnull=False)
 
     def consider(self, hospital: Organisation, products: list[Product], on: date):
         # One round trip for every product of an order (this runs for every order line the platform

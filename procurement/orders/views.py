@@ -1,7 +1,6 @@
 """Pages of ordering and delivery: buy (search, cart, order), orders and their lines, shipping and
 acceptance, distributor designations, offline purchases, alliance prices, the public batch page."""
 
-import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from procurement.catalogue.models import Product
-from procurement.catalogue.selectors import product_search_or_near
 from procurement.core.errors import DomainError
 from procurement.core.scoping import visible_to
 from procurement.orders import alliance, selectors, services
 from procurement.orders.choices import LineStatus
+from procurement.orders.filters import OfferFilter
 from procurement.orders.models import AlliancePrice, DistributorDesignation, OfflinePurchase, Order, OrderLine, Shipment
 from procurement.orders.pricing import offered_products
 from procurement.organisations.choices import OrganisationKind
@@ -41,27 +40,6 @@ def _refusal(request, error: DomainError) -> None:
 
 
 # -- buying ---------------------------------------------------------------------------------------------
-
-
-class OfferFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="search",
-        help_text=gettext_lazy(
-            "Several words: generic or trade name, strength (20mg), pinyin initials (atft), drug code or manufacturer"
-        ),
-    )
-    dosage_form = django_filters.CharFilter(label=gettext_lazy("dosage form"))
-    manufacturer = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("manufacturer"), queryset=Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER)
-    )
-
-    class Meta:
-        model = Product
-        fields = ["q", "dosage_form", "manufacturer"]
-
-    def search(self, queryset, name, value):
-        return product_search_or_near(queryset, value)
 
 
 class BuyView(LoginRequiredMixin, ScopedListView):
