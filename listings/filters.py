@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from listings.choices import DeclarationStatus, ListingCategory, ListingStatus
 from listings.models import Declaration, Listing
 from procurement.catalogue.models import Product
-from procurement.catalogue.selectors import product_search, product_search_or_near
+from procurement.catalogue.selectors import FoundFirst, product_search, searched
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation
+from procurement.web.filters import NamedChoiceFilter
+from procurement.web.widgets import QuickSelect
 
 
 def _manufacturers():
@@ -37,13 +39,14 @@ class PublicListingFilter(django_filters.FilterSet):
         ),
     )
     dosage_form = django_filters.CharFilter(label=_("dosage form"), field_name="product__dosage_form")
-    manufacturer = django_filters.ModelChoiceFilter(label=_("manufacturer"), queryset=_manufacturers())
-    category = django_filters.ChoiceFilter(label=_("category"), choices=ListingCategory.choices)
-    status = django_filters.ChoiceFilter(label=_("status"), choices=ListingStatus.choices)
+    manufacturer = NamedChoiceFilter(label=_("manufacturer"), queryset=_manufacturers())
+    category = django_filters.ChoiceFilter(label=_("category"), choices=ListingCategory.choices, widget=QuickSelect)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ListingStatus.choices, widget=QuickSelect)
 
     class Meta:
         model = Listing
         fields = ["q", "dosage_form", "manufacturer", "category", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(product__in=product_search_or_near(Product.objects.all(), value))
+        found = searched(value)
+        return queryset if found is None else queryset.filter(FoundFirst("product", found))

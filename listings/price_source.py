@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from listings.choices import ListingStatus, SuspensionCause
@@ -41,7 +41,10 @@ class ListingPriceSource:
 
     def offered(self, hospital: Organisation | None, on: date) -> Q:
         # Every listed product, in whatever state: one that may not be bought is shown with the reason.
-        return Q(Exists(Listing.objects.filter(product=OuterRef("pk"))))
+        # A join (a product has at most one listing), not EXISTS: OR-ed with another source's EXISTS, the
+        # planner charged a subquery per product, compiled the buy page's count with JIT and built a hash
+        # of every listing for each page (bench/search.py: the unsearched buy page's count 150 ms → 20 ms).
+        return Q(listing__isnull=False)
 
     # Every order line of the platform reads this: the resolver reads it with the other sources' facts,
     # for all the products of an order, in one prepared statement (procurement.orders.pricing.price_sql);

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from listings.choices import ACTIVE_NOTICE_STATUSES, DeclarationStatus, ListingStatus, ProposalStatus
 from listings.models import AdjustmentProposal, Declaration, Listing, PriceLinkageNotice, WithdrawalRequest
-from procurement.catalogue.models import Product
-from procurement.catalogue.selectors import product_search_or_near
+from procurement.catalogue.selectors import FoundFirst, searched
 from procurement.core.scoping import visible_to
 from procurement.organisations.models import User
 from procurement.workdays.services import working_days_left
@@ -18,9 +17,8 @@ from procurement.workdays.services import working_days_left
 def public_listings(text: str = "") -> QuerySet[Listing]:
     """The listed products the public sees (信息公开), with their products and manufacturers."""
     listings = Listing.objects.filter(status=ListingStatus.LISTED).select_related("product", "manufacturer")
-    if text:
-        listings = listings.filter(product__in=product_search_or_near(Product.objects.all(), text))
-    return listings
+    found = searched(text)
+    return listings if found is None else listings.filter(FoundFirst("product", found))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from procurement.catalogue.models import NationalPrice, Product
@@ -68,11 +68,26 @@ def national_prices_of(code: str) -> QuerySet[NationalPrice]:
     return NationalPrice.objects.filter(product_code=code).order_by("price", "province")
 
 
-class InitialsNear(Func):
-    """SQL ``initials_near(search_initials, query)``: one mistyped letter allowed (migration 0004)."""
+class FoundFirst(Func):
+    """``<field> = ANY(ARRAY(<ids>))``: a product id among the ids a search found, computed first.
 
-    function = "initials_near"
+    A condition, as ``queryset.filter(FoundFirst("pk", ids))`` (or ``"product"`` of a listing): the
+    database finds the matching products once, through the trigram index, and only then joins, checks
+    and sorts them. Written as a join or ``IN (subquery)``, the planner walked every product in the
+    page's order checking each against the search (55,000 rows for ``atft``, 100 ms of the public page:
+    bench/search.py).
+    """
+
     output_field = BooleanField()
+
+    def __init__(self, field: str, ids: QuerySet):
+        super().__init__(F(field), Subquery(ids))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        field, ids = self.get_source_expressions()
+        field_sql, field_params = compiler.compile(field)
+        ids_sql, ids_params = compiler.compile(ids)  # parenthesised: ARRAY(SELECT …)
+        return f"{field_sql} = ANY(ARRAY{ids_sql})", (*field_params, *ids_params)
 
 
 MIN_FUZZY_LENGTH = 4
@@ -93,23 +108,33 @@ def _makers_by_word(words: list[str]) -> dict[str, list[int]]:
     return {word: [pk for pk, name in found if word in name.lower()] for word in words}
 
 
-def product_search(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
-    """Products matching every word of ``text``: a drug code or part of it, a generic or trade name, a
-    dosage form, a strength (``20mg``), an approval number, pinyin initials (``atft``) or a manufacturer.
-
-    Each word is looked for in the product's ``search_text`` (a trigram index finds any part of it)
-    or in its manufacturer's name.
-    """
-    words = search_words(text)
-    if not words:
-        return queryset
+def _matching_ids(words: list[str]) -> QuerySet[Product]:
+    """The ids of the products matching every word: in ``search_text`` (a trigram index finds any part of
+    it) or in the manufacturer's name."""
     makers = _makers_by_word(words)
+    products = Product.objects.order_by()
     for word in words:
         condition = Q(search_text__contains=word)
         if makers[word]:
             condition |= Q(manufacturer_id__in=makers[word])
-        queryset = queryset.filter(condition)
-    return queryset
+        products = products.filter(condition)
+    return products.values("pk")
+
+
+def near_initials_pattern(word: str) -> str:
+    """A regular expression of pinyin initials with at most one letter wrong: a word of the initials
+    (after a space, or first) whose first ``len(word)`` letters are ``word``'s but for one.
+
+    The same products as ``initials_near(search_initials, word)`` (migration 0004; a test compares them),
+    and a trigram index can look it up in ``search_text``, which ends with the initials.
+    """
+    return "(^| )(" + "|".join(word[:i] + "[^ ]" + word[i + 1 :] for i in range(len(word))) + ")"
+
+
+def _near_ids(word: str) -> QuerySet[Product]:
+    pattern = near_initials_pattern(word)
+    # search_text narrows through the index (its other words may match too); search_initials decides.
+    return Product.objects.order_by().filter(search_text__regex=pattern, search_initials__regex=pattern).values("pk")
 
 
 def allows_near_match(text: str) -> bool:
@@ -118,13 +143,40 @@ def allows_near_match(text: str) -> bool:
     return len(words) == 1 and words[0].isascii() and words[0].isalpha() and len(words[0]) >= MIN_FUZZY_LENGTH
 
 
+def product_search(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
+    """Products matching every word of ``text``: a drug code or part of it, a generic or trade name, a
+    dosage form, a strength (``20mg``), an approval number, pinyin initials (``atft``) or a manufacturer.
+
+    Each word is looked for in the product's ``search_text`` (a trigram index finds any part of it)
+    or in its manufacturer's name.
+    """
+    words = search_words(text)
+    return queryset.filter(FoundFirst("pk", _matching_ids(words))) if words else queryset
+
+
+def searched(text: str, within: QuerySet[Product] | None = None) -> QuerySet[Product] | None:
+    """The ids of the products a search finds, for ``FoundFirst``; None without search words.
+
+    The products matching every word (``product_search``); when none of ``within`` (by default the
+    catalogue) does and the search is pinyin initials of four letters or more, those whose initials are
+    that with one letter wrong (``atfts`` finds 阿托伐他汀钙片, ``atfttgp``).
+    """
+    words = search_words(text)
+    if not words:
+        return None
+    found = _matching_ids(words)
+    if not allows_near_match(text):
+        return found
+    if (within if within is not None else Product.objects.all()).filter(FoundFirst("pk", found)).exists():
+        return found
+    return _near_ids(words[0])
+
+
 def product_search_or_near(queryset: QuerySet[Product], text: str) -> QuerySet[Product]:
     """``product_search``; when that finds nothing and the search is pinyin initials of four letters or
     more, the products whose initials are that with one letter wrong (``atfts`` finds 阿托伐他汀钙片)."""
-    found = product_search(queryset, text)
-    if not allows_near_match(text) or found.exists():
-        return found
-    return queryset.filter(InitialsNear(F("search_initials"), Value(search_words(text)[0])))
+    found = searched(text, within=queryset)
+    return queryset if found is None else queryset.filter(FoundFirst("pk", found))
 
 
 def product_by_code(code, *, field: str = "product_code", queryset: QuerySet[Product] | None = None) -> Product:

@@ -3,7 +3,6 @@ acceptance, distributor designations, offline purchases, alliance prices, the pu
 
 import csv
 
-import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,12 +20,12 @@ from django.views.decorators.http import require_POST
 
 from procurement.catalogue.choices import ImportStatus
 from procurement.catalogue.models import Product
-from procurement.catalogue.selectors import product_search_or_near
 from procurement.core.errors import DomainError
 from procurement.core.exports import safe_row
 from procurement.core.scoping import visible_to
 from procurement.orders import alliance, selectors, services
 from procurement.orders.choices import LineStatus, ShipmentStatus
+from procurement.orders.filters import OfferFilter
 from procurement.orders.models import (
     AlliancePrice,
     AlliancePriceImport,
@@ -56,27 +55,6 @@ def _refusal(request, error: DomainError) -> None:
 
 
 # -- buying ---------------------------------------------------------------------------------------------
-
-
-class OfferFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="search",
-        help_text=gettext_lazy(
-            "Several words: generic or trade name, strength (20mg), pinyin initials (atft), drug code or manufacturer"
-        ),
-    )
-    dosage_form = django_filters.CharFilter(label=gettext_lazy("dosage form"))
-    manufacturer = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("manufacturer"), queryset=Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER)
-    )
-
-    class Meta:
-        model = Product
-        fields = ["q", "dosage_form", "manufacturer"]
-
-    def search(self, queryset, name, value):
-        return product_search_or_near(queryset, value)
 
 
 class BuyView(LoginRequiredMixin, ScopedListView):
