@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('listings', '0006_panel_round'),
+        ('listings', '0007_bulk_insert_events'),
     ]
 
     operations = [

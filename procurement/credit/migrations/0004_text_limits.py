@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credit', '0002_copy_from_supervision'),
+        ('credit', '0003_bulk_insert_events'),
     ]
 
     operations = [
