@@ -118,9 +118,9 @@ def test_a_dead_connection_is_replaced_and_the_read_answers():
 def test_a_read_that_fails_on_a_live_connection_is_raised_and_keeps_it():
     from django.db import ProgrammingError
 
+    connection.close_if_unusable_or_obsolete()  # a request's start (it may retire an old connection: CONN_MAX_AGE)
     connection.ensure_connection()
     live = connection.connection.info.backend_pid
-    connection.close_if_unusable_or_obsolete()
     with pytest.raises(ProgrammingError):  # Django's error (wrap_database_errors), as the ORM raises
         internals.fetch_one("SELECT * FROM no_such_table", [])
     assert connection.connection.info.backend_pid == live
