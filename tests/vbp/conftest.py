@@ -121,3 +121,33 @@ def bidding_round(world, atorvastatin, bureau):
     services.round_start_bidding(actor=bureau, round_id=round_.pk)
     round_.refresh_from_db()
     return round_, unit
+
+
+def buy(world, product, packs, *, accept=None, hospital_buyer=None, batch="B1"):
+    """The hospital orders ``packs`` of ``product``; the distributor confirms and ships them; the storekeeper
+    accepts ``accept`` (default: all). Returns the shipment."""
+    from tests.orders.conftest import BATCH, report
+
+    buyer = hospital_buyer or world.user("hospital_buyer")
+    order = order_services.order_submit(
+        actor=buyer, lines=[order_services.LineRequest(product.code, packs, world.distributor.pk)]
+    ).order
+    line = order.lines.get()
+    distributor = world.user("distributor_clerk")
+    order_services.line_confirm(actor=distributor, line_id=line.pk)
+    shipment = order_services.shipment_create(
+        actor=distributor,
+        line_id=line.pk,
+        quantity=packs,
+        inspection_report=report(),
+        **{**BATCH, "batch_number": batch},
+    )
+    keeper = UserFactory(organisation=buyer.organisation, roles=[Role.HOSPITAL_STOREKEEPER])
+    order_services.shipment_accept(
+        actor=keeper,
+        shipment_id=shipment.pk,
+        accepted_quantity=packs if accept is None else accept,
+        reason="" if accept in (None, packs) else "部分破损",
+    )
+    shipment.refresh_from_db()
+    return shipment
