@@ -1,7 +1,7 @@
 """Nightly work of volume-based procurement: set-based SQL, idempotent (DOMAIN.md §10).
 
 - ``vbp_completion`` (R-VBP-5): every started contract's completion — minimum units of its product the
-  hospital accepted, returns subtracted, per month of the contract and in its current contract year,
+  hospital accepted, returns subtracted, in its current contract year,
   against the pace expected by now — recomputed from the batches, never counted up; behind pace flagged;
 - ``open_due_rounds`` (R-VBP-8): rounds whose opening time has passed are opened (the bureau usually
   opens them itself, at the time; this catches one nobody opened).
@@ -20,12 +20,13 @@ from procurement.core.jobs import nightly_job
 from procurement.core.policy import policy
 from vbp.choices import RoundKind, RoundStatus
 
-# Every started contract (or those of ``%(ids)s``), its current contract year [ys, ye] (the agreed volume
-# is annual: R-VBP-4), and the minimum units of its product its hospital accepted per day of its period
-# up to today, returns subtracted (R-VBP-5). Shared by the job, the receivers and bench/vbp_completion.py.
-DAILY_CTE = """
+# Every started contract (or those of ``%(ids)s``) with its current contract year [ys, ye] (the agreed
+# volume is annual: R-VBP-4), the minimum units of its product its hospital accepted in that year up to
+# today, returns subtracted (R-VBP-5), and the units the pace expects by today. Shared by the job, the
+# receivers and bench/vbp_completion.py (whose bare query sums these figures and writes nothing).
+FIGURES_CTE = """
     contracts AS (
-        SELECT c.id, c.hospital_id, c.product_id, c.volume_units, c.valid_from, c.valid_until, p.pack_quantity,
+        SELECT c.id, c.hospital_id, c.product_id, c.volume_units, p.pack_quantity,
                y.ys, LEAST((y.ys + interval '1 year' - interval '1 day')::date, c.valid_until) AS ye
         FROM vbp_contract c
         JOIN catalogue_product p ON p.id = c.product_id
@@ -35,42 +36,27 @@ DAILY_CTE = """
         ) y
         WHERE c.valid_from <= %(today)s::date {only}
     ),
-    daily AS (
-        SELECT c.id, (s.accepted_at AT TIME ZONE %(tz)s)::date AS day,
-               sum((s.accepted_quantity - s.returned_quantity)::bigint * c.pack_quantity) AS units
+    bought AS (
+        SELECT c.id, sum((s.accepted_quantity - s.returned_quantity)::bigint * c.pack_quantity) AS units
         FROM contracts c
         JOIN orders_orderline l ON l.hospital_id = c.hospital_id AND l.product_id = c.product_id
         JOIN orders_shipment s ON s.line_id = l.id
-        WHERE s.accepted_at IS NOT NULL AND s.accepted_quantity > 0
-          AND s.accepted_at >= (c.valid_from::timestamp AT TIME ZONE %(tz)s)
-          AND s.accepted_at < ((LEAST(c.valid_until, %(today)s::date) + 1)::timestamp AT TIME ZONE %(tz)s)
-        GROUP BY 1, 2
+        WHERE s.accepted_quantity > 0
+          AND s.accepted_at >= (c.ys::timestamp AT TIME ZONE %(tz)s)
+          AND s.accepted_at < ((LEAST(c.ye, %(today)s::date) + 1)::timestamp AT TIME ZONE %(tz)s)
+        GROUP BY c.id
+    ),
+    figures AS (
+        SELECT c.id, c.hospital_id, c.ys, c.ye, COALESCE(b.units, 0) AS bought,
+               (c.volume_units * (LEAST(%(today)s::date, c.ye) - c.ys + 1) / (c.ye - c.ys + 1))::bigint AS expected
+        FROM contracts c LEFT JOIN bought b ON b.id = c.id
     )
 """
 
 COMPLETION_SQL = (
     "WITH"
-    + DAILY_CTE
+    + FIGURES_CTE
     + """,
-    months AS (
-        INSERT INTO vbp_contractmonth (contract_id, hospital_id, month, bought_units)
-        SELECT d.id, c.hospital_id, date_trunc('month', d.day)::date, sum(d.units)
-        FROM daily d JOIN contracts c ON c.id = d.id
-        GROUP BY d.id, c.hospital_id, date_trunc('month', d.day)
-        ON CONFLICT (contract_id, month) DO UPDATE SET bought_units = EXCLUDED.bought_units
-        WHERE vbp_contractmonth.bought_units IS DISTINCT FROM EXCLUDED.bought_units
-        RETURNING 1
-    ),
-    figures AS (
-        SELECT c.id, c.hospital_id, c.ys, c.ye,
-               COALESCE(b.units, 0) AS bought,
-               (c.volume_units * (LEAST(%(today)s::date, c.ye) - c.ys + 1) / (c.ye - c.ys + 1))::bigint AS expected
-        FROM contracts c
-        LEFT JOIN (
-            SELECT d.id, sum(d.units) AS units FROM daily d JOIN contracts c ON c.id = d.id
-            WHERE d.day BETWEEN c.ys AND c.ye GROUP BY d.id
-        ) b ON b.id = c.id
-    ),
     progress AS (
         INSERT INTO vbp_contractprogress
             (contract_id, hospital_id, year_start, year_end, bought_units, expected_units, behind, computed_on)
@@ -87,8 +73,17 @@ COMPLETION_SQL = (
                EXCLUDED.computed_on)
         RETURNING behind
     )
-    SELECT (SELECT count(*) FROM months), (SELECT count(*) FROM progress),
-           (SELECT count(*) FROM progress WHERE behind)
+    SELECT (SELECT count(*) FROM progress), (SELECT count(*) FROM progress WHERE behind)
+"""
+)
+
+# The bare aggregation of the same figures (bench/vbp_completion.py's baseline): nothing written.
+BARE_SQL = (
+    "WITH"
+    + FIGURES_CTE
+    + """
+    SELECT count(*), sum(bought), sum(expected), count(*) FILTER (WHERE bought < expected * %(share)s::numeric)
+    FROM figures
 """
 )
 
@@ -107,8 +102,8 @@ def recompute_completion(today: date | None = None, *, contract_ids: list[int] |
                 "ids": contract_ids or [],
             },
         )
-        months, progress, behind = cursor.fetchone()
-    return {"months_written": months, "progress_written": progress, "behind_written": behind}
+        progress, behind = cursor.fetchone()
+    return {"progress_written": progress, "behind_written": behind}
 
 
 @nightly_job("vbp_completion", order=70)

@@ -5,8 +5,8 @@ run on the platform with sealed bids (R-VBP-7 … R-VBP-9). Its ``CompetitionUni
 generic name and route) are what companies bid for and win. Hospitals report their demand per unit
 (``DemandReport``), the bureau sets each one's base, the province's agreed volume is split into
 ``Allocation``s the hospitals confirm (R-VBP-2, R-VBP-3), and a ``Contract`` binds each hospital to
-each winner (R-VBP-4). Completion is recomputed from accepted batches (``ContractProgress``,
-``ContractMonth``: R-VBP-5), never counted up.
+each winner (R-VBP-4). Completion is recomputed from accepted batches (``ContractProgress``: R-VBP-5),
+never counted up.
 
 Sealing (R-VBP-9): a ``Bid`` holds its price only as authenticated ciphertext under a key that is
 not in the database (``vbp.sealing``); the opening writes the prices in the clear into
@@ -388,25 +388,3 @@ class ContractProgress(models.Model):
         """Completion of the contract year's agreed volume (0–1+), for pages."""
         volume = self.contract.volume_units
         return self.bought_units / volume if volume else None
-
-
-class ContractMonth(models.Model):
-    """R-VBP-5: minimum units of a contract's product bought in one month of its contract years (the
-    monthly progress the charts draw), recomputed like ``ContractProgress``."""
-
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="months")
-    hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(_("month"))
-    bought_units = models.BigIntegerField(_("bought (minimum units)"))
-
-    scope_rule = ScopeRule(hospital="hospital", manufacturer="contract__manufacturer", region="hospital__region")
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("contract month")
-        verbose_name_plural = _("contract months")
-        ordering = ["contract", "month"]
-        constraints = [models.UniqueConstraint(fields=["contract", "month"], name="vbp_contract_month_once")]
-
-    def __str__(self):
-        return f"{self.contract} · {self.month:%Y-%m}"

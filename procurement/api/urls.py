@@ -28,6 +28,14 @@ from procurement.orders.api.views import (
 )
 from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
 from procurement.workdays.api.views import DeadlineView
+from vbp.api.views import (
+    AllocationViewSet,
+    BidResultViewSet,
+    BidViewSet,
+    ContractViewSet,
+    DemandViewSet,
+    RoundViewSet,
+)
 
 
 class Router(DefaultRouter):
@@ -56,6 +64,12 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("credit-events", CreditEventViewSet, basename="credit-event")
 router.register("bad-records", BadRecordViewSet, basename="bad-record")
 router.register("delistings", DelistingViewSet, basename="delisting")
+router.register("vbp/rounds", RoundViewSet, basename="vbp-round")
+router.register("vbp/results", BidResultViewSet, basename="vbp-result")
+router.register("vbp/bids", BidViewSet, basename="vbp-bid")
+router.register("vbp/demands", DemandViewSet, basename="vbp-demand")
+router.register("vbp/allocations", AllocationViewSet, basename="vbp-allocation")
+router.register("vbp/contracts", ContractViewSet, basename="vbp-contract")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
