@@ -38,3 +38,9 @@ class DemandForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Filled bid sheet (.xlsx)"))
+
+
+class SupplyForm(forms.Form):
+    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "date"}))
+    capacity_units = forms.IntegerField(label=_("Monthly capacity (minimum units)"), min_value=0, max_value=10**15)
+    stock_units = forms.IntegerField(label=_("Stock (minimum units)"), min_value=0, max_value=10**15)

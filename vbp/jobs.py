@@ -3,6 +3,9 @@
 - ``vbp_completion`` (R-VBP-5): every started contract's completion — minimum units of its product the
   hospital accepted, returns subtracted, in its current contract year,
   against the pace expected by now — recomputed from the batches, never counted up; behind pace flagged;
+- ``vbp_supply`` (R-VBP-11): a winner's latest reported stock under VBP_STOCK_DAYS days of its contracts'
+  demand raises a shortage warning (once per winner and month); a VBP-priced order line its distributor
+  declined is a failure to supply, recorded once as a credit event through the core's credit service;
 - ``open_due_rounds`` (R-VBP-8): rounds whose opening time has passed are opened (the bureau usually
   opens them itself, at the time; this catches one nobody opened).
 
@@ -18,6 +21,8 @@ from django.utils import timezone
 
 from procurement.core.jobs import nightly_job
 from procurement.core.policy import policy
+from procurement.credit.choices import CreditEventKind, Severity
+from procurement.credit.services import credit_events_insert_sql
 from vbp.choices import RoundKind, RoundStatus
 
 # Every started contract (or those of ``%(ids)s``) with its current contract year [ys, ye] (the agreed
@@ -126,3 +131,59 @@ def open_due_rounds() -> dict:
         round_open(actor=None, round_id=round_id)
         opened += 1
     return {"rounds_opened": opened}
+
+
+# R-VBP-11: each winner's latest report, its contracts' daily demand (their annual volumes in force / 365),
+# and a warning when the stock covers fewer days than the policy asks.
+SHORTAGE_SQL = """
+    WITH latest AS (
+        SELECT DISTINCT ON (r.winner_id) r.winner_id, r.manufacturer_id, r.month, r.stock_units
+        FROM vbp_supplyreport r ORDER BY r.winner_id, r.month DESC
+    ),
+    demand AS (
+        SELECT l.*, (SELECT COALESCE(sum(c.volume_units), 0) FROM vbp_contract c
+                     WHERE c.winner_id = l.winner_id AND c.valid_from <= %(today)s AND c.valid_until >= %(today)s
+                    ) / 365.0 AS daily
+        FROM latest l
+    ),
+    raised AS (
+        INSERT INTO vbp_shortagewarning (winner_id, manufacturer_id, month, stock_units, daily_demand, days_covered,
+                                         raised_at)
+        SELECT winner_id, manufacturer_id, month, stock_units, round(daily, 2), trunc(stock_units / daily, 1), now()
+        FROM demand WHERE daily > 0 AND stock_units < %(days)s * daily
+        ON CONFLICT (winner_id, month) DO NOTHING
+        RETURNING 1
+    )
+    SELECT count(*) FROM raised
+"""
+
+# R-VBP-11: a line quoted at a VBP price that its distributor declined — the winner did not supply.
+FAILED_SUPPLY_SQL = (
+    "WITH credited AS ("
+    + credit_events_insert_sql(
+        """SELECT l.manufacturer_id, %(kind)s, %(severity)s, (l.created_at AT TIME ZONE %(tz)s)::date,
+                  %(text)s || l.id, 'vbp_declined_line:' || l.id
+           FROM orders_orderline l WHERE l.price_source = 'vbp' AND l.status = 'declined'"""
+    )
+    + ") SELECT count(*) FROM credited"
+)
+
+
+@nightly_job("vbp_supply", order=75)
+def vbp_supply(today: date | None = None) -> dict:
+    """R-VBP-11: shortage warnings from the winners' reported stock; failures to supply as credit events."""
+    today = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(SHORTAGE_SQL, {"today": today, "days": policy("VBP_STOCK_DAYS")})
+        warnings = cursor.fetchone()[0]
+        cursor.execute(
+            FAILED_SUPPLY_SQL,
+            {
+                "kind": CreditEventKind.FAILURE_TO_SUPPLY,
+                "severity": Severity.GENERAL,
+                "tz": settings.TIME_ZONE,
+                "text": "带量采购中选产品未供应：订单行 ",
+            },
+        )
+        credited = cursor.fetchone()[0]
+    return {"shortage_warnings": warnings, "credit_events": credited}

@@ -13,5 +13,6 @@ register_menu(
     MenuItem(_("My VBP bids"), "vbp:bids", can_bid, order=36),
     MenuItem(_("VBP contracts"), "vbp:contract-list", _has_contracts, order=37),
     MenuItem(_("VBP completion"), "vbp:completion", bureau_or_admin, order=52),
+    MenuItem(_("VBP supply"), "vbp:supply", _has_contracts, order=53),
     MenuItem(_("VBP results"), "vbp-public:results", everyone, order=85),
 )

@@ -15,7 +15,7 @@ not in the database (``vbp.sealing``); the opening writes the prices in the clea
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from procurement.catalogue.models import Product
@@ -388,3 +388,65 @@ class ContractProgress(models.Model):
         """Completion of the contract year's agreed volume (0–1+), for pages."""
         volume = self.contract.volume_units
         return self.bought_units / volume if volume else None
+
+
+@tracked()
+class SupplyReport(models.Model):
+    """产能库存报告 (R-VBP-11): a winner's monthly capacity and stock, in minimum units, from its company."""
+
+    winner = models.ForeignKey(Winner, on_delete=models.CASCADE, related_name="supply_reports")
+    manufacturer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    capacity_units = models.PositiveBigIntegerField(_("monthly capacity (minimum units)"))
+    stock_units = models.PositiveBigIntegerField(_("stock (minimum units)"))
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("reported"), auto_now=True)
+
+    scope_rule = ScopeRule(manufacturer="manufacturer")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("capacity and stock report")
+        verbose_name_plural = _("capacity and stock reports")
+        ordering = ["-month", "winner"]
+        constraints = [
+            models.UniqueConstraint(fields=["winner", "month"], name="vbp_supply_once_a_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="vbp_supply_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.winner} · {self.month:%Y-%m}"
+
+
+def _warning_of_hospital(organisation):
+    return Exists(Contract.objects.filter(winner=OuterRef("winner"), hospital=organisation))
+
+
+def _warning_in_region(region):
+    return Exists(Contract.objects.filter(winner=OuterRef("winner"), hospital__region__path__startswith=region.path))
+
+
+class ShortageWarning(models.Model):
+    """短缺预警 (R-VBP-11): a winner's reported stock under VBP_STOCK_DAYS days of its contracts' demand —
+    raised by the nightly job, once per winner and month reported, for the bureau and the hospitals with a
+    contract for it."""
+
+    winner = models.ForeignKey(Winner, on_delete=models.CASCADE, related_name="shortage_warnings")
+    manufacturer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))
+    stock_units = models.BigIntegerField(_("stock (minimum units)"))
+    daily_demand = models.DecimalField(_("daily demand (minimum units)"), max_digits=18, decimal_places=2)
+    days_covered = models.DecimalField(_("days covered"), max_digits=10, decimal_places=1)
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+
+    scope_rule = ScopeRule(manufacturer="manufacturer", hospital=_warning_of_hospital, region=_warning_in_region)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shortage warning")
+        verbose_name_plural = _("shortage warnings")
+        ordering = ["-month", "days_covered"]
+        constraints = [models.UniqueConstraint(fields=["winner", "month"], name="vbp_shortage_once_a_month")]
+
+    def __str__(self):
+        return f"{self.winner} · {self.month:%Y-%m} · {self.days_covered}"

@@ -742,3 +742,36 @@ def allocation_confirm(*, actor: User, allocation_id: int) -> Allocation:
 def unconfirmed_allocations():
     """R-VBP-3: shares past their deadline and not confirmed (the bureau's flag). Unscoped: callers scope."""
     return Allocation.objects.filter(confirmed_at__isnull=True, deadline__lt=timezone.localdate())
+
+
+# -- supply (R-VBP-11) -----------------------------------------------------------------------------------
+
+
+def supply_report(*, actor: User, winner_id: int, month: date, capacity_units: int, stock_units: int):
+    """R-VBP-11: the winning company reports a month's capacity and stock of its winning product (again, to
+    correct it); the nightly job compares the stock with its contracts' demand."""
+    from vbp.models import SupplyReport
+
+    _require(can_bid(actor), _("Only the winning company reports its capacity and stock."))
+    capacity_units = _whole_units(capacity_units, "capacity_units")
+    stock_units = _whole_units(stock_units, "stock_units")
+    if not isinstance(month, date):
+        raise DomainError(_("Give the month."), code="invalid", field="month")
+    month = month.replace(day=1)
+    if month > timezone.localdate():
+        raise DomainError(_("The month has not begun."), code="in_future", field="month", rule="R-VBP-11")
+    winner = Winner.objects.filter(pk=winner_id, manufacturer_id=actor.organisation_id).first()
+    if winner is None:
+        raise DomainError(_("Not a winning product of your company."), code="not_found", field="winner")
+    with transaction.atomic(), audit_reason(_("Capacity and stock reported")):
+        report, _created = SupplyReport.objects.update_or_create(
+            winner=winner,
+            month=month,
+            defaults={
+                "manufacturer_id": actor.organisation_id,
+                "capacity_units": capacity_units,
+                "stock_units": stock_units,
+                "reported_by": actor,
+            },
+        )
+    return report

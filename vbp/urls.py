@@ -15,6 +15,7 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="contract-list"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract-detail"),
     path("completion/", views.completion, name="completion"),
+    path("supply/", views.supply, name="supply"),
 ]
 
 # 信息公开: the results of opened rounds, for anyone (R-VBP-9).

@@ -17,8 +17,8 @@ from procurement.organisations.choices import OrganisationKind
 from procurement.web.views import apply_domain_error
 from vbp import charts, excel, selectors, services
 from vbp.choices import RoundKind, RoundStatus
-from vbp.forms import BidForm, DemandForm, NationalImportForm, RoundForm, UnitForm, UploadForm
-from vbp.models import BidResult, Round, Winner
+from vbp.forms import BidForm, DemandForm, NationalImportForm, RoundForm, SupplyForm, UnitForm, UploadForm
+from vbp.models import BidResult, Round, ShortageWarning, SupplyReport, Winner
 
 
 def _require(allowed: bool) -> None:
@@ -308,3 +308,35 @@ def public_round(request, pk):
             )
         )
     return render(request, "vbp/public_round.html", {"round": round_, "units": units})
+
+
+@login_required
+def supply(request):
+    """R-VBP-11: a winning company reports its monthly capacity and stock; the bureau and the hospitals with
+    contracts read the shortage warnings."""
+    user = request.user
+    form = SupplyForm(request.POST or None, initial={"month": timezone.localdate().replace(day=1)})
+    winners = []
+    if services.can_bid(user):
+        today = timezone.localdate()
+        winners = list(
+            visible_to(user, Winner)
+            .filter(manufacturer_id=user.organisation_id, valid_from__lte=today, valid_until__gte=today)
+            .select_related("unit__round", "product")
+        )
+        latest = {}
+        for report in visible_to(user, SupplyReport).filter(winner__in=winners).order_by("month"):
+            latest[report.winner_id] = report
+        winners = [(winner, latest.get(winner.pk)) for winner in winners]
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.supply_report(actor=user, winner_id=_int(request.POST.get("winner")), **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Capacity and stock reported."))
+                return redirect("vbp:supply")
+    elif request.method == "POST":
+        raise DjangoPermissionDenied
+    warnings = visible_to(user, ShortageWarning).select_related("winner__product", "manufacturer")
+    return render(request, "vbp/supply.html", {"form": form, "winners": winners, **_page(request, warnings)})

@@ -35,6 +35,8 @@ from vbp.api.views import (
     ContractViewSet,
     DemandViewSet,
     RoundViewSet,
+    ShortageWarningViewSet,
+    SupplyReportViewSet,
 )
 
 
@@ -70,6 +72,8 @@ router.register("vbp/bids", BidViewSet, basename="vbp-bid")
 router.register("vbp/demands", DemandViewSet, basename="vbp-demand")
 router.register("vbp/allocations", AllocationViewSet, basename="vbp-allocation")
 router.register("vbp/contracts", ContractViewSet, basename="vbp-contract")
+router.register("vbp/supply-reports", SupplyReportViewSet, basename="vbp-supply-report")
+router.register("vbp/shortage-warnings", ShortageWarningViewSet, basename="vbp-shortage-warning")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 

@@ -1,7 +1,18 @@
 from rest_framework import serializers
 
 from procurement.api.fields import PriceField, TextField, WholeNumberField
-from vbp.models import Allocation, Bid, BidResult, CompetitionUnit, Contract, DemandReport, Round, Winner
+from vbp.models import (
+    Allocation,
+    Bid,
+    BidResult,
+    CompetitionUnit,
+    Contract,
+    DemandReport,
+    Round,
+    ShortageWarning,
+    SupplyReport,
+    Winner,
+)
 
 
 class WinnerSerializer(serializers.ModelSerializer):
@@ -148,4 +159,34 @@ class ContractSerializer(serializers.ModelSerializer):
             "bought_units",
             "expected_units",
             "behind",
+        ]
+
+
+class SupplyReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplyReport
+        fields = ["id", "winner", "month", "capacity_units", "stock_units", "reported_at"]
+
+
+class SupplyInputSerializer(serializers.Serializer):
+    winner = WholeNumberField(min_value=1, max_value=2**63 - 1)
+    month = serializers.DateField()
+    capacity_units = WholeNumberField(min_value=0, max_value=10**15)
+    stock_units = WholeNumberField(min_value=0, max_value=10**15)
+
+
+class ShortageWarningSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(source="winner.product.code", read_only=True)
+
+    class Meta:
+        model = ShortageWarning
+        fields = [
+            "id",
+            "winner",
+            "manufacturer",
+            "product_code",
+            "month",
+            "stock_units",
+            "daily_demand",
+            "days_covered",
         ]

@@ -18,9 +18,12 @@ from vbp.api.serializers import (
     DemandInputSerializer,
     DemandSerializer,
     RoundSerializer,
+    ShortageWarningSerializer,
+    SupplyInputSerializer,
+    SupplyReportSerializer,
 )
 from vbp.choices import RoundStatus
-from vbp.models import Allocation, Bid, BidResult, Contract, DemandReport, Round
+from vbp.models import Allocation, Bid, BidResult, Contract, DemandReport, Round, ShortageWarning, SupplyReport
 
 
 class RoundViewSet(ScopedReadOnlyViewSet):
@@ -98,3 +101,35 @@ class ContractViewSet(ScopedReadOnlyViewSet):
     queryset = Contract.objects.select_related("product", "progress")
     serializer_class = ContractSerializer
     filterset_fields = ["unit", "hospital", "manufacturer"]
+
+
+class SupplyReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """A winning company's monthly capacity and stock (R-VBP-11); a second post for a month corrects it."""
+
+    queryset = SupplyReport.objects.all()
+    serializer_class = SupplyReportSerializer
+    filterset_fields = ["winner", "month"]
+
+    @extend_schema(request=SupplyInputSerializer, responses={201: SupplyReportSerializer})
+    def create(self, request, *args, **kwargs):
+        data = SupplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        report = services.supply_report(
+            actor=request.user,
+            winner_id=values["winner"],
+            month=values["month"],
+            capacity_units=values["capacity_units"],
+            stock_units=values["stock_units"],
+        )
+        return Response(
+            SupplyReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ShortageWarningViewSet(ScopedReadOnlyViewSet):
+    """Shortage warnings (R-VBP-11), for the bureau, the hospitals with a contract and the company."""
+
+    queryset = ShortageWarning.objects.select_related("winner__product")
+    serializer_class = ShortageWarningSerializer
+    filterset_fields = ["winner", "month"]
