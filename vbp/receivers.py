@@ -80,7 +80,7 @@ _LIVE = (LineStatus.DECLINED, LineStatus.CANCELLED)
 
 # The units of the order's products that are capped for this hospital: the product is of the generic name
 # (and route) of a unit in which the hospital has a contract in force, and is not one of its winners.
-_CAPPED_SQL = """
+CAPPED_SQL = """
     SELECT p.id, u.id
     FROM catalogue_product p
     JOIN vbp_competitionunit u ON u.generic_name = p.generic_name AND (u.route = '' OR u.route = p.route)
@@ -129,7 +129,7 @@ def non_winning_cap(hospital: Organisation, lines: list) -> list[Problem]:
     today = timezone.localdate()
     ids = sorted({line.product_id for line in lines})
     with connection.cursor() as cursor:
-        cursor.execute(_CAPPED_SQL, {"ids": ids, "hospital": hospital.pk, "today": today})
+        cursor.execute(CAPPED_SQL, {"ids": ids, "hospital": hospital.pk, "today": today})
         capped = cursor.fetchall()
         if not capped:
             return []

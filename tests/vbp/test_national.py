@@ -113,3 +113,22 @@ def test_only_the_provincial_bureau_imports(world, atorvastatin):
                 actor=world.user(name), name="x", upload=workbook(NATIONAL_HEADER, national_row(atorvastatin[0], 5.46))
             )
     assert Round.objects.count() == 0
+
+
+def test_a_withdrawal_asked_before_the_result_is_refused_at_approval(world, atorvastatin, bureau):
+    """R-LIST-13: the guard is asked again when the bureau decides — a request made before the product won
+    cannot be approved while it is under contract."""
+    from listings.services import withdrawal_request_decide
+
+    listing = Listing.objects.get(product=atorvastatin[0])
+    request = withdrawal_request_submit(
+        actor=world.user("manufacturer_clerk"), listing_id=listing.pk, reason="stopped", explanation="停产"
+    )
+    services.national_results_import(
+        actor=bureau, name="第四批", upload=workbook(NATIONAL_HEADER, national_row(atorvastatin[0], 5.46))
+    )
+    with pytest.raises(DomainError) as refused:
+        withdrawal_request_decide(actor=bureau, request_id=request.pk, approve=True)
+    assert refused.value.problems[0].code == "vbp_contract"
+    listing.refresh_from_db()
+    assert listing.status == "listed"

@@ -203,3 +203,19 @@ def test_the_opening_publishes_results_makes_winners_and_contracts(world, atorva
     assert [c.volume_units for c in Contract.objects.filter(unit=unit).order_by("winner__rank")] == [301, 300]
     # the results are public
     assert visible_to(None, BidResult).filter(unit=unit).count() == 4
+
+
+def test_a_round_nobody_opened_is_opened_by_the_nightly_catch_up(world, atorvastatin, bidding_round, makers):
+    """R-VBP-8: ``open_due_rounds`` opens rounds past their opening time, and only those."""
+    from procurement.core.jobs import run_job
+
+    round_, unit = bidding_round
+    bid(makers[0][2], unit, makers[0][1], "3.50")
+    assert run_job("open_due_rounds", triggered_by="test").counts == {"rounds_opened": 0}
+    Round.objects.filter(pk=round_.pk).update(
+        bid_deadline=timezone.now() - timedelta(minutes=2), opening_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert run_job("open_due_rounds", triggered_by="test").counts == {"rounds_opened": 1}
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.OPENED and round_.opened_by is None
+    assert Winner.objects.get(unit=unit).price == Decimal("3.5000")
