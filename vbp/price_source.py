@@ -40,7 +40,8 @@ class VbpPriceSource:
         return (
             f"SELECT w.id AS winner_id, w.price AS winner_price, c.id AS contract_id, c.price AS contract_price"
             f" FROM {Winner._meta.db_table} w"
-            f" LEFT JOIN {Contract._meta.db_table} c ON c.winner_id = w.id AND c.hospital_id = %(hospital)s::bigint"
+            f" LEFT JOIN {Contract._meta.db_table} c ON c.hospital_id = %(hospital)s::bigint AND c.product_id = w.product_id"
+            " AND c.winner_id = w.id"
             " AND c.valid_from <= %(on)s::date AND c.valid_until >= %(on)s::date"
             " WHERE w.product_id = p.id AND w.supplies_home"
             " AND w.valid_from <= %(on)s::date AND w.valid_until >= %(on)s::date"

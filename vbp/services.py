@@ -147,11 +147,11 @@ def national_results_import(*, actor: User, name: str, upload, original_name: st
     nothing is written while one remains. The winners are then listed at their winning price: the VBP
     price source quotes it to every hospital of a supplied province, and negotiation refuses them.
     """
-    from vbp.excel import read_national_results
+    from vbp.excel import NATIONAL_SHEET, read_national_results
 
     _require(can_run_rounds(actor), _("Only the provincial bureau imports national VBP results."))
     name = _required(name, "name")
-    data = upload.read()
+    data = upload.read(NATIONAL_SHEET.max_bytes + 1)  # a larger file is refused by the reader, unread
     rows = read_national_results(data)
     periods = {(row.valid_from, row.valid_until) for row in rows}
     valid_from, valid_until = min(periods)
