@@ -6,7 +6,7 @@ rule — so that they are tested on hand-computed figures; SQL fragments where o
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from procurement.core.policy import policy
@@ -139,17 +139,3 @@ def evaluate(
         if bid.key not in results:
             results[bid.key] = Evaluated(bid.key, False, False, None, "invalid")
     return [results[bid.key] for bid in bids]
-
-
-# -- contract years (R-VBP-4, R-VBP-5) -------------------------------------------------------------------
-
-
-def contract_year(valid_from: date, valid_until: date, on: date) -> tuple[date, date]:
-    """The contract year (of a 1–3-year contract) that ``on`` falls in: the agreed volume is annual."""
-    from dateutil.relativedelta import relativedelta
-
-    start = valid_from
-    while start + relativedelta(years=1) <= on and start + relativedelta(years=1) <= valid_until:
-        start += relativedelta(years=1)
-    end = min(start + relativedelta(years=1) - relativedelta(days=1), valid_until)
-    return start, end

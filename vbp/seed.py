@@ -6,6 +6,7 @@ import io
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils import timezone
@@ -68,7 +69,7 @@ def seed_vbp(context: SeedContext) -> None:
     hospitals = [buyer.organisation, *others]
     # -- the national result, through the real import ---------------------------------------------------------
     valid_from = today - timedelta(days=150)
-    valid_until = valid_from.replace(year=valid_from.year + 2) - timedelta(days=1)
+    valid_until = valid_from + relativedelta(years=2, days=-1)
     book = Workbook()
     sheet = book.active
     sheet.append(NATIONAL_HEADER)
@@ -170,7 +171,7 @@ def _round(bureau, name, deadline_day):
         bid_deadline=deadline,
         opening_at=deadline + timedelta(hours=1),
         valid_from=timezone.localdate().replace(day=1),
-        valid_until=timezone.localdate().replace(day=1).replace(year=timezone.localdate().year + 2) - timedelta(days=1),
+        valid_until=timezone.localdate().replace(day=1) + relativedelta(years=2, days=-1),
     )
 
 

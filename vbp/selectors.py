@@ -120,4 +120,7 @@ def behind_pace(user):
 
 
 def unconfirmed_past_deadline(user):
-    return allocations_for(user).filter(confirmed_at__isnull=True, deadline__lt=timezone.localdate())
+    """R-VBP-3's flag: past a final deadline (a provisional one flags nothing: DOMAIN §2)."""
+    return allocations_for(user).filter(
+        confirmed_at__isnull=True, deadline__lt=timezone.localdate(), deadline_provisional=False
+    )

@@ -727,7 +727,8 @@ def allocation_confirm(*, actor: User, allocation_id: int) -> Allocation:
         allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
         if allocation.confirmed_at is not None:
             raise Conflict(_("This share is confirmed already."), code="already_confirmed")
-        if timezone.localdate() > allocation.deadline:
+        # DOMAIN §2: nothing is refused on a provisional deadline (its year's calendar is not published).
+        if timezone.localdate() > allocation.deadline and not allocation.deadline_provisional:
             raise Conflict(
                 _("The deadline to confirm this share was %(deadline)s: ask the bureau.")
                 % {"deadline": allocation.deadline.isoformat()},
@@ -740,8 +741,10 @@ def allocation_confirm(*, actor: User, allocation_id: int) -> Allocation:
 
 
 def unconfirmed_allocations():
-    """R-VBP-3: shares past their deadline and not confirmed (the bureau's flag). Unscoped: callers scope."""
-    return Allocation.objects.filter(confirmed_at__isnull=True, deadline__lt=timezone.localdate())
+    """R-VBP-3: shares past their (final) deadline and not confirmed (the bureau's flag). Unscoped: callers scope."""
+    return Allocation.objects.filter(
+        confirmed_at__isnull=True, deadline__lt=timezone.localdate(), deadline_provisional=False
+    )
 
 
 # -- supply (R-VBP-11) -----------------------------------------------------------------------------------
