@@ -146,3 +146,15 @@ def test_demand_is_closed_once_allocated(world, national_round):
     services.unit_allocate(actor=world.user("provincial_reviewer"), unit_id=unit.pk)
     with pytest.raises(Conflict):
         services.demand_report(actor=world.user("hospital_buyer"), unit_id=unit.pk, reported_units=99)
+
+
+def test_a_provisional_deadline_neither_refuses_nor_flags(world, national_round):
+    """R-VBP-3 with DOMAIN §2: past a provisional deadline (a year with no published calendar) the share may
+    still be confirmed and is not flagged."""
+    unit = CompetitionUnit.objects.get(round=national_round)
+    _reports(world, unit, (100, 100, 100))
+    services.unit_allocate(actor=world.user("provincial_reviewer"), unit_id=unit.pk)
+    Allocation.objects.update(deadline=timezone.localdate() - timedelta(days=1), deadline_provisional=True)
+    assert not services.unconfirmed_allocations().exists()
+    mine = Allocation.objects.get(hospital=world.hospital)
+    services.allocation_confirm(actor=world.user("hospital_buyer"), allocation_id=mine.pk)
