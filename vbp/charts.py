@@ -52,3 +52,47 @@ def progress_chart(volume: int, year_start: date, year_end: date, months: dict[d
         labels,
         (points[-1][0], points[-1][1], f"{total:,}"),
     )
+
+
+@dataclass(frozen=True)
+class Bar:
+    y: float
+    width: float  # completion: bought / agreed volume
+    pace_x: float  # where the pace expects it by now
+    label: str
+    value: str
+    behind: bool
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    bars: list
+    ticks: list  # (x, label)
+
+
+def completion_bars(rows) -> BarChart | None:
+    """One bar per region (or hospital): units bought as a share of the agreed annual volume, with a mark where
+    the pace expects it today (R-VBP-5)."""
+    rows = [row for row in rows if row["volume"]]
+    if not rows:
+        return None
+    left, right, row_height = 140, 16, 22
+    span = WIDTH - left - right
+    top = max(1.0, *(row["bought"] / row["volume"] for row in rows), *(row["expected"] / row["volume"] for row in rows))
+    bars = []
+    for index, row in enumerate(rows):
+        share, pace = row["bought"] / row["volume"], row["expected"] / row["volume"]
+        bars.append(
+            Bar(
+                TOP + index * row_height,
+                round(span * share / top, 1),
+                round(left + span * pace / top, 1),
+                str(row["region"] or "—"),
+                f"{share:.0%} / {pace:.0%}",
+                row["bought"] < row["expected"],
+            )
+        )
+    ticks = [(round(left + span * i / 4, 1), f"{top * i / 4:.0%}") for i in range(5)]
+    return BarChart(WIDTH, TOP + len(rows) * row_height + BOTTOM, bars, ticks)

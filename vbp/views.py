@@ -277,11 +277,13 @@ def contract_detail(request, pk):
 def completion(request):
     """R-VBP-5 for bureau staff: completion by hospital and by region, the hospitals behind pace first."""
     _require(_is_bureau(request.user))
+    by_region = selectors.completion_by_region(request.user)
     return render(
         request,
         "vbp/completion.html",
         {
-            "by_region": selectors.completion_by_region(request.user),
+            "by_region": by_region,
+            "chart": charts.completion_bars(by_region),
             "unconfirmed": selectors.unconfirmed_past_deadline(request.user),
             **_page(request, selectors.completion_by_hospital(request.user)),
         },

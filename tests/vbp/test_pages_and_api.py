@@ -105,7 +105,8 @@ def test_completion_pages_by_role(world, atorvastatin, national_round):
     detail = hospital.get(reverse("vbp:contract-detail", args=[contract.pk])).content.decode()
     assert 'data-testid="completion">21<' in detail and 'data-testid="chart"' in detail
     bureau = as_user(world.user("provincial_supervisor"))
-    assert world.hospital.name in bureau.get(reverse("vbp:completion")).content.decode()
+    completion = bureau.get(reverse("vbp:completion")).content.decode()
+    assert world.hospital.name in completion and 'data-testid="chart"' in completion and "永宁县" in completion
     assert world.hospital.name in as_user(world.user("county_bureau")).get(reverse("vbp:completion")).content.decode()
     from procurement.organisations.choices import Role
     from tests.factories import UserFactory
