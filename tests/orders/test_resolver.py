@@ -221,9 +221,9 @@ def test_the_composed_sql_follows_the_registry(monkeypatch, world):
     from procurement.orders import pricing
 
     kinds = [source.kind for source, _part in pricing.price_sql().sources]
-    assert kinds == ["credit", "agreement", "listing"]
+    assert kinds == ["credit", "vbp", "agreement", "listing"]  # the VBP channel registers its source (issue 14)
     monkeypatch.setitem(pricing._sources, "vbp", ContractSql(world.hospital, {0: ("1.00", False)}))
     assert [source.kind for source, _part in pricing.price_sql().sources] == ["credit", "vbp", "agreement", "listing"]
     assert pricing.price_sql().width == 2 + 2 + 2 + 4
     monkeypatch.delitem(pricing._sources, "vbp")
-    assert [source.kind for source, _part in pricing.price_sql().sources] == kinds
+    assert [source.kind for source, _part in pricing.price_sql().sources] == ["credit", "agreement", "listing"]
