@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from procurement.orders import services
+from tests.browser.menus import go_to
 from tests.factories import ProductFactory
 from tests.orders.conftest import make_listing
 
@@ -30,13 +31,13 @@ def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path, s
 
     # The buyer finds the product by its pinyin initials and orders 4 packs.
     buyer_context, buyer = session("hospital_buyer")
-    buyer.click("nav.main-nav >> text=采购")
+    go_to(buyer, "采购")
     buyer.fill("#id_q", "lbgl")
     buyer.click("form.filters button")
     buyer.fill(f"[data-testid=buy-table] tr:has-text('{product.code}') input[name=quantity]", "4")
     buyer.click(f"[data-testid=add-{product.code}]")
     buyer.wait_for_selector("#cart-badge:has-text('(1)')")
-    buyer.click("nav.main-nav >> text=购物车")
+    go_to(buyer, "购物车")
     assert "¥12.60" in buyer.inner_text("[data-testid=cart-table]")
     buyer.select_option(f"[data-testid=distributor-{product.code}]", str(world.distributor.pk))
     buyer.click("[data-testid=place-order]")
