@@ -7,10 +7,10 @@ from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search_or_near
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation
-from procurement.web.filters import NamedChoiceFilter
+from procurement.web.filters import NamedChoiceFilter, PlatformFilterSet
 
 
-class OfferFilter(django_filters.FilterSet):
+class OfferFilter(PlatformFilterSet):
     """The buy page: several words (names, strength, pinyin initials, a code, a manufacturer), a dosage
     form, a manufacturer."""
 
