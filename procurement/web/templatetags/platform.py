@@ -101,3 +101,45 @@ def province_name(code: str) -> str:
     from procurement.organisations.choices import PROVINCES
 
     return PROVINCES.get(code, code)
+
+
+@register.filter
+def for_viewer(text, user) -> str:
+    """``text`` with its rule IDs for bureau staff, in plain words for everyone else (issue 12)."""
+    from procurement.web.rule_ids import for_viewer as plain_for
+
+    return plain_for(str(text), user) if text else text
+
+
+class PlainWordsNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        from django.utils.safestring import mark_safe
+
+        from procurement.web.rule_ids import plain_words, shows_rule_ids
+
+        content = self.nodelist.render(context)
+        request = context.get("request")
+        if shows_rule_ids(getattr(request, "user", None) or context.get("user")):
+            return content
+        # Only the citations go (IDs, their brackets and separators): what was safe stays safe.
+        return mark_safe(plain_words(content))  # noqa: S308
+
+
+@register.tag
+def plainwords(parser, token):
+    """``{% plainwords %}…{% endplainwords %}``: the block as its reader reads it — rule IDs (R-ORD-3) for
+    bureau staff, plain words for hospitals, companies and visitors (procurement.web.rule_ids)."""
+    nodelist = parser.parse(("endplainwords",))
+    parser.delete_first_token()
+    return PlainWordsNode(nodelist)
+
+
+@register.filter
+def reads_rule_ids(user) -> bool:
+    """Whether ``user`` reads rules by their IDs (bureau staff): a page's "rule" column is theirs."""
+    from procurement.web.rule_ids import shows_rule_ids
+
+    return shows_rule_ids(user)
