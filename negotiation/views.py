@@ -184,21 +184,24 @@ def agreement_list(request):
 
 @login_required
 def alerts(request):
-    """Bureau staff: zones by product, hospital or region, with the red share over time."""
+    """Bureau staff (a city or county bureau: its region's): the red / yellow / blue shares over time;
+    zones by product (searchable), hospital or region (with city subtotals, the total and shares)."""
     _require(_is_bureau(request.user))
     by = request.GET.get("by", "product")
-    rows = {"hospital": selectors.zones_by_hospital, "region": selectors.zones_by_region}.get(
-        by, selectors.zones_by_product
-    )(request.user)
-    return render(
-        request,
-        "negotiation/alerts.html",
-        {
-            "by": by,
-            "trend": charts.series(selectors.red_share_series(request.user)),
-            **_page(request, rows),
-        },
-    )
+    search = request.GET.get("q", "")[:100]
+    context = {
+        "by": by,
+        "search": search,
+        "zone_shares": charts.zone_shares(selectors.zone_share_series(request.user)),
+    }
+    if by == "region":
+        context["regions"] = selectors.zones_by_region_with_totals(request.user)
+    elif by == "hospital":
+        context.update(_page(request, selectors.zones_by_hospital(request.user)))
+    else:
+        by = context["by"] = "product"
+        context.update(_page(request, selectors.zones_by_product(request.user, search)))
+    return render(request, "negotiation/alerts.html", context)
 
 
 @login_required
@@ -258,7 +261,7 @@ def hospital_alerts(request, hospital_id):
         {
             "hospital": hospital,
             "zonings": zonings,
-            "trend": charts.series(selectors.red_share_series(request.user, hospital.pk)),
+            "zone_shares": charts.zone_shares(selectors.zone_share_series(request.user, hospital.pk)),
         },
     )
 

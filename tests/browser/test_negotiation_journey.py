@@ -2,6 +2,7 @@
 the agreed price; bureau staff open the price alerts and see the charts — in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from procurement.orders import services
 from tests.browser.menus import go_to
@@ -73,7 +74,7 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
     go_to(bureau, "价格预警")
     bureau.click("text=立即分区")
     bureau.wait_for_selector(".messages:has-text('分区完成')")
-    assert bureau.locator("[data-testid=chart] polyline").count() == 1
+    expect(bureau.locator("[data-testid=zone-share-chart][data-chart-ready=true] canvas")).to_have_count(1)
     bureau.click(f"[data-testid=zones] >> text={product.generic_name}")
     bureau.select_option("select[name=hospital]", str(world.hospital.pk))
     bureau.click("form.filters button")

@@ -191,7 +191,7 @@ def test_bureau_alerts_by_product_hospital_and_region_within_its_region(world, p
     for by in ("product", "hospital", "region"):
         page = client.get(reverse("negotiation:alerts"), {"by": by})
         assert page.status_code == 200 and 'data-testid="zones"' in page.content.decode()
-    assert 'data-testid="chart"' in client.get(reverse("negotiation:alerts")).content.decode()
+    assert 'data-testid="zone-share-chart"' in client.get(reverse("negotiation:alerts")).content.decode()
     # The product's page lists every hospital's figures, each hospital a link to its own page.
     by_product = client.get(reverse("negotiation:product-alerts", args=[product.pk]))
     assert [zoning.hospital_id for zoning in by_product.context["zonings"]].count(world.hospital.pk) == 1

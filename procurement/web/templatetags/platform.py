@@ -143,3 +143,12 @@ def reads_rule_ids(user) -> bool:
     from procurement.web.rule_ids import shows_rule_ids
 
     return shows_rule_ids(user)
+
+
+@register.filter
+def get_index(sequence, index):
+    """``sequence[index]``, or None past its end."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return None
