@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from procurement.organisations.choices import OrganisationKind, Role
 from procurement.web.navigation import (
     MenuGroup,
     MenuItem,
@@ -18,8 +19,16 @@ register_menu_group(
 )
 
 
+def uses_the_api(user) -> bool:
+    """Who reads the API documentation: bureau staff, and hospital administrators, who issue the HIS keys."""
+    if user.is_superuser or user.kind == OrganisationKind.BUREAU:
+        return True
+    return user.kind == OrganisationKind.HOSPITAL and user.has_role(Role.ORG_ADMIN)
+
+
 register_menu(
     MenuItem(_("Home"), "home", order=0),
+    MenuItem(_("API documentation"), "api:docs", uses_the_api, order=91, group="system"),
     MenuItem(_("Policy values"), "policies", bureau_or_admin, order=89, group="system"),
     MenuItem(_("Audit trail"), "audit-list", provincial_bureau_or_admin, order=90, group="system"),
 )

@@ -114,3 +114,25 @@ def test_each_menu_is_a_button_that_controls_its_list(client, world):
     assert f'<a href="{reverse("listings:declaration-list")}" aria-current="page">价格申报</a>' in page
     assert "<script>" not in page and " onclick=" not in page
 
+
+def test_the_api_documentation_is_offered_to_those_who_use_the_api(client, world):
+    """Issue 12: hospital administrators (who issue HIS keys) and bureau staff; nobody else."""
+    for name in ("hospital_admin", "provincial_reviewer", "city_bureau", "platform_admin"):
+        assert "api:docs" in names(world.user(name)), name
+    for name in ("hospital_buyer", "manufacturer_clerk", "distributor_clerk"):
+        assert "api:docs" not in names(world.user(name)), name
+    assert "api:docs" not in names(AnonymousUser())
+    client.force_login(world.user("hospital_buyer"))
+    assert reverse("api:docs") not in client.get(reverse("home")).content.decode()
+    client.force_login(world.user("hospital_admin"))
+    assert f'<a href="{reverse("api:docs")}">接口文档</a>' in client.get(reverse("home")).content.decode()
+
+
+def test_the_api_schema_is_titled_and_described_in_chinese_and_english():
+    from drf_spectacular.generators import SchemaGenerator
+
+    info = SchemaGenerator().get_schema(request=None, public=True)["info"]
+    assert info["title"] == "药品阳光采购和综合监管平台接口 · Provincial drug procurement platform API"
+    chinese, english = info["description"].split("\n\n")
+    assert "医院信息系统" in chinese and "HIS 接口密钥" in chinese
+    assert english.startswith("REST API of the provincial drug") and "HIS API keys" in english
