@@ -3,6 +3,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 from pghistory.models import Events
 
 from procurement.core.audit import audit_actor, audit_reason
@@ -129,3 +130,29 @@ def test_the_audit_page_reads_in_the_pages_language(world, client):
     page = client.get(reverse("audit-list"), {"model": "organisations.Organisation"}).content.decode()
     assert "修改" in page and "新增" in page
     assert ">update<" not in page and ">insert<" not in page
+
+
+def test_the_audit_page_names_a_nightly_job_by_its_name_in_the_registry(world, client):
+    """Issue 12: "夜间任务：价格联动", not ``job:national_price_linkage``; found by that name too."""
+    # given: a change made by the nightly price linkage
+    with audit_actor("job:national_price_linkage"):
+        world.manufacturer.contact_name = "乙"
+        world.manufacturer.save()
+    client.force_login(world.user("provincial_supervisor"))
+    # when
+    page = client.get(reverse("audit-list"), {"model": "organisations.Organisation"}).content.decode()
+    found = client.get(reverse("audit-list"), {"user": "价格联动"})
+    # then
+    assert "夜间任务：价格联动" in page and "job:national_price_linkage" not in page
+    assert [event.pgh_context["actor"] for event in found.context["object_list"]] == ["job:national_price_linkage"]
+
+
+def test_every_nightly_job_has_a_name_for_people():
+    from procurement.core.jobs import actor_name, registered_jobs
+
+    with translation.override("zh-hans"):
+        for job in registered_jobs():
+            assert job.label, job.name
+        assert actor_name("job:zone_agreements") == "夜间任务：红黄蓝分区"
+        assert actor_name("command:seed_demo") == "命令：演示数据"
+        assert actor_name("job:not_registered") == "夜间任务：not_registered"

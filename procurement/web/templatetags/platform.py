@@ -24,9 +24,14 @@ def unit_price(pack_price, product):
 
 @register.filter
 def audit_who(event) -> str:
-    """Who made an audited change: the user's name, else the job or command that acted."""
+    """Who made an audited change: the user's name, else the job or command that acted, by its name
+    (夜间任务：价格联动, not ``job:national_price_linkage``)."""
+    from procurement.core.jobs import actor_name
+
     context = event.pgh_context or {}
-    return context.get("username") or context.get("actor") or "—"
+    if context.get("username"):
+        return context["username"]
+    return actor_name(context["actor"]) if context.get("actor") else "—"
 
 
 @register.filter
