@@ -2,6 +2,7 @@
 
 import io
 
+import pypdf
 import pytest
 from django.core.management import call_command
 
@@ -66,3 +67,9 @@ def test_seed_demo_fills_every_channel_through_its_seeder_and_prints_the_logins(
     client.force_login(User.objects.get(username="hospital.buyer"))
     page = client.get("/orders/buy/", {"q": "宁夏康亚"}).content.decode()
     assert 'class="unorderable"' in page and "不良记录" in page and "R-LIST-14" not in page
+    # and each shipped batch's inspection report is a real PDF with Chinese text (issue 12)
+    shipment = Shipment.objects.order_by("pk").first()
+    with shipment.inspection_report.open("rb") as report:
+        pdf = report.read()
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert pdf.startswith(b"%PDF-") and "药品检验报告书" in text and shipment.batch_number in text
