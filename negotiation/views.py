@@ -178,7 +178,13 @@ def agreement_list(request):
         agreements = agreements.filter(zoning__zone=request.GET["zone"])
     page = _page(request, agreements)
     return render(
-        request, "negotiation/agreement_list.html", {"total_saving": selectors.total_saving(agreements), **page}
+        request,
+        "negotiation/agreement_list.html",
+        {
+            "total_saving": selectors.total_saving(agreements),
+            "distribution_links": selectors.may_see_product_distribution(request.user),
+            **page,
+        },
     )
 
 
@@ -207,10 +213,9 @@ def product_alerts(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     marked = request.GET.get("hospital")
     marked_id = int(marked) if marked and marked.isdigit() else None
+    _require(selectors.may_see_product_distribution(request.user))
     if request.user.kind == OrganisationKind.HOSPITAL:
         marked_id = request.user.organisation_id  # a hospital sees itself among anonymous peers
-    elif not _is_bureau(request.user):
-        raise DjangoPermissionDenied
     found = selectors.product_distribution(request.user, product.pk, marked_id)
     own = found.own
     lines = [(_("national lowest"), found.national_lowest, charts.ZONE_COLOURS["red"])]

@@ -129,3 +129,20 @@ def test_the_audit_page_reads_in_the_pages_language(world, client):
     page = client.get(reverse("audit-list"), {"model": "organisations.Organisation"}).content.decode()
     assert "修改" in page and "新增" in page
     assert ">update<" not in page and ">insert<" not in page
+
+
+def test_every_audited_field_has_a_label_of_its_own():
+    """Issue 12: the audit trail names fields by their labels — every field a person can change has a
+    translated label, and no two fields of a record share one (accepted quantity and time of acceptance)."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    from procurement.web.selectors import audited_models
+
+    unlabelled, shared = [], []
+    for label, _name in audited_models():
+        fields = [f for f in apps.get_model(label)._meta.concrete_fields if f.editable and not f.primary_key]
+        unlabelled += [f"{label}.{f.name}" for f in fields if not isinstance(f.verbose_name, Promise)]
+        names = [str(f.verbose_name) for f in fields]
+        shared += [f"{label}: {name}" for name in set(names) if names.count(name) > 1]
+    assert not unlabelled and not shared, (unlabelled, shared)
