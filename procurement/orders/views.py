@@ -22,10 +22,11 @@ from procurement.catalogue.choices import ImportStatus
 from procurement.catalogue.models import Product
 from procurement.core.errors import DomainError
 from procurement.core.exports import safe_row
+from procurement.core.money import format_yuan
 from procurement.core.scoping import visible_to
 from procurement.orders import alliance, selectors, services
 from procurement.orders.choices import LineStatus, ShipmentStatus
-from procurement.orders.filters import OfferFilter
+from procurement.orders.filters import OfferFilter, OrderFilter
 from procurement.orders.models import (
     AlliancePrice,
     AlliancePriceImport,
@@ -36,12 +37,10 @@ from procurement.orders.models import (
     Shipment,
 )
 from procurement.orders.pricing import offered_products
-from procurement.orders.quantities import LINE_QUANTITY_MAX, parse_quantity
+from procurement.orders.quantities import parse_quantity
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region
 from procurement.web.views import ScopedListView, apply_domain_error, posted_id
-
-CART = "cart"
 
 
 def _require(allowed: bool) -> None:
@@ -75,41 +74,42 @@ class BuyView(LoginRequiredMixin, ScopedListView):
         return selectors.offered_to(self.request.user.organisation, on=timezone.localdate())
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(cart=request_cart(self.request), **kwargs)
+        context = super().get_context_data(cart_count=selectors.cart_items(self.request.user).count(), **kwargs)
         context["offers"] = selectors.offers_for(
             self.request.user.organisation, context["object_list"], on=timezone.localdate()
         )
         return context
 
 
-def request_cart(request) -> dict:
-    return request.session.setdefault(CART, {})
-
-
 @login_required
 @require_POST
 def cart_add(request):
-    """Put a product in the cart, if the hospital may order it (R-ORD-2: else the reason, and nothing added)."""
+    """Put a product in the cart (kept on the server), if the hospital may order it (R-ORD-2: else the
+    reason, and nothing added)."""
     _require(services.can_order(request.user))
     product = get_object_or_404(Product.objects.select_related("manufacturer"), pk=posted_id(request, "product"))
-    [offer] = selectors.offers_for(request.user.organisation, [product], on=timezone.localdate())
-    cart = request_cart(request)
+    refusal, item = None, None
     try:
         quantity = parse_quantity(request.POST.get("quantity") or "1")
+        item = services.cart_add(actor=request.user, product=product, quantity=quantity)
     except ValueError as error:
-        messages.error(request, str(error))  # nothing added: the buyer sees why
-        return redirect(_safe_next(request) or "orders:buy")
-    if offer.refusal is not None:
-        messages.error(request, offer.refusal.message)
-    else:
-        entry = cart.get(str(product.pk), {"quantity": 0, "distributor": None})
-        entry["quantity"] = min(entry["quantity"] + quantity, LINE_QUANTITY_MAX)
-        cart[str(product.pk)] = entry
-        request.session.modified = True
+        refusal = str(error)  # nothing added: the buyer sees why
+    except DomainError as error:
+        refusal = error.message
     if request.headers.get("HX-Request"):
-        return render(request, "orders/_cart_badge.html", {"cart": cart, "refusal": offer.refusal})
-    if offer.refusal is None:
-        messages.success(request, _("Added to the cart: %(product)s") % {"product": product})
+        return render(
+            request,
+            "orders/_cart_badge.html",
+            {"cart_count": selectors.cart_items(request.user).count(), "refusal": refusal},
+        )
+    if refusal is None:
+        messages.success(
+            request,
+            _("Added to the cart: %(product)s, %(n)d packs (now %(total)d in the cart).")
+            % {"product": product, "n": quantity, "total": item.quantity},
+        )
+    else:
+        messages.error(request, refusal)
     return redirect(_safe_next(request) or "orders:buy")
 
 
@@ -119,82 +119,103 @@ def _safe_next(request) -> str | None:
     return target if allowed else None
 
 
-class CartLineForm(forms.Form):
-    quantity = forms.IntegerField(min_value=0, label=gettext_lazy("quantity (packs)"))
-    distributor = forms.ChoiceField(label=gettext_lazy("distributor"), required=False)
+def _posted_cart(request, items) -> list[services.CartChange]:
+    """What the cart page posted for each product in the cart; a quantity that is not one raises ValueError
+    naming the product."""
+    changes = []
+    for item in items:
+        pk = item.product_id
+        try:
+            quantity = parse_quantity(request.POST.get(f"quantity-{pk}", ""), allow_zero=True)
+        except ValueError as error:
+            raise ValueError(f"{item.product.generic_name} ({item.product.code}): {error}") from error
+        distributor = request.POST.get(f"distributor-{pk}", "")
+        chosen = (
+            int(distributor) if distributor.isascii() and distributor.isdigit() and len(distributor) <= 18 else None
+        )
+        changes.append(services.CartChange(pk, quantity, chosen))
+    return changes
 
 
 @login_required
 def cart(request):
-    """The cart: each line at the price the platform resolves, its source, the named distributors,
-    and a cheaper four-same price on an alliance platform when there is one (R-ORD-2, 3, 6)."""
+    """The cart, kept on the server: each line at the price the platform resolves, its source, the named
+    distributors, and a cheaper four-same price on an alliance platform when there is one (R-ORD-2, 3, 6).
+    A refused order shows each problem beside the product it concerns — a missing distributor on its
+    select — and keeps the cart as it was."""
     _require(services.can_order(request.user))
-    hospital = request.user.organisation
-    entries = request_cart(request)
-    products = {
-        product.pk: product
-        for product in Product.objects.filter(pk__in=[int(pk) for pk in entries]).select_related("manufacturer")
-    }
+    problems, note, status = [], "", 200
     if request.method == "POST":
-        for pk in list(entries):
-            try:
-                entries[pk]["quantity"] = parse_quantity(request.POST.get(f"quantity-{pk}", ""), allow_zero=True)
-            except ValueError as error:
-                messages.error(request, f"{products[int(pk)].code if int(pk) in products else pk}: {error}")
-                return redirect("orders:cart")
-            distributor = request.POST.get(f"distributor-{pk}", "")
-            entries[pk]["distributor"] = (
-                int(distributor) if distributor.isascii() and distributor.isdigit() and len(distributor) <= 18 else None
+        try:
+            changes = _posted_cart(request, list(selectors.cart_items(request.user)))
+        except ValueError as error:
+            messages.error(request, str(error))  # nothing saved: the buyer sees which product and why
+            return redirect("orders:cart")
+        services.cart_update(actor=request.user, changes=changes)
+        if "order" not in request.POST:
+            messages.success(request, _("Cart saved."))
+            return redirect("orders:cart")
+        note = request.POST.get("note", "")
+        try:
+            submitted = services.cart_order(actor=request.user, note=note)
+        except DomainError as error:
+            problems, status = error.problems, 400
+        else:
+            order = submitted.order
+            messages.success(
+                request,
+                _("Order #%(order)s placed: %(n)d lines, %(total)s in all; the distributors are asked to confirm.")
+                % {"order": order.pk, "n": len(order.lines.all()), "total": format_yuan(order.total)},
             )
-            if entries[pk]["quantity"] == 0:
-                del entries[pk]
-        request.session.modified = True
-        if "order" in request.POST and entries:
-            lines = [
-                services.LineRequest(products[int(pk)].code, entry["quantity"], entry["distributor"] or 0)
-                for pk, entry in entries.items()
-                if int(pk) in products
-            ]
-            try:
-                submitted = services.order_submit(actor=request.user, lines=lines, note=request.POST.get("note", ""))
-            except DomainError as error:
-                _refusal(request, error)
-            else:
-                request.session[CART] = {}
-                messages.success(request, _("Order placed: the distributors are asked to confirm."))
-                return redirect("orders:order-detail", pk=submitted.order.pk)
-        return redirect("orders:cart")
+            return redirect("orders:order-detail", pk=order.pk)
+    rows = _cart_rows(request.user, problems)
+    shown = {id(problem) for row in rows for problem in row["problems"]}
+    for problem in problems:
+        if id(problem) not in shown:
+            messages.error(request, problem.message)
+    total = sum((row["amount"] for row in rows if row["amount"] is not None), 0)
+    return render(request, "orders/cart.html", {"rows": rows, "total": total, "note": note}, status=status)
+
+
+def _cart_rows(user, problems) -> list[dict]:
+    """The cart's rows as the page shows them, each with the problems of a refused order that name its
+    product (the distributor's apart: they are shown on its select)."""
+    items = list(selectors.cart_items(user))
     offers = {
-        offer.product.pk: offer for offer in selectors.offers_for(hospital, products.values(), on=timezone.localdate())
+        offer.product.pk: offer
+        for offer in selectors.offers_for(user.organisation, [item.product for item in items], on=timezone.localdate())
     }
     rows = []
-    for pk, entry in entries.items():
-        offer = offers.get(int(pk))
-        if offer is None:
-            continue
+    for item in items:
+        offer = offers[item.product_id]
         price = offer.quote.price if offer.quote else None
-        distributors = offer.distributors
+        mine = [problem for problem in problems if problem.params.get("product") == item.product.code]
         rows.append(
             {
                 "product": offer.product,
-                "quantity": entry["quantity"],
+                "quantity": item.quantity,
                 "quote": offer.quote,
                 "refusal": offer.refusal,
-                "distributors": distributors,
-                "distributor": entry["distributor"] or (distributors[0][0] if len(distributors) == 1 else None),
-                "amount": price * entry["quantity"] if price is not None else None,
+                "distributors": offer.distributors,
+                "distributor": item.distributor_id,
+                "amount": price * item.quantity if price is not None else None,
                 "alliance": selectors.cheaper_on_alliance(offer.product, price) if price is not None else None,
+                "problems": mine,
+                "distributor_errors": [p for p in mine if (p.field or "").endswith(".distributor")],
+                "other_errors": [p for p in mine if not (p.field or "").endswith(".distributor")],
             }
         )
-    total = sum((row["amount"] for row in rows if row["amount"] is not None), 0)
-    return render(request, "orders/cart.html", {"rows": rows, "total": total})
+    return rows
 
 
 # -- orders ----------------------------------------------------------------------------------------------
 
 
 class OrderListView(LoginRequiredMixin, ScopedListView):
+    """Orders with their state, filtered by state, dates, distributor and product (issue 12)."""
+
     model = Order
+    filterset_class = OrderFilter
     template_name = "orders/order_list.html"
 
     def base_queryset(self):

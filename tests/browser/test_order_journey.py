@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from procurement.orders import services
 from tests.factories import ProductFactory
@@ -35,9 +36,15 @@ def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path, s
     buyer.click("form.filters button")
     buyer.fill(f"[data-testid=buy-table] tr:has-text('{product.code}') input[name=quantity]", "4")
     buyer.click(f"[data-testid=add-{product.code}]")
-    buyer.wait_for_selector("#cart-badge:has-text('(1)')")
+    expect(buyer.locator("#cart-badge")).to_contain_text("(1)")
+    # Issue 12: the cart is kept on the server — it survives logging out and is there on another device.
+    buyer.get_by_role("button", name="退出").click()
+    expect(buyer.locator("#id_username")).to_be_visible()
+    buyer_context.close()
+    buyer_context, buyer = session("hospital_buyer")
     buyer.click("nav.main-nav >> text=购物车")
-    assert "¥12.60" in buyer.inner_text("[data-testid=cart-table]")
+    expect(buyer.locator("[data-testid=cart-table]")).to_contain_text("¥12.60")
+    expect(buyer.locator(f"input[name=quantity-{product.pk}]")).to_have_value("4")
     buyer.select_option(f"[data-testid=distributor-{product.code}]", str(world.distributor.pk))
     buyer.click("[data-testid=place-order]")
     assert "订单已提交" in buyer.inner_text(".messages")
