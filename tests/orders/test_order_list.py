@@ -86,7 +86,7 @@ def test_orders_are_filtered_by_state_and_the_days_ordered(world, orders, buyer,
 
 
 def test_orders_are_searched_by_product_and_filtered_by_distributor(world, orders, listed, buyer, client):
-    waiting, confirmed, shipped, declined = orders
+    _waiting, confirmed, shipped, declined = orders
     client.force_login(buyer)
     by_product = _rows(client.get(reverse("orders:order-list"), {"q": listed[1].code}).content.decode())
     assert sorted(by_product) == sorted([confirmed.pk, declined.pk])
@@ -94,7 +94,10 @@ def test_orders_are_searched_by_product_and_filtered_by_distributor(world, order
     assert list(by_number) == [shipped.pk]
     other = OrganisationFactory(kind=OrganisationKind.DISTRIBUTOR, name="华润宁夏医药有限公司", region=world.yinchuan)
     assert _rows(client.get(reverse("orders:order-list"), {"distributor": other.pk}).content.decode()) == {}
-    assert len(_rows(client.get(reverse("orders:order-list"), {"distributor": world.distributor.pk}).content.decode())) == 4
+    assert (
+        len(_rows(client.get(reverse("orders:order-list"), {"distributor": world.distributor.pk}).content.decode()))
+        == 4
+    )
 
 
 def test_a_distributor_finds_an_order_by_its_own_lines_only(world, listed, buyer, client):
