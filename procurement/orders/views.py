@@ -255,12 +255,26 @@ class ShipForm(forms.Form):
     inspection_report = forms.FileField(label=gettext_lazy("inspection report"))
 
 
+def ship_form(line: OrderLine, data=None, files=None) -> ShipForm:
+    """The ship form of one line, with element ids of its own (``ship-<line>-<field>``): an order page
+    carries one per line, and two fields with one id would make labels and error links point wrong."""
+    return ShipForm(data, files, auto_id=f"ship-{line.pk}-%s")
+
+
 @login_required
 def order_detail(request, pk):
+    return _order_page(request, pk)
+
+
+def _order_page(request, pk, *, failed: ShipForm | None = None, failed_line: int | None = None, status: int = 200):
+    """The order with the lines and shipments the user may see; ``failed`` is the ship form of
+    ``failed_line`` as it was sent, with its errors on its fields (issue 12)."""
     order = get_object_or_404(
         selectors.orders_seen_by(request.user, Order.objects.select_related("hospital", "placed_by")), pk=pk
     )
-    lines = visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor")
+    lines = list(visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor"))
+    for line in lines:
+        line.ship_form = failed if line.pk == failed_line else ship_form(line)
     shipments = visible_to(request.user, Shipment).filter(line__order=order).select_related("line__product")
     user = request.user
     return render(
@@ -270,20 +284,22 @@ def order_detail(request, pk):
             "order": order,
             "lines": lines,
             "shipments": shipments,
-            "ship_form": ShipForm(),
             "near_expiry_before": services.near_expiry_before(),
             "is_distributor": services.can_deliver(user),
             "can_cancel": services.can_order(user),
             "can_accept": services.can_accept(user),
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def line_action(request, pk, action):
-    line = get_object_or_404(visible_to(request.user, OrderLine), pk=pk)
+    line = get_object_or_404(visible_to(request.user, OrderLine).select_related("product"), pk=pk)
     reason = request.POST.get("reason", "")
+    if action == "ship":
+        return _ship(request, line)
     try:
         if action == "confirm":
             services.line_confirm(actor=request.user, line_id=line.pk)
@@ -291,13 +307,6 @@ def line_action(request, pk, action):
             services.line_decline(actor=request.user, line_id=line.pk, reason=reason)
         elif action == "cancel":
             services.line_cancel(actor=request.user, line_id=line.pk, reason=reason)
-        elif action == "ship":
-            form = ShipForm(request.POST, request.FILES)
-            if not form.is_valid():
-                for field, errors in form.errors.items():
-                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}")
-                return redirect("orders:order-detail", pk=line.order_id)
-            services.shipment_create(actor=request.user, line_id=line.pk, **form.cleaned_data)
         else:
             raise Http404
     except DomainError as error:
@@ -307,12 +316,39 @@ def line_action(request, pk, action):
     return redirect(_safe_next(request) or reverse("orders:order-detail", args=[line.order_id]))
 
 
+def _ship(request, line: OrderLine):
+    """R-ORD-4: ship a batch of the line. Anything wrong shows the order again with what was typed, each
+    error beside the field of this line's form it concerns (a file must be chosen again: browsers never
+    refill a file input)."""
+    form = ship_form(line, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            shipment = services.shipment_create(actor=request.user, line_id=line.pk, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Batch %(batch)s shipped: %(n)d %(unit)s of %(product)s (order #%(order)s).")
+                % {
+                    "batch": shipment.batch_number,
+                    "n": shipment.quantity,
+                    "unit": line.product.pack_unit,
+                    "product": line.product.generic_name,
+                    "order": line.order_id,
+                },
+            )
+            return redirect("orders:order-detail", pk=line.order_id)
+    if "inspection_report" not in form.errors and request.FILES.get("inspection_report"):
+        form.add_error("inspection_report", _("Choose the file again: it is not kept while the form has errors."))
+    return _order_page(request, line.order_id, failed=form, failed_line=line.pk, status=400)
+
+
 # What the person is told after an action on a line: what was done, to what (issue 12).
 _LINE_DONE = {
     "confirm": gettext_lazy("Line of order #%(order)s confirmed: %(product)s."),
     "decline": gettext_lazy("Line of order #%(order)s declined: %(product)s."),
     "cancel": gettext_lazy("Line of order #%(order)s cancelled: %(product)s."),
-    "ship": gettext_lazy("Batch shipped on the line of order #%(order)s: %(product)s."),
 }
 
 
@@ -349,17 +385,34 @@ def shipment_action(request, pk, action):
                 accepted_quantity=quantity,
                 reason=request.POST.get("reason", ""),
             )
+            messages.success(request, accepted_message(shipment, quantity))
         elif action == "return":
             services.shipment_return(
                 actor=request.user, shipment_id=shipment.pk, quantity=quantity, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("Batch %(batch)s: the return of %(n)d packs is recorded.")
+                % {"batch": shipment.batch_number, "n": quantity},
             )
         else:
             raise Http404
     except DomainError as error:
         _refusal(request, error)
-    else:
-        messages.success(request, _("Done."))
     return redirect("orders:order-detail", pk=shipment.line.order_id)
+
+
+def accepted_message(shipment: Shipment, accepted: int) -> str:
+    """What the storekeeper is told after deciding on a batch: which batch, how many packs (issue 12)."""
+    if accepted == shipment.quantity:
+        return _("Batch %(batch)s accepted into stock: %(n)d packs.") % {"batch": shipment.batch_number, "n": accepted}
+    if accepted == 0:
+        return _("Batch %(batch)s rejected.") % {"batch": shipment.batch_number}
+    return _("Batch %(batch)s: %(n)d of %(of)d packs accepted into stock.") % {
+        "batch": shipment.batch_number,
+        "n": accepted,
+        "of": shipment.quantity,
+    }
 
 
 # -- designations, offline purchases, alliance prices ------------------------------------------------
@@ -373,9 +426,12 @@ def designations(request):
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                services.designation_remove(actor=request.user, designation_id=posted_id(request, "remove"))
+                designation = services.designation_remove(
+                    actor=request.user, designation_id=posted_id(request, "remove")
+                )
+                done = _("%(distributor)s no longer delivers %(product)s in %(region)s.")
             else:
-                services.designation_add(
+                designation = services.designation_add(
                     actor=request.user,
                     product=get_object_or_404(Product, pk=posted_id(request, "product"), manufacturer=maker),
                     region=get_object_or_404(Region, pk=posted_id(request, "region")),
@@ -383,10 +439,19 @@ def designations(request):
                         Organisation, pk=posted_id(request, "distributor"), kind=OrganisationKind.DISTRIBUTOR
                     ),
                 )
+                done = _("%(distributor)s named to deliver %(product)s in %(region)s.")
         except DomainError as error:
             _refusal(request, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                done
+                % {
+                    "distributor": designation.distributor,
+                    "product": designation.product,
+                    "region": designation.region,
+                },
+            )
         return redirect("orders:designations")
     return render(
         request,
@@ -430,11 +495,15 @@ def offline_purchases(request):
         _require(services.can_order(user))
         if form.is_valid():
             try:
-                services.offline_purchase_report(actor=user, **form.cleaned_data)
+                purchase = services.offline_purchase_report(actor=user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
-                messages.success(request, _("Reported."))
+                messages.success(
+                    request,
+                    _("Offline purchase reported: %(what)s, %(n)d packs, %(amount)s.")
+                    % {"what": purchase.description, "n": purchase.quantity, "amount": format_yuan(purchase.amount)},
+                )
                 return redirect("orders:offline")
     return render(
         request,
@@ -468,7 +537,9 @@ def alliance_prices(request):
         except DomainError as error:  # what is wrong with the file as a whole: nothing is kept
             problems = error.problems
         else:
-            messages.success(request, _("The file was received and is being loaded."))
+            messages.success(
+                request, _("“%(name)s” was received: its prices are being loaded.") % {"name": batch.original_name}
+            )
             return redirect("orders:alliance-import", pk=batch.pk)
     return render(
         request,
@@ -515,7 +586,7 @@ def alliance_import_retry(request, pk):
     except DomainError as error:
         _refusal(request, error)
     else:
-        messages.success(request, _("The file is being loaded again."))
+        messages.success(request, _("“%(name)s” is being loaded again.") % {"name": batch.original_name})
     return redirect("orders:alliance-import", pk=batch.pk)
 
 
@@ -621,23 +692,16 @@ def _acceptance_action(request, waiting) -> None:
     try:
         if action == "accept":
             services.shipment_accept(actor=request.user, shipment_id=shipment.pk, accepted_quantity=shipment.quantity)
-            done = _("Batch %(batch)s accepted into stock: %(n)d packs.") % {
-                "batch": shipment.batch_number,
-                "n": shipment.quantity,
-            }
+            done = accepted_message(shipment, shipment.quantity)
         elif action == "accept_part":
             quantity = parse_quantity(request.POST.get("quantity", ""))
             services.shipment_accept(
                 actor=request.user, shipment_id=shipment.pk, accepted_quantity=quantity, reason=reason
             )
-            done = _("Batch %(batch)s: %(n)d of %(of)d packs accepted into stock.") % {
-                "batch": shipment.batch_number,
-                "n": quantity,
-                "of": shipment.quantity,
-            }
+            done = accepted_message(shipment, quantity)
         elif action == "reject":
             services.shipment_reject(actor=request.user, shipment_id=shipment.pk, reason=reason)
-            done = _("Batch %(batch)s rejected.") % {"batch": shipment.batch_number}
+            done = accepted_message(shipment, 0)
         else:
             raise Http404
     except (DomainError, ValueError) as error:

@@ -56,13 +56,25 @@ def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path, s
     distributor.click("[data-testid=confirm]")
     expiry = (timezone.localdate() + timedelta(days=700)).isoformat()
     form = distributor.locator("[data-testid=ship-form]")
-    form.locator("input[name=batch_number]").fill("B26110001")
-    form.locator("input[name=production_date]").fill("2026-10-01")
-    form.locator("input[name=expiry_date]").fill(expiry)
-    form.locator("input[name=quantity]").fill("4")
-    form.locator("input[name=inspection_report]").set_input_files(str(report))
+    form.get_by_label("批号").fill("B26110001")
+    form.get_by_label("生产日期").fill("2026-10-01")
+    form.get_by_label("有效期至").fill(expiry)
+    form.get_by_label("数量（包装）").fill("5")  # one more than the line's 4 packs
+    form.get_by_label("检验报告").set_input_files(str(report))
     form.locator("button").click()
-    assert distributor.inner_text("[data-testid=line-status]") == "已发货"
+    # Issue 12: the wrong shipment keeps what was typed and shows the error on the quantity field.
+    form = distributor.locator("[data-testid=ship-form]")
+    quantity = form.get_by_label("数量（包装）")
+    expect(quantity).to_have_attribute("aria-invalid", "true")
+    expect(quantity).to_have_value("5")
+    expect(distributor.locator(f"#{quantity.get_attribute('id')}_error")).to_contain_text("4")
+    expect(form.get_by_label("批号")).to_have_value("B26110001")
+    expect(form.get_by_label("有效期至")).to_have_value(expiry)
+    quantity.fill("4")
+    form.get_by_label("检验报告").set_input_files(str(report))
+    form.locator("button").click()
+    expect(distributor.locator(".messages")).to_contain_text("批次 B26110001 已发货 4 盒")
+    expect(distributor.locator("[data-testid=line-status]")).to_have_text("已发货")
     distributor_context.close()
 
     # The buyer accepts the batch into stock.
