@@ -12,7 +12,8 @@ from procurement.core.changes import change_stamp_trigger, change_xid_field
 from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import AmountField, PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
-from procurement.orders.choices import LineStatus, OrderSource, ShipmentStatus
+from procurement.orders.choices import LineStatus, OrderSource, OrderState, ShipmentStatus
+from procurement.orders.quantities import LINE_QUANTITY_MAX
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region, User
 
@@ -104,6 +105,11 @@ class Order(models.Model):
 
     def __str__(self):
         return f"{self.hospital} #{self.pk}"
+
+    @property
+    def state_label(self) -> str:
+        """The label of ``state_seen``, the state ``selectors.orders_seen_by`` computes for its reader."""
+        return OrderState(self.state_seen).label
 
 
 @tracked()
@@ -279,6 +285,44 @@ class ShipmentReturn(models.Model):
 
     def __str__(self):
         return f"{self.shipment} − {self.quantity}"
+
+
+class CartItem(models.Model):
+    """购物车: a product a hospital's buyer means to order, with the packs and the distributor chosen so far.
+
+    Kept on the server, per user (issue 12): it survives logging out and follows the buyer to another
+    device. The buy page and the order submission (``services.cart_order``) read it; ordering empties it.
+    Not audited: it is the buyer's draft, and the order it becomes is.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cart_items")
+    # The hospital the user bought for when the item was added: a user moved to another organisation
+    # does not carry a cart across (the cart is read with the user's current organisation).
+    hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", verbose_name=_("product"))
+    quantity = models.PositiveIntegerField(_("quantity (packs)"))
+    distributor = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("distributor")
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    # The hospital's own users only; the bureau has no business in a buyer's draft.
+    scope_rule = ScopeRule(hospital="hospital", provincial_bureau=False)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="cart_product_once"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=LINE_QUANTITY_MAX), name="cart_quantity_in_bounds"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
 
 
 @tracked()

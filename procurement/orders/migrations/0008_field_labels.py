@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_text_limits'),
+        ('orders', '0007_cart_item'),
         ('organisations', '0002_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
