@@ -13,6 +13,7 @@ from procurement.core.changes import change_stamp_trigger, change_xid_field
 from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import AmountField, PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
+from procurement.organisations.choices import PROVINCES
 from procurement.organisations.models import Organisation, User
 
 
@@ -122,6 +123,10 @@ class Filing(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == FilingStatus.SUBMITTED
+
+    @property
+    def national_lowest_province_name(self) -> str:
+        return PROVINCES.get(self.national_lowest_province, self.national_lowest_province)
 
 
 class FilingDocument(models.Model):

@@ -93,3 +93,12 @@ def buyer_of(world):
         return UserFactory(organisation=hospital, roles=[Role.HOSPITAL_BUYER])
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages read in English in these tests (the pages are Chinese by default; figures are checked too)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
