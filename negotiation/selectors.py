@@ -20,6 +20,7 @@ from procurement.catalogue.selectors import product_search_or_near
 from procurement.core.policy import policy
 from procurement.core.scoping import scope_q, visible_to
 from procurement.orders.choices import LineStatus
+from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, User
 
 ZONE_COUNTS = {
@@ -181,6 +182,12 @@ class Distribution:
     points: list[Point]
     national_lowest: Decimal | None
     own: AgreementZoning | None  # the marked hospital's zoning: its peers' lines
+
+
+def may_see_product_distribution(user: User) -> bool:
+    """A product's price distribution is shown to hospitals (themselves among anonymous peers) and to
+    bureau staff; to nobody else (R-NEG-6: the peers' prices are not the manufacturers' business)."""
+    return user.is_superuser or user.kind in (OrganisationKind.HOSPITAL, OrganisationKind.BUREAU)
 
 
 def product_distribution(user: User, product_id: int, marked_hospital_id: int | None = None) -> Distribution:

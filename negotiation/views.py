@@ -17,6 +17,7 @@ from negotiation.forms import AnswerForm, RequestForm, ThreadFilter, UploadForm
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search
 from procurement.core.errors import DomainError
+from procurement.core.money import format_yuan, parse_price
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
 from procurement.organisations.choices import OrganisationKind
@@ -115,7 +116,15 @@ def thread_detail(request, pk):
                     price=request.POST.get("price", ""),
                     note=request.POST.get("note", ""),
                 )
-                messages.success(request, _("Your counter-offer was sent."))
+                messages.success(
+                    request,
+                    _("Your counter-offer of %(price)s for %(product)s was sent to %(party)s.")
+                    % {
+                        "price": format_yuan(parse_price(request.POST.get("price", ""))),
+                        "product": thread.product,
+                        "party": thread.hospital if party == Party.MANUFACTURER else thread.manufacturer,
+                    },
+                )
             elif action == "accept":
                 agreements = services.negotiation_accept(
                     actor=request.user, negotiation_id=thread.pk, note=request.POST.get("note", "")
@@ -125,7 +134,9 @@ def thread_detail(request, pk):
                 services.negotiation_decline(
                     actor=request.user, negotiation_id=thread.pk, reason=request.POST.get("note", "")
                 )
-                messages.success(request, _("The negotiation was declined."))
+                messages.success(
+                    request, _("The negotiation on %(product)s was declined.") % {"product": thread.product}
+                )
             else:
                 raise DjangoPermissionDenied
         except DomainError as error:
@@ -178,7 +189,13 @@ def agreement_list(request):
         agreements = agreements.filter(zoning__zone=request.GET["zone"])
     page = _page(request, agreements)
     return render(
-        request, "negotiation/agreement_list.html", {"total_saving": selectors.total_saving(agreements), **page}
+        request,
+        "negotiation/agreement_list.html",
+        {
+            "total_saving": selectors.total_saving(agreements),
+            "distribution_links": selectors.may_see_product_distribution(request.user),
+            **page,
+        },
     )
 
 
@@ -210,10 +227,9 @@ def product_alerts(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     marked = request.GET.get("hospital")
     marked_id = int(marked) if marked and marked.isdigit() else None
+    _require(selectors.may_see_product_distribution(request.user))
     if request.user.kind == OrganisationKind.HOSPITAL:
         marked_id = request.user.organisation_id  # a hospital sees itself among anonymous peers
-    elif not _is_bureau(request.user):
-        raise DjangoPermissionDenied
     found = selectors.product_distribution(request.user, product.pk, marked_id)
     own = found.own
     lines = [(_("national lowest"), found.national_lowest, charts.ZONE_COLOURS["red"])]

@@ -156,3 +156,20 @@ def test_every_nightly_job_has_a_name_for_people():
         assert actor_name("job:zone_agreements") == "夜间任务：红黄蓝分区"
         assert actor_name("command:seed_demo") == "命令：演示数据"
         assert actor_name("job:not_registered") == "夜间任务：not_registered"
+
+
+def test_every_audited_field_has_a_label_of_its_own():
+    """Issue 12: the audit trail names fields by their labels — every field a person can change has a
+    translated label, and no two fields of a record share one (accepted quantity and time of acceptance)."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    from procurement.web.selectors import audited_models
+
+    unlabelled, shared = [], []
+    for label, _name in audited_models():
+        fields = [f for f in apps.get_model(label)._meta.concrete_fields if f.editable and not f.primary_key]
+        unlabelled += [f"{label}.{f.name}" for f in fields if not isinstance(f.verbose_name, Promise)]
+        names = [str(f.verbose_name) for f in fields]
+        shared += [f"{label}: {name}" for name in set(names) if names.count(name) > 1]
+    assert not unlabelled and not shared, (unlabelled, shared)

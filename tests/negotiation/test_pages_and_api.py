@@ -182,6 +182,20 @@ def test_the_hospital_sees_its_zones_and_the_saving_at_the_median(world, buyer, 
     assert not any(peer.name in chart for peer in peers)  # where it stands among peers, not who they are
 
 
+def test_the_manufacturer_sees_its_agreements_without_a_link_it_may_not_follow(world, buyer, clerk, product, client):
+    """Issue 12: a manufacturer's agreement list does not link to the peers' price distribution (R-NEG-6),
+    which answers it 403; the hospital's list does."""
+    agree(world, world.hospital, product, "24.50")
+    alerts = reverse("negotiation:product-alerts", args=[product.pk])
+    client.force_login(clerk)
+    page = client.get(reverse("negotiation:agreement-list")).content.decode()
+    assert product.generic_name in page and alerts not in page
+    assert client.get(alerts).status_code == 403
+    client.force_login(buyer)
+    assert alerts in client.get(reverse("negotiation:agreement-list")).content.decode()
+    assert client.get(alerts).status_code == 200
+
+
 def test_bureau_alerts_by_product_hospital_and_region_within_its_region(world, product, client):
     agree(world, world.hospital, product, "24.50")
     for price in ("14.00", "21.00", "28.00"):

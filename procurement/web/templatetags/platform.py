@@ -63,7 +63,9 @@ def yuan(value) -> str:
 
 @register.filter
 def audit_changes(event) -> list[tuple[str, object, object]]:
-    """The fields an audited change altered, by their names in the page's language, old and new."""
+    """The fields an audited change altered, by their labels in the page's language, old and new as the
+    pages show them (issue 12): a status by its name, a related record by its name, a time in local
+    time. Bookkeeping no person edits (the change cursor, update stamps, digests) is left out."""
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
@@ -73,19 +75,39 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
         meta = None
     changes = []
     for name, (old, new) in (event.pgh_diff or {}).items():
-        label, choices = name, {}
+        field = None
         if meta is not None:
             with contextlib.suppress(FieldDoesNotExist):
                 field = meta.get_field(name.removesuffix("_id"))
-                label = str(field.verbose_name)
-                choices = {value: str(text) for value, text in (field.flatchoices or [])}
-        # A status or a kind reads as the pages show it (已提交), not as stored (submitted).
-        changes.append((label, _shown(choices, old), _shown(choices, new)))
+        if field is not None and not field.editable:
+            continue
+        label = str(field.verbose_name) if field is not None else name
+        changes.append((label, _shown(field, old), _shown(field, new)))
     return changes
 
 
-def _shown(choices: dict, value):
-    return choices.get(value, value) if isinstance(value, str | int) else value
+def _shown(field, value):
+    """A stored value (as the audit trigger serialised it) as the pages show it."""
+    from django.db import models
+    from django.utils import formats, timezone
+    from django.utils.dateparse import parse_datetime
+    from django.utils.translation import gettext
+
+    if value is None or field is None:
+        return value
+    if field.flatchoices:
+        return next((str(text) for key, text in field.flatchoices if key == value), value)
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else value
+    if isinstance(field, models.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(field, models.DecimalField):
+        return formats.number_format(value)
+    return value
 
 
 @register.filter
