@@ -29,6 +29,16 @@ from procurement.orders.api.views import (
 )
 from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
 from procurement.workdays.api.views import DeadlineView
+from vbp.api.views import (
+    AllocationViewSet,
+    BidResultViewSet,
+    BidViewSet,
+    ContractViewSet,
+    DemandViewSet,
+    RoundViewSet,
+    ShortageWarningViewSet,
+    SupplyReportViewSet,
+)
 
 
 class Router(DefaultRouter):
@@ -58,6 +68,14 @@ router.register("filings", FilingViewSet, basename="filing")
 router.register("credit-events", CreditEventViewSet, basename="credit-event")
 router.register("bad-records", BadRecordViewSet, basename="bad-record")
 router.register("delistings", DelistingViewSet, basename="delisting")
+router.register("vbp/rounds", RoundViewSet, basename="vbp-round")
+router.register("vbp/results", BidResultViewSet, basename="vbp-result")
+router.register("vbp/bids", BidViewSet, basename="vbp-bid")
+router.register("vbp/demands", DemandViewSet, basename="vbp-demand")
+router.register("vbp/allocations", AllocationViewSet, basename="vbp-allocation")
+router.register("vbp/contracts", ContractViewSet, basename="vbp-contract")
+router.register("vbp/supply-reports", SupplyReportViewSet, basename="vbp-supply-report")
+router.register("vbp/shortage-warnings", ShortageWarningViewSet, basename="vbp-shortage-warning")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
