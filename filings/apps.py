@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FilingsConfig(AppConfig):
     name = "filings"
     verbose_name = _("Filed purchases")
+
+    def ready(self):
+        from filings import jobs, price_source  # noqa: F401  (registers the nightly jobs and the price source)

@@ -24,6 +24,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from negotiation.choices import AgreementStatus, Zone
 from procurement.catalogue.selectors import national_lowest_price_sql
@@ -205,7 +206,7 @@ def zoning_params(day) -> dict:
     }
 
 
-@nightly_job("zone_agreements", order=60)
+@nightly_job("zone_agreements", order=60, label=gettext_lazy("Red / yellow / blue zoning"))
 def zone_agreements(today: date | None = None) -> dict[str, int]:
     """R-NEG-6: red / yellow / blue zoning of the agreements in force, with the figures of each."""
     params = zoning_params(today or timezone.localdate())

@@ -27,6 +27,7 @@ urlpatterns = [
     path("listed/", include((public_listing_urls, "public"), namespace="public")),
     path("orders/", include("procurement.orders.urls")),
     path("negotiation/", include("negotiation.urls")),
+    path("filings/", include("filings.urls")),
     path("vbp/", include("vbp.urls")),
     path("vbp-results/", include((public_vbp_urls, "vbp-public"), namespace="vbp-public")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from filings.api.views import FilingChangesView, FilingViewSet
 from listings.api.views import (
     DeclarationViewSet,
     ListingChangesView,
@@ -63,6 +64,7 @@ router.register("designations", DesignationViewSet, basename="designation")
 router.register("offline-purchases", OfflinePurchaseViewSet, basename="offline-purchase")
 router.register("negotiations", NegotiationViewSet, basename="negotiation")
 router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("filings", FilingViewSet, basename="filing")
 router.register("credit-events", CreditEventViewSet, basename="credit-event")
 router.register("bad-records", BadRecordViewSet, basename="bad-record")
 router.register("delistings", DelistingViewSet, basename="delisting")
@@ -85,6 +87,7 @@ urlpatterns = [
     path("his/order-lines/", LineChangesView.as_view(), name="his-order-lines"),
     path("his/shipments/", ShipmentChangesView.as_view(), name="his-shipments"),
     path("his/listing-prices/", ListingChangesView.as_view(), name="his-listing-prices"),
+    path("his/filings/", FilingChangesView.as_view(), name="his-filings"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The documentation bundles inject their own styles (Redoc's search runs in a worker it makes from
     # a blob): their pages allow that, and still no script but the platform's own files (issue 11 #14).

@@ -6,7 +6,8 @@ its source and reference) or a ``Refusal`` (why it cannot be bought). Precedence
 DOMAIN.md: VBP contract price, then the hospital's (or its group's) agreement, then the listing
 price; a filed price only for the filing hospital. A refusal from any source — a suspended,
 closed, invalid or withdrawn listing; a barred company or a delisted product (the core's credit
-check) — stops the purchase whatever the others quote. Adding a channel adds a source; the order
+check) — stops the purchase whatever the others quote, unless it is a ``fallback`` (the reason given
+only when nothing quotes it). Adding a channel adds a source; the order
 code, the buy page and the HIS price endpoint do not change (``procurement.orders.selectors.orderable``
 asks the sources which products to show).
 """
@@ -42,6 +43,10 @@ class Refusal:
     message: str
     rule: str = ""
     params: dict = field(default_factory=dict)
+    # A reason given only when no source quotes the product, in place of "not listed": a filed product
+    # (R-FIL-3) is refused to other hospitals with this reason, yet a listing that later covers the
+    # product still sells it to them. Any other refusal stops the purchase whatever the others quote.
+    fallback: bool = False
 
 
 class PriceSource(Protocol):
@@ -216,12 +221,15 @@ def resolve_prices(
                 answers[product.pk].append(answer)
     resolved = {}
     for product in products:
-        refusals = [answer for answer in answers[product.pk] if isinstance(answer, Refusal)]
+        refusals = [answer for answer in answers[product.pk] if isinstance(answer, Refusal) and not answer.fallback]
         quotes = [answer for answer in answers[product.pk] if isinstance(answer, Quote)]
+        fallbacks = [answer for answer in answers[product.pk] if isinstance(answer, Refusal) and answer.fallback]
         if refusals:
             resolved[product.pk] = refusals[0]
         elif quotes:
             resolved[product.pk] = quotes[0]  # sources were asked in precedence order
+        elif fallbacks:
+            resolved[product.pk] = fallbacks[0]
         else:
             resolved[product.pk] = Refusal(
                 product.pk,

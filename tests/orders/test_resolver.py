@@ -218,12 +218,21 @@ def test_sources_with_and_without_sql_are_weighed_together_by_precedence(world, 
 
 
 def test_the_composed_sql_follows_the_registry(monkeypatch, world):
+    """R-ORD-2: the price SQL is composed from whatever sources are registered, in precedence order: the
+    core's credit check first, a VBP contract before agreements, agreements before listings."""
     from procurement.orders import pricing
 
-    kinds = [source.kind for source, _part in pricing.price_sql().sources]
-    assert kinds == ["credit", "vbp", "agreement", "listing"]  # the VBP channel registers its source (issue 14)
+    monkeypatch.delitem(pricing._sources, "vbp", raising=False)  # the channel's own, when installed
+    base = pricing.price_sql()
+    kinds = [source.kind for source, _part in base.sources]
+    assert kinds[0] == "credit" and kinds.index("agreement") < kinds.index("listing")
     monkeypatch.setitem(pricing._sources, "vbp", ContractSql(world.hospital, {0: ("1.00", False)}))
-    assert [source.kind for source, _part in pricing.price_sql().sources] == ["credit", "vbp", "agreement", "listing"]
-    assert pricing.price_sql().width == 2 + 2 + 2 + 4
+    before_agreements = kinds.index("agreement")
+    assert [source.kind for source, _part in pricing.price_sql().sources] == [
+        *kinds[:before_agreements],
+        "vbp",
+        *kinds[before_agreements:],
+    ]
+    assert pricing.price_sql().width == base.width + 2  # its two columns: the price and whether it is broken
     monkeypatch.delitem(pricing._sources, "vbp")
-    assert [source.kind for source, _part in pricing.price_sql().sources] == ["credit", "agreement", "listing"]
+    assert [source.kind for source, _part in pricing.price_sql().sources] == kinds
