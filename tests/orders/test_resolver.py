@@ -221,9 +221,15 @@ def test_the_composed_sql_follows_the_registry(monkeypatch, world):
     from procurement.orders import pricing
 
     kinds = [source.kind for source, _part in pricing.price_sql().sources]
-    assert kinds == ["credit", "agreement", "listing"]
+    assert kinds == ["credit", "agreement", "listing", "filing"]
     monkeypatch.setitem(pricing._sources, "vbp", ContractSql(world.hospital, {0: ("1.00", False)}))
-    assert [source.kind for source, _part in pricing.price_sql().sources] == ["credit", "vbp", "agreement", "listing"]
-    assert pricing.price_sql().width == 2 + 2 + 2 + 4
+    assert [source.kind for source, _part in pricing.price_sql().sources] == [
+        "credit",
+        "vbp",
+        "agreement",
+        "listing",
+        "filing",
+    ]
+    assert pricing.price_sql().width == 2 + 2 + 2 + 4 + 3
     monkeypatch.delitem(pricing._sources, "vbp")
     assert [source.kind for source, _part in pricing.price_sql().sources] == kinds
