@@ -19,6 +19,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from filings.choices import FilingStatus, WarningPeriod
 from procurement.core.jobs import nightly_job
@@ -39,7 +40,7 @@ FOLLOW_UP_SQL = """
 """
 
 
-@nightly_job("follow_up_filings", order=70)
+@nightly_job("follow_up_filings", order=70, label=gettext_lazy("Follow-up of filed purchases"))
 def follow_up_filings(today: date | None = None) -> dict[str, int]:
     """R-FIL-4: confirmed filings not bought within the follow-up days are flagged (凡备案必采购)."""
     with connection.cursor() as cursor:
@@ -109,7 +110,7 @@ WARNING_SQL = """
 """
 
 
-@nightly_job("filing_warning_lines", order=71)
+@nightly_job("filing_warning_lines", order=71, label=gettext_lazy("Filing warning lines"))
 def filing_warning_lines(today: date | None = None) -> dict[str, int]:
     """R-FIL-5: each hospital's filed amounts per month and per year against the warning lines."""
     today = today or timezone.localdate()

@@ -7,7 +7,7 @@ from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import FoundFirst, product_search, searched
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation
-from procurement.web.filters import NamedChoiceFilter
+from procurement.web.filters import NamedChoiceFilter, PlatformFilterSet, own_party
 from procurement.web.widgets import QuickSelect
 
 
@@ -15,7 +15,9 @@ def _manufacturers():
     return Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER)
 
 
-class DeclarationFilter(django_filters.FilterSet):
+class DeclarationFilter(PlatformFilterSet):
+    party_filters = {"manufacturer": own_party("manufacturer", OrganisationKind.MANUFACTURER)}
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("status"), choices=DeclarationStatus.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=ListingCategory.choices)
@@ -30,7 +32,10 @@ class DeclarationFilter(django_filters.FilterSet):
         return queryset.filter(product__in=product_search(Product.objects.all(), value))
 
 
-class PublicListingFilter(django_filters.FilterSet):
+class PublicListingFilter(PlatformFilterSet):
+    # a manufacturer's own listings (本企业挂网产品) need no choice of manufacturer; the public list does
+    party_filters = {"manufacturer": own_party("manufacturer", OrganisationKind.MANUFACTURER)}
+
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from listings.choices import (
     AdjustmentRoundStatus,
@@ -94,7 +95,7 @@ def _execute(cursor, sql: str, params: dict | None = None) -> int:
     return cursor.rowcount
 
 
-@nightly_job("national_price_linkage", order=20)
+@nightly_job("national_price_linkage", order=20, label=gettext_lazy("Price linkage"))
 def national_price_linkage(today: date | None = None) -> dict[str, int]:
     """R-LIST-10: open, follow, resolve and enforce price-linkage notices, set-based."""
     today = today or timezone.localdate()
@@ -232,7 +233,7 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
     return counts
 
 
-@nightly_job("apply_price_adjustments", order=15)
+@nightly_job("apply_price_adjustments", order=15, label=gettext_lazy("Annual price adjustment"))
 def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
     """R-LIST-11: prices of a confirmed adjustment round take effect on its date (only ever lower)."""
     today = today or timezone.localdate()
@@ -287,7 +288,7 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
     return {"prices_changed": prices, "rounds_applied": rounds}
 
 
-@nightly_job("enforce_bad_records", order=18)
+@nightly_job("enforce_bad_records", order=18, label=gettext_lazy("Credit sanctions"))
 def enforce_bad_records(today: date | None = None) -> dict[str, int]:
     """R-LIST-14 / R-SUP-3: listings of barred companies and delisted products are suspended; reinstated after."""
     suspended, lifted = enforce_sanctions(today or timezone.localdate())
@@ -353,7 +354,7 @@ def enforce_sanctions(
         return cursor.fetchone()
 
 
-@nightly_job("close_unsold_listings", order=30)
+@nightly_job("close_unsold_listings", order=30, label=gettext_lazy("Closing unsold listings"))
 def close_unsold_listings() -> dict[str, int]:
     """R-LIST-12: purchasing closes for a listing with no sale for 12 months (counted from listing if never sold)."""
     params = {

@@ -218,8 +218,8 @@ def limits_for(product: Product, category: str, *, on: date) -> Limits:
         ]
         if missing:
             result.flag = _(
-                "R-LIST-5 caps this price by the national lowest and the originator's price; there is no %(missing)s: "
-                "the reviewer must judge the price."
+                "This price is capped by the national lowest and the originator's price (R-LIST-5); there is no "
+                "%(missing)s: the reviewer must judge the price."
             ) % {"missing": _(" and no ").join(str(what) for what in missing)}
     elif category == ListingCategory.DESIGNATED_OR_RESERVE:  # R-LIST-7
         source = _("national uniform price") if product.is_designated_production else _("agreed supply price")

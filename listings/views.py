@@ -46,7 +46,7 @@ from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest_map
 from procurement.core.errors import DomainError
 from procurement.core.exports import safe_row
-from procurement.core.money import parse_price
+from procurement.core.money import format_yuan, parse_price
 from procurement.core.ratelimit import Rate, client_address, hit
 from procurement.core.scoping import visible_to
 from procurement.web.errors import error_response
@@ -133,14 +133,17 @@ def declaration_new(request):
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(
-                request,
-                _("Declaration submitted for review.")
-                if declaration.status == DeclarationStatus.SUBMITTED
-                else _("Draft saved."),
-            )
+            messages.success(request, _declared_message(declaration))
             return redirect("listings:declaration-detail", pk=declaration.pk)
     return render(request, "listings/declaration_form.html", {"form": form, "categories": ListingCategory})
+
+
+def _declared_message(declaration: Declaration) -> str:
+    """What the clerk is told after saving a declaration: which product, at what price, where it stands."""
+    values = {"product": declaration.product, "price": format_yuan(declaration.price)}
+    if declaration.status == DeclarationStatus.SUBMITTED:
+        return _("The declaration of %(product)s at %(price)s is submitted for review.") % values
+    return _("The draft declaration of %(product)s at %(price)s is saved.") % values
 
 
 @login_required
@@ -153,13 +156,13 @@ def declaration_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.declaration_update(actor=request.user, declaration_id=pk, **form.cleaned_data)
+            saved = services.declaration_update(actor=request.user, declaration_id=pk, **form.cleaned_data)
             if "submit" in request.POST:
-                services.declaration_submit(actor=request.user, declaration_id=pk)
+                saved = services.declaration_submit(actor=request.user, declaration_id=pk)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, _("Declaration saved."))
+            messages.success(request, _declared_message(saved))
             return redirect("listings:declaration-detail", pk=pk)
     return render(
         request,
@@ -199,11 +202,11 @@ def declaration_detail(request, pk):
 def declaration_submit(request, pk):
     get_object_or_404(visible_to(request.user, Declaration), pk=pk)
     try:
-        services.declaration_submit(actor=request.user, declaration_id=pk)
+        declaration = services.declaration_submit(actor=request.user, declaration_id=pk)
     except DomainError as error:
         _refusal(request, error)
     else:
-        messages.success(request, _("Declaration submitted for review."))
+        messages.success(request, _declared_message(declaration))
     return redirect("listings:declaration-detail", pk=pk)
 
 
@@ -260,19 +263,26 @@ def declaration_template(request):
 def declaration_review(request, pk, action):
     if action not in ("approve", "return", "reject"):
         raise Http404
-    get_object_or_404(visible_to(request.user, Declaration), pk=pk)
+    declaration = get_object_or_404(visible_to(request.user, Declaration).select_related("product"), pk=pk)
     form = (OptionalReasonForm if action == "approve" else ReasonForm)(request.POST)
     reason = form.data.get("reason", "")
+    values = {"product": declaration.product, "price": format_yuan(declaration.price)}
     try:
         if action == "approve":
-            services.declaration_approve(actor=request.user, declaration_id=pk, reason=reason)
-            messages.success(request, _("Approved: the product is listed at the approved price."))
+            listing = services.declaration_approve(actor=request.user, declaration_id=pk, reason=reason)
+            messages.success(
+                request,
+                _("Approved: %(product)s is listed at %(price)s.")
+                % {"product": declaration.product, "price": format_yuan(listing.price)},
+            )
         elif action == "return":
             services.declaration_return(actor=request.user, declaration_id=pk, reason=reason)
-            messages.success(request, _("Returned to the manufacturer for correction."))
+            messages.success(
+                request, _("The declaration of %(product)s at %(price)s is returned for correction.") % values
+            )
         else:
             services.declaration_reject(actor=request.user, declaration_id=pk, reason=reason)
-            messages.success(request, _("Rejected."))
+            messages.success(request, _("The declaration of %(product)s at %(price)s is rejected.") % values)
     except DomainError as error:
         _refusal(request, error)
         return redirect("listings:declaration-detail", pk=pk)
@@ -365,8 +375,13 @@ def listing_action(request, pk, action):
                 "reinstate": services.listing_reinstate,
                 "invalidate": services.listing_invalidate,
             }[action]
-            operation(actor=request.user, listing_id=pk, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Done."))
+            listing = operation(actor=request.user, listing_id=pk, reason=form.cleaned_data["reason"])
+            done = {
+                "suspend": _("The listing of %(product)s is suspended: it cannot be ordered."),
+                "reinstate": _("The listing of %(product)s is reinstated: it can be ordered again."),
+                "invalidate": _("The listing of %(product)s is marked invalid."),
+            }[action]
+            messages.success(request, done % {"product": listing.product})
     except DomainError as error:
         _refusal(request, error)
     return redirect("listings:listing-detail", pk=pk)
@@ -380,16 +395,26 @@ def withdrawal_queue(request):
             withdrawal = get_object_or_404(
                 visible_to(request.user, WithdrawalRequest), pk=posted_id(request, "request")
             )
+            approve = request.POST.get("decision") == "approve"
             services.withdrawal_request_decide(
                 actor=request.user,
                 request_id=withdrawal.pk,
-                approve=request.POST.get("decision") == "approve",
+                approve=approve,
                 reason=request.POST.get("reason", ""),
             )
         except DomainError as error:
             _refusal(request, error)
         else:
-            messages.success(request, _("Decision recorded."))
+            product = withdrawal.listing.product
+            messages.success(
+                request,
+                (
+                    _("The withdrawal of %(product)s is approved: it is no longer listed.")
+                    if approve
+                    else _("The withdrawal of %(product)s is refused: it stays listed.")
+                )
+                % {"product": product},
+            )
         return redirect("listings:withdrawals")
     pending = (
         visible_to(request.user, WithdrawalRequest)
@@ -461,7 +486,17 @@ def adjustment_round_detail(request, pk):
                 if form.is_valid():
                     proposal = get_object_or_404(proposals, pk=posted_id(request, "proposal"))
                     services.adjustment_proposal_answer(actor=user, proposal_id=proposal.pk, **form.cleaned_data)
-                    messages.success(request, _("Answer recorded."))
+                    product = proposal.listing.product
+                    messages.success(
+                        request,
+                        (
+                            _("The proposed price of %(product)s, %(price)s, is accepted.")
+                            % {"product": product, "price": format_yuan(proposal.proposed_price)}
+                            if form.cleaned_data["accept"]
+                            else _("Appeal for %(product)s sent: %(price)s asked for.")
+                            % {"product": product, "price": format_yuan(form.cleaned_data["appeal_price"])}
+                        ),
+                    )
                 else:
                     messages.error(request, _("Choose an answer."))
         except DomainError as error:

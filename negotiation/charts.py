@@ -1,10 +1,15 @@
-"""Server-drawn SVG charts (no script, no CDN: hospital intranets are offline).
+"""The charts of the price alerts.
 
-Each function returns what a template needs to draw: coordinates in a fixed viewBox and labels.
+``zone_shares``: the data of the red / yellow / blue shares over time, drawn in the browser by Apache
+ECharts (vendored in static/vendor/echarts, no CDN: hospital intranets are offline) through
+static/js/charts.js, from a ``json_script`` block (no inline script: the CSP forbids it).
+``distribution``: a server-drawn SVG of one product's prices (coordinates in a fixed viewBox).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 220, 56, 16, 16, 36
 ZONE_COLOURS = {"red": "#c62828", "yellow": "#f9a825", "blue": "#1565c0", "none": "#2e7d32", "unzoned": "#9e9e9e"}
@@ -35,8 +40,6 @@ class Chart:
     dots: list
     lines: list
     ticks: list  # (y, label)
-    polyline: str = ""
-    x_labels: tuple = ()
 
 
 def _scale(low: Decimal, high: Decimal):
@@ -77,19 +80,31 @@ def distribution(points, lines: list[tuple[str, Decimal | None, str]]) -> Chart 
     return Chart(WIDTH, HEIGHT, dots, drawn, ticks)
 
 
-def series(points: list[tuple], *, as_percent: bool = True) -> Chart | None:
-    """A line over time (e.g. the share of red per night)."""
-    if not points:
+def zone_shares(days: list[dict]) -> dict | None:
+    """R-NEG-6: the share of the zoned agreements in red, yellow and blue, night by night, in per cent
+    (one decimal), with the counts behind each share and the chart's words in the page's language."""
+    if not days:
         return None
-    y, _ = _scale(Decimal(0), Decimal(1))
-    ticks = [(y(Decimal(i) / 4), f"{i * 25}%") for i in range(5)]
-    step = (WIDTH - LEFT - RIGHT) / max(len(points) - 1, 1)
-    coordinates = [
-        (round(LEFT + step * index, 1), y(Decimal(str(share)))) for index, (_day, share) in enumerate(points)
-    ]
-    dots = [
-        Dot(x, y_, ZONE_COLOURS["red"], False, f"{day:%Y-%m-%d} {share:.0%}")
-        for (x, y_), (day, share) in zip(coordinates, points, strict=True)
-    ]
-    labels = ((coordinates[0][0], f"{points[0][0]:%m-%d}"), (coordinates[-1][0], f"{points[-1][0]:%m-%d}"))
-    return Chart(WIDTH, HEIGHT, dots, [], ticks, " ".join(f"{x},{y_}" for x, y_ in coordinates), labels)
+
+    def share(count: int, zoned: int) -> float | None:
+        # a float for the chart only: a share of a count, never money
+        return round(count * 100 / zoned, 1) if zoned else None
+
+    return {
+        "days": [f"{day['day']:%Y-%m-%d}" for day in days],
+        "zoned": [day["agreements"] for day in days],
+        "series": [
+            {
+                "zone": zone,
+                "name": str(label),
+                "colour": ZONE_COLOURS[zone],
+                "shares": [share(day[zone], day["agreements"]) for day in days],
+                "counts": [day[zone] for day in days],
+            }
+            for zone, label in (("red", _("red")), ("yellow", _("yellow")), ("blue", _("blue")))
+        ],
+        "x_name": str(_("night of the zoning")),
+        "y_name": str(_("share of zoned agreements (%)")),
+        "count_label": str(_("agreements")),
+        "zoned_label": str(_("zoned")),
+    }

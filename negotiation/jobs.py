@@ -1,15 +1,16 @@
 """The nightly red / yellow / blue zoning of agreements (R-NEG-6), set-based and idempotent.
 
-For each product, every public hospital's agreed unit price in force is compared with those of the
-other public hospitals with an agreement for it (the hospital itself left out): red above the
+For each product, every hospital's agreed unit price in force is compared with those of the public
+hospitals with an agreement for it (the hospital itself left out; a private or military hospital is
+compared with all of them and is no one's peer): red above the
 peers' red percentile (75th) or above the national lowest unit price, yellow above their yellow
 percentile (median), blue above their lowest, no alert at or below it; fewer than ZONE_MIN_PEERS
 peers: not zoned. Percentiles are continuous, as percentile_cont; leaving one hospital out is done
-by index arithmetic on the product's sorted prices (``peer_percentile``, migration 0002), so each
-agreement costs a few array reads, not a scan of its peers. Percentiles are computed in double
+by index arithmetic on the product's sorted public prices (``peer_percentile``, migrations 0002 and
+0005: a NULL rank leaves no one out), so each agreement costs a few array reads, not a scan of its peers. Percentiles are computed in double
 precision, as percentile_cont does, and stored rounded to the fen's hundredth (4 places).
 
-A product's zones depend on nothing but its agreements in force at public hospitals, its national
+A product's zones depend on nothing but its agreements in force (and whether each hospital is public), its national
 lowest unit price and the thresholds: the job hashes these per product (``ProductZoning``) and
 recomputes only the products whose fingerprint moved, writing only the rows whose figures changed.
 A second run the same night computes fingerprints and writes nothing; a night when nothing moved
@@ -23,6 +24,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from negotiation.choices import AgreementStatus, Zone
 from procurement.catalogue.selectors import national_lowest_price_sql
@@ -33,23 +35,25 @@ from procurement.organisations.choices import HospitalOwnership
 
 ZONING_TABLE = "negotiation_agreementzoning"
 
-# Every agreement in force at a public hospital.
+# Every agreement in force, and whether its hospital is public (one of the peers).
 CURRENT_SQL = """
-    SELECT a.id, a.hospital_id, a.product_id, a.unit_price
+    SELECT a.id, a.hospital_id, a.product_id, a.unit_price, h.ownership = %(public)s AS public
     FROM negotiation_agreement a
     JOIN organisations_organisation h ON h.id = a.hospital_id
-    WHERE a.status = %(active)s AND a.valid_from <= %(day)s AND a.valid_until >= %(day)s AND h.ownership = %(public)s
+    WHERE a.status = %(active)s AND a.valid_from <= %(day)s AND a.valid_until >= %(day)s
 """
 
-# Each product with agreements in force: their unit prices sorted (``peer_percentile`` reads the peers'
-# from them) and the lowest unit price in the national feed outside this province. One row per
+# Each product with agreements in force: the public hospitals' unit prices sorted (``peer_percentile``
+# reads the peers' from them; empty when no public hospital has one) and the lowest unit price in the national feed outside this province. One row per
 # product, joined to its agreements once.
 PRODUCTS_SQL = (
     """
     SELECT s.*, (SELECT round("""
     + national_lowest_price_sql("p.code", "%(home)s")
     + """ / p.pack_quantity, 4) FROM catalogue_product p WHERE p.id = s.product_id) AS national_lowest
-    FROM (SELECT product_id, array_agg(unit_price::float8 ORDER BY unit_price) AS prices{columns}
+    FROM (SELECT product_id,
+                 coalesce(array_agg(unit_price::float8 ORDER BY unit_price) FILTER (WHERE public), '{{}}') AS prices
+                 {columns}
           FROM current GROUP BY product_id) s
 """
 )
@@ -61,7 +65,8 @@ def _zoned(agreements: str) -> str:
     apart (OFFSET 0), so that each percentile is computed once, for its column and for the zone."""
     return f"""
     ranked AS (
-        SELECT c.*, row_number() OVER (PARTITION BY c.product_id ORDER BY c.unit_price) AS own_rank
+        SELECT c.*, CASE WHEN c.public
+                    THEN row_number() OVER (PARTITION BY c.product_id, c.public ORDER BY c.unit_price) END AS own_rank
         FROM {agreements} c
     ),
     zoned AS (
@@ -73,7 +78,7 @@ def _zoned(agreements: str) -> str:
                     ELSE %(zone_none)s END AS zone
         FROM (
             SELECT r.id AS agreement_id, r.hospital_id, r.product_id, r.unit_price,
-                   cardinality(s.prices) - 1 AS peer_count,
+                   peer_count(s.prices, r.own_rank) AS peer_count,
                    round(peer_percentile(s.prices, r.own_rank, 0)::numeric, 4) AS peer_lowest,
                    round(peer_percentile(s.prices, r.own_rank, %(yellow)s::float8)::numeric, 4) AS peer_yellow_line,
                    round(peer_percentile(s.prices, r.own_rank, %(red)s::float8)::numeric, 4) AS peer_red_line,
@@ -95,9 +100,11 @@ ZONED_SQL = f"""
 
 _FIGURES = ["zone", "unit_price", "peer_count", "peer_lowest", "peer_yellow_line", "peer_red_line", "national_lowest"]
 
-# A product's fingerprint: its agreements in force (which, at what unit price: an order-free sum of their
-# hashes, with their count), its national lowest and the thresholds.
-_MARKED = ", count(*) AS agreements, sum(hashint8extended(id, 0) # hash_numeric_extended(unit_price, 1)) AS mark"
+# A product's fingerprint: its agreements in force (which, at what unit price, at a public hospital or not:
+# an order-free sum of their hashes, with their count), its national lowest and the thresholds.
+_MARKED = (
+    ", count(*) AS agreements, sum(hashint8extended(id, public::int) # hash_numeric_extended(unit_price, 1)) AS mark"
+)
 _FINGERPRINT = (
     "md5(concat_ws(':', agreements, mark, coalesce(national_lowest::text, '-'), %(yellow)s, %(red)s, %(min_peers)s))"
 )
@@ -117,8 +124,7 @@ LOAD_STATEMENT = f"""
 """
 
 # Any other night, one statement. Products whose fingerprint moved are rezoned: rows whose figures changed are updated, agreements new to the
-# zoning inserted, those no longer in force (superseded, expired, at a hospital no longer public)
-# removed; products with no agreement in force any more lose their rows. The parts touch disjoint rows.
+# zoning inserted, those no longer in force (superseded, expired) removed; products with no agreement in force any more lose their rows. The parts touch disjoint rows.
 ZONE_STATEMENT = f"""
     WITH current AS MATERIALIZED ({CURRENT_SQL}),
     products AS MATERIALIZED ({PRODUCTS_SQL.format(columns=_MARKED)}),
@@ -200,7 +206,7 @@ def zoning_params(day) -> dict:
     }
 
 
-@nightly_job("zone_agreements", order=60)
+@nightly_job("zone_agreements", order=60, label=gettext_lazy("Red / yellow / blue zoning"))
 def zone_agreements(today: date | None = None) -> dict[str, int]:
     """R-NEG-6: red / yellow / blue zoning of the agreements in force, with the figures of each."""
     params = zoning_params(today or timezone.localdate())

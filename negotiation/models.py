@@ -123,7 +123,9 @@ class Agreement(models.Model):
     product supersedes the older.
     """
 
-    negotiation = models.ForeignKey(Negotiation, on_delete=models.PROTECT, related_name="agreements")
+    negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("negotiation")
+    )
     hospital = models.ForeignKey(
         Organisation, verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="agreements"
     )

@@ -15,9 +15,12 @@ from negotiation import rules
 from negotiation.choices import AgreementStatus, ThreadStatus, Zone
 from negotiation.models import Agreement, AgreementZoning, HospitalZoneDay, Negotiation
 from negotiation.rules import overtaken_sql
+from procurement.catalogue.models import Product
+from procurement.catalogue.selectors import product_search_or_near
 from procurement.core.policy import policy
 from procurement.core.scoping import scope_q, visible_to
 from procurement.orders.choices import LineStatus
+from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, User
 
 ZONE_COUNTS = {
@@ -65,10 +68,14 @@ def zonings_for(user: User) -> QuerySet[AgreementZoning]:
     return visible_to(user, AgreementZoning)
 
 
-def zones_by_product(user: User):
+def zones_by_product(user: User, search: str = ""):
+    """Zones per product; ``search``: the products a search finds (names, strength, pinyin initials, code)."""
+    zonings = zonings_for(user)
+    if search.strip():
+        found = product_search_or_near(Product.objects.all(), search)
+        zonings = zonings.filter(product__in=found.values("pk"))
     return (
-        zonings_for(user)
-        .values(
+        zonings.values(
             "product",
             "product__generic_name",
             "product__specification",
@@ -90,13 +97,74 @@ def zones_by_hospital(user: User):
     )
 
 
-def zones_by_region(user: User):
-    return (
+@dataclass
+class ZoneRow:
+    """One line of the by-region table: a county (or a city's own hospitals), a city's subtotal, the total."""
+
+    level: str  # "county" | "city" | "total"
+    name: str
+    agreements: int = 0
+    zoned: int = 0
+    red: int = 0
+    yellow: int = 0
+    blue: int = 0
+
+    def add(self, other: "ZoneRow") -> None:
+        for name in ("agreements", "zoned", "red", "yellow", "blue"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def share(self, count: int) -> Decimal | None:
+        """A zone's share of the zoned agreements, in per cent to one decimal (None when none is zoned)."""
+        if not self.zoned:
+            return None
+        return (Decimal(count) * 100 / self.zoned).quantize(Decimal("0.1"))
+
+    @property
+    def red_share(self):
+        return self.share(self.red)
+
+    @property
+    def yellow_share(self):
+        return self.share(self.yellow)
+
+    @property
+    def blue_share(self):
+        return self.share(self.blue)
+
+
+def zones_by_region_with_totals(user: User) -> list[ZoneRow]:
+    """Zones per county grouped by city: each city's counties, then its subtotal; the total last (the
+    province for the provincial bureau, its own region for a city or county bureau)."""
+    rows = (
         zonings_for(user)
-        .values("hospital__region", "hospital__region__name", "hospital__region__parent__name")
+        .values(
+            "hospital__region__name",
+            "hospital__region__level",
+            "hospital__region__code",
+            "hospital__region__parent__name",
+            "hospital__region__parent__code",
+        )
         .annotate(agreements=Count("pk"), **ZONE_COUNTS)
-        .order_by("hospital__region__parent__name", "hospital__region__name")
+        .order_by("hospital__region__code")
     )
+    cities: dict[str, tuple[ZoneRow, list[ZoneRow]]] = {}
+    total = ZoneRow("total", "")
+    for row in rows:
+        counts = {name: row[name] for name in ("agreements", "zoned", "red", "yellow", "blue")}
+        if row["hospital__region__level"] == "county":
+            city_code, city_name = row["hospital__region__parent__code"], row["hospital__region__parent__name"]
+        else:  # a hospital of the city itself (or of the province)
+            city_code, city_name = row["hospital__region__code"], row["hospital__region__name"]
+        subtotal, counties = cities.setdefault(city_code, (ZoneRow("city", city_name), []))
+        line = ZoneRow("county", row["hospital__region__name"], **counts)
+        counties.append(line)
+        subtotal.add(line)
+        total.add(line)
+    table = []
+    for code in sorted(cities):
+        subtotal, counties = cities[code]
+        table += [*counties, subtotal]
+    return [*table, total] if table else []
 
 
 @dataclass(frozen=True)
@@ -114,6 +182,12 @@ class Distribution:
     points: list[Point]
     national_lowest: Decimal | None
     own: AgreementZoning | None  # the marked hospital's zoning: its peers' lines
+
+
+def may_see_product_distribution(user: User) -> bool:
+    """A product's price distribution is shown to hospitals (themselves among anonymous peers) and to
+    bureau staff; to nobody else (R-NEG-6: the peers' prices are not the manufacturers' business)."""
+    return user.is_superuser or user.kind in (OrganisationKind.HOSPITAL, OrganisationKind.BUREAU)
 
 
 def product_distribution(user: User, product_id: int, marked_hospital_id: int | None = None) -> Distribution:
@@ -143,13 +217,17 @@ def product_distribution(user: User, product_id: int, marked_hospital_id: int | 
     return Distribution(points, every[0].national_lowest if every else None, own)
 
 
-def red_share_series(user: User, hospital_id: int | None = None) -> list[tuple[date, float]]:
-    """Share of red among zoned agreements per night, for one hospital or every hospital the user sees."""
+def zone_share_series(user: User, hospital_id: int | None = None) -> list[dict]:
+    """Per night, how many of the zoned agreements fell in red, yellow and blue, for one hospital or every
+    hospital the user sees (a city or county bureau: its region's)."""
     days = visible_to(user, HospitalZoneDay)
     if hospital_id is not None:
         days = days.filter(hospital_id=hospital_id)
-    rows = days.values("day").annotate(agreements=Sum("agreements"), red=Sum("red")).order_by("day")
-    return [(row["day"], (row["red"] / row["agreements"]) if row["agreements"] else 0.0) for row in rows]
+    return list(
+        days.values("day")
+        .annotate(agreements=Sum("agreements"), red=Sum("red"), yellow=Sum("yellow"), blue=Sum("blue"))
+        .order_by("day")
+    )
 
 
 # -- R-NEG-7: flags for supervision ----------------------------------------------------------------------

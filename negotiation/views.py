@@ -17,6 +17,7 @@ from negotiation.forms import AnswerForm, RequestForm, ThreadFilter, UploadForm
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import product_search
 from procurement.core.errors import DomainError
+from procurement.core.money import format_yuan, parse_price
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
 from procurement.organisations.choices import OrganisationKind
@@ -115,7 +116,15 @@ def thread_detail(request, pk):
                     price=request.POST.get("price", ""),
                     note=request.POST.get("note", ""),
                 )
-                messages.success(request, _("Your counter-offer was sent."))
+                messages.success(
+                    request,
+                    _("Your counter-offer of %(price)s for %(product)s was sent to %(party)s.")
+                    % {
+                        "price": format_yuan(parse_price(request.POST.get("price", ""))),
+                        "product": thread.product,
+                        "party": thread.hospital if party == Party.MANUFACTURER else thread.manufacturer,
+                    },
+                )
             elif action == "accept":
                 agreements = services.negotiation_accept(
                     actor=request.user, negotiation_id=thread.pk, note=request.POST.get("note", "")
@@ -125,7 +134,9 @@ def thread_detail(request, pk):
                 services.negotiation_decline(
                     actor=request.user, negotiation_id=thread.pk, reason=request.POST.get("note", "")
                 )
-                messages.success(request, _("The negotiation was declined."))
+                messages.success(
+                    request, _("The negotiation on %(product)s was declined.") % {"product": thread.product}
+                )
             else:
                 raise DjangoPermissionDenied
         except DomainError as error:
@@ -178,27 +189,36 @@ def agreement_list(request):
         agreements = agreements.filter(zoning__zone=request.GET["zone"])
     page = _page(request, agreements)
     return render(
-        request, "negotiation/agreement_list.html", {"total_saving": selectors.total_saving(agreements), **page}
+        request,
+        "negotiation/agreement_list.html",
+        {
+            "total_saving": selectors.total_saving(agreements),
+            "distribution_links": selectors.may_see_product_distribution(request.user),
+            **page,
+        },
     )
 
 
 @login_required
 def alerts(request):
-    """Bureau staff: zones by product, hospital or region, with the red share over time."""
+    """Bureau staff (a city or county bureau: its region's): the red / yellow / blue shares over time;
+    zones by product (searchable), hospital or region (with city subtotals, the total and shares)."""
     _require(_is_bureau(request.user))
     by = request.GET.get("by", "product")
-    rows = {"hospital": selectors.zones_by_hospital, "region": selectors.zones_by_region}.get(
-        by, selectors.zones_by_product
-    )(request.user)
-    return render(
-        request,
-        "negotiation/alerts.html",
-        {
-            "by": by,
-            "trend": charts.series(selectors.red_share_series(request.user)),
-            **_page(request, rows),
-        },
-    )
+    search = request.GET.get("q", "")[:100]
+    context = {
+        "by": by,
+        "search": search,
+        "zone_shares": charts.zone_shares(selectors.zone_share_series(request.user)),
+    }
+    if by == "region":
+        context["regions"] = selectors.zones_by_region_with_totals(request.user)
+    elif by == "hospital":
+        context.update(_page(request, selectors.zones_by_hospital(request.user)))
+    else:
+        by = context["by"] = "product"
+        context.update(_page(request, selectors.zones_by_product(request.user, search)))
+    return render(request, "negotiation/alerts.html", context)
 
 
 @login_required
@@ -207,10 +227,9 @@ def product_alerts(request, product_id):
     product = get_object_or_404(Product, pk=product_id)
     marked = request.GET.get("hospital")
     marked_id = int(marked) if marked and marked.isdigit() else None
+    _require(selectors.may_see_product_distribution(request.user))
     if request.user.kind == OrganisationKind.HOSPITAL:
         marked_id = request.user.organisation_id  # a hospital sees itself among anonymous peers
-    elif not _is_bureau(request.user):
-        raise DjangoPermissionDenied
     found = selectors.product_distribution(request.user, product.pk, marked_id)
     own = found.own
     lines = [(_("national lowest"), found.national_lowest, charts.ZONE_COLOURS["red"])]
@@ -258,7 +277,7 @@ def hospital_alerts(request, hospital_id):
         {
             "hospital": hospital,
             "zonings": zonings,
-            "trend": charts.series(selectors.red_share_series(request.user, hospital.pk)),
+            "zone_shares": charts.zone_shares(selectors.zone_share_series(request.user, hospital.pk)),
         },
     )
 

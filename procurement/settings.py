@@ -317,12 +317,18 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Provincial drug procurement platform API",
+    # Chinese first (the platform's readers), English after it (issue 12).
+    "TITLE": "药品阳光采购和综合监管平台接口 · Provincial drug procurement platform API",
     "DESCRIPTION": (
-        "REST API of the provincial drug sunshine-procurement and supervision platform "
-        "(药品阳光采购和综合监管平台) for hospital information systems (HIS) and the browser. "
-        "HIS clients authenticate with `Authorization: Token <key>`; the key is bound to one hospital. "
-        'Every error has the shape `{"errors": [{"field", "rule", "code", "message"}]}`.'
+        "供医院信息系统（HIS）和浏览器使用的药品阳光采购和综合监管平台 REST 接口。"
+        "HIS 以 `Authorization: Token <密钥>` 认证，密钥由医院的机构管理员在“HIS 接口密钥”页签发，只代表该医院。"
+        '每个错误都是同一形式 `{"errors": [{"field", "rule", "code", "message"}]}`：'
+        "`field` 指出出错的字段，`rule` 指出违反的规则编号（如 R-ORD-5）。\n\n"
+        "REST API of the provincial drug sunshine-procurement and supervision platform for hospital "
+        "information systems (HIS) and the browser. HIS clients authenticate with `Authorization: Token <key>`; "
+        "the key is issued by the hospital's administrator (HIS API keys page) and bound to that hospital. "
+        'Every error has the shape `{"errors": [{"field", "rule", "code", "message"}]}`: `field` names the '
+        "field at fault, `rule` the rule refused (e.g. R-ORD-5)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -27,9 +27,11 @@ class AdjustmentRound(models.Model):
     )
     answer_by = models.DateField(_("manufacturers answer by"))
     effective_date = models.DateField(_("new prices effective"))
-    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by"))
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
-    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by")
+    )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
 
@@ -58,9 +60,13 @@ class AdjustmentRound(models.Model):
 class AdjustmentProposal(models.Model):
     """One listing's proposed price in an adjustment round, with the figures it was chosen from."""
 
-    round = models.ForeignKey(AdjustmentRound, on_delete=models.CASCADE, related_name="proposals")
+    round = models.ForeignKey(
+        AdjustmentRound, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("adjustment round")
+    )
     listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="+")
-    manufacturer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    manufacturer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("manufacturer")
+    )
     current_price = PriceField(_("current price"))
     national_lowest = PriceField(_("national lowest"), null=True, blank=True)
     lowest_purchase_price = PriceField(_("lowest purchase price (12 months)"), null=True, blank=True)
@@ -70,7 +76,9 @@ class AdjustmentProposal(models.Model):
     )
     appeal_price = PriceField(_("price asked for"), null=True, blank=True)
     appeal_reason = models.TextField(_("reason of the appeal"), blank=True, max_length=REASON_MAX_LENGTH)
-    answered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("answered by")
+    )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     final_price = PriceField(_("confirmed price"), null=True, blank=True)
     decision_reason = models.TextField(_("decision"), blank=True, max_length=REASON_MAX_LENGTH)

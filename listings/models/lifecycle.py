@@ -102,7 +102,9 @@ class ListingTransition(models.Model):
 
     @property
     def who(self) -> str:
-        return str(self.actor) if self.actor_id else self.actor_label
+        from procurement.core.jobs import actor_name
+
+        return str(self.actor) if self.actor_id else actor_name(self.actor_label)
 
     @property
     def by_whom(self) -> str:

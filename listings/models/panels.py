@@ -26,7 +26,7 @@ class ExpertPanel(models.Model):
     )
     experts = models.ManyToManyField(Expert, verbose_name=_("experts"), related_name="panels")
     excluded = models.JSONField(_("excluded from the draw"), default=list, blank=True)
-    drawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    drawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("drawn by"))
     drawn_at = models.DateTimeField(_("drawn"), auto_now_add=True)
     agreed_price = PriceField(_("agreed price"), null=True, blank=True)
     agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)

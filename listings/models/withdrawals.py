@@ -31,9 +31,11 @@ class WithdrawalRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
-    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_reason = models.TextField(_("review reason"), blank=True, max_length=REASON_MAX_LENGTH)
 

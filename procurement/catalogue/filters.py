@@ -5,9 +5,10 @@ from procurement.catalogue.models import NationalPrice, NationalPriceImport, Pro
 from procurement.catalogue.selectors import product_search_or_near
 from procurement.organisations.choices import PROVINCE_CHOICES, OrganisationKind
 from procurement.organisations.models import Organisation
+from procurement.web.filters import PlatformFilterSet
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(PlatformFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -40,7 +41,7 @@ class ProductFilter(django_filters.FilterSet):
         return product_search_or_near(queryset, value)
 
 
-class NationalPriceFilter(django_filters.FilterSet):
+class NationalPriceFilter(PlatformFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -64,7 +65,7 @@ class NationalPriceFilter(django_filters.FilterSet):
         return queryset.filter(product_code__in=codes)
 
 
-class NationalPriceImportFilter(django_filters.FilterSet):
+class NationalPriceImportFilter(PlatformFilterSet):
     class Meta:
         model = NationalPriceImport
         fields = ["status"]

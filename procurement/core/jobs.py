@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from procurement.core.audit import audit_actor
 from procurement.core.models import JobRun, JobStatus
@@ -27,19 +28,25 @@ class NightlyJob:
     order: int
     func: Callable[[], dict]
     description: str
+    label: str = ""  # what people call it (价格联动), in the audit trail and wherever the job acted
+
+    @property
+    def shown_name(self) -> str:
+        return str(self.label) if self.label else self.name
 
 
 _registry: dict[str, NightlyJob] = {}
 
 
-def nightly_job(name: str, *, order: int):
-    """Register a nightly job. ``order`` decides when it runs among the others (lower first)."""
+def nightly_job(name: str, *, order: int, label: str = ""):
+    """Register a nightly job. ``order`` decides when it runs among the others (lower first); ``label``
+    (translatable) is what people call it: the audit trail names the job's changes "夜间任务：价格联动"."""
 
     def register(func: Callable[[], dict]) -> Callable[[], dict]:
         if name in _registry and _registry[name].func is not func:
             raise ValueError(f"nightly job {name!r} is registered twice")
         description = next(iter((func.__doc__ or "").strip().splitlines()), "")
-        _registry[name] = NightlyJob(name, order, func, description)
+        _registry[name] = NightlyJob(name, order, func, description, label)
         return func
 
     return register
@@ -55,6 +62,22 @@ def get_job(name: str) -> NightlyJob:
     except KeyError:
         known = ", ".join(job.name for job in registered_jobs())
         raise KeyError(f"unknown nightly job {name!r}; known: {known}") from None
+
+
+# What the commands that change data are called in the audit trail (``command:<name>``).
+COMMAND_LABELS = {"seed_demo": gettext_lazy("demo data")}
+
+
+def actor_name(actor: str) -> str:
+    """A non-human actor as people read it: ``job:national_price_linkage`` is 夜间任务：价格联动,
+    ``command:seed_demo`` 命令：演示数据 (issue 12); anything else as it is."""
+    kind, _sep, name = actor.partition(":")
+    if kind == "job":
+        job = _registry.get(name)
+        return gettext("Nightly job: %(job)s") % {"job": job.shown_name if job else name}
+    if kind == "command":
+        return gettext("Command: %(command)s") % {"command": COMMAND_LABELS.get(name, name)}
+    return actor
 
 
 def run_job(name: str, *, triggered_by: str) -> JobRun:

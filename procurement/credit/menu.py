@@ -9,8 +9,23 @@ def _reads_credit_events(user) -> bool:
 
 
 register_menu(
-    MenuItem(_("Credit records"), "credit:event-list", _reads_credit_events, order=60),
-    MenuItem(_("Bad-record list"), "credit:bad-records", can_record_credit, order=61),
-    MenuItem(_("Delistings"), "credit:delistings", can_record_credit, order=62),
-    MenuItem(_("Published bad records"), "credit-public:bad-record-list", everyone, order=84),
+    MenuItem(_("Credit records"), "credit:event-list", _reads_credit_events, order=60, group="supervision"),
+    # The bureau's list (with its actions) and the published one name the same companies: one item.
+    MenuItem(
+        _("Bad-record list"),
+        "credit:bad-records",
+        can_record_credit,
+        order=61,
+        group="supervision",
+        meaning="bad-records",
+    ),
+    MenuItem(_("Delistings"), "credit:delistings", can_record_credit, order=62, group="supervision"),
+    MenuItem(
+        _("Published bad records"),
+        "credit-public:bad-record-list",
+        everyone,
+        order=84,
+        group="public",
+        meaning="bad-records",
+    ),
 )

@@ -12,7 +12,8 @@ from procurement.core.changes import change_stamp_trigger, change_xid_field
 from procurement.core.limits import REASON_MAX_LENGTH
 from procurement.core.money import AmountField, PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
-from procurement.orders.choices import LineStatus, OrderSource, ShipmentStatus
+from procurement.orders.choices import LineStatus, OrderSource, OrderState, ShipmentStatus
+from procurement.orders.quantities import LINE_QUANTITY_MAX
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region, User
 
@@ -80,7 +81,7 @@ class Order(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=OrderSource.choices, default=OrderSource.BROWSER)
     # NULL, not "": orders without a key must not collide in the unique constraint.
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True)  # noqa: DJ001
-    request_hash = models.CharField(max_length=64, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True, verbose_name=_("request fingerprint"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     total = AmountField(_("total"), default=0)
     created_at = models.DateTimeField(_("ordered"), auto_now_add=True, db_index=True)
@@ -105,17 +106,26 @@ class Order(models.Model):
     def __str__(self):
         return f"{self.hospital} #{self.pk}"
 
+    @property
+    def state_label(self) -> str:
+        """The label of ``state_seen``, the state ``selectors.orders_seen_by`` computes for its reader."""
+        return OrderState(self.state_seen).label
+
 
 @tracked()
 class OrderLine(models.Model):
     """One product of an order, at the price the platform resolved (R-ORD-2), from one distributor."""
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="lines")
-    hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="lines", verbose_name=_("order"))
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("medical institution")
+    )
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("product")
     )
-    manufacturer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    manufacturer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("manufacturer")
+    )
     distributor = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("distributor")
     )
@@ -186,9 +196,15 @@ class OrderLine(models.Model):
 class Shipment(models.Model):
     """One batch shipped for an order line (R-ORD-4), accepted or rejected once by the hospital."""
 
-    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="shipments")
-    hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    distributor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("order line")
+    )
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("medical institution")
+    )
+    distributor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("distributor")
+    )
     batch_number = models.CharField(_("batch number"), max_length=40)
     production_date = models.DateField(_("production date"))
     expiry_date = models.DateField(_("expiry date"))
@@ -197,13 +213,15 @@ class Shipment(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.SHIPPED, db_index=True
     )
-    shipped_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    shipped_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("shipped by"))
     shipped_at = models.DateTimeField(_("shipped"), auto_now_add=True)
     accepted_quantity = models.PositiveIntegerField(_("accepted"), default=0)
     returned_quantity = models.PositiveIntegerField(_("returned"), default=0)
     rejection_reason = models.TextField(_("reason of rejection"), blank=True, max_length=REASON_MAX_LENGTH)
-    accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, db_index=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, db_index=True)
     change_xid = change_xid_field()
 
     scope_rule = ScopeRule(
@@ -244,12 +262,16 @@ class Shipment(models.Model):
 class ShipmentReturn(models.Model):
     """退货: packs returned after acceptance, recorded by the distributor that takes them back."""
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="returns")
-    hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    distributor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="returns", verbose_name=_("shipment"))
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("medical institution")
+    )
+    distributor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("distributor")
+    )
     quantity = models.PositiveIntegerField(_("quantity (packs)"))
     reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     scope_rule = ScopeRule(hospital="hospital", distributor="distributor", region="hospital__region")
@@ -263,6 +285,44 @@ class ShipmentReturn(models.Model):
 
     def __str__(self):
         return f"{self.shipment} − {self.quantity}"
+
+
+class CartItem(models.Model):
+    """购物车: a product a hospital's buyer means to order, with the packs and the distributor chosen so far.
+
+    Kept on the server, per user (issue 12): it survives logging out and follows the buyer to another
+    device. The buy page and the order submission (``services.cart_order``) read it; ordering empties it.
+    Not audited: it is the buyer's draft, and the order it becomes is.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cart_items")
+    # The hospital the user bought for when the item was added: a user moved to another organisation
+    # does not carry a cart across (the cart is read with the user's current organisation).
+    hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", verbose_name=_("product"))
+    quantity = models.PositiveIntegerField(_("quantity (packs)"))
+    distributor = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("distributor")
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    # The hospital's own users only; the bureau has no business in a buyer's draft.
+    scope_rule = ScopeRule(hospital="hospital", provincial_bureau=False)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="cart_product_once"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=LINE_QUANTITY_MAX), name="cart_quantity_in_bounds"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
 
 
 @tracked()
@@ -280,7 +340,7 @@ class OfflinePurchase(models.Model):
     amount = AmountField(_("amount"))
     purchased_on = models.DateField(_("purchased on"))
     reason = models.TextField(_("why outside the platform"), max_length=REASON_MAX_LENGTH)
-    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by"))
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
 
     scope_rule = ScopeRule(hospital="hospital", region="hospital__region")
@@ -312,7 +372,7 @@ class AlliancePrice(models.Model):
     pack_quantity = models.PositiveIntegerField(_("pack quantity"))
     price = PriceField(_("price per pack"))
     effective_date = models.DateField(_("effective date"))
-    imported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    imported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported by"))
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
 
     scope_rule = ScopeRule(public=True)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from procurement.catalogue.models import Product
+from procurement.core.demo.reports import InspectionReport, inspection_report_pdf
 from procurement.core.seeding import SeedContext, demo_seeder
 from procurement.orders import selectors, services
 from procurement.orders.pricing import offered_products
@@ -51,17 +52,39 @@ def seed_orders(context: SeedContext) -> None:
             services.line_confirm(actor=clerk, line_id=line.pk)
             if index == 1:
                 continue  # confirmed, to ship
+            batch = f"{today:%y%m}{rng.randint(1000, 9999)}"
+            made, expires = today - timedelta(days=rng.randint(30, 200)), today + timedelta(days=rng.randint(400, 900))
             shipment = services.shipment_create(
                 actor=clerk,
                 line_id=line.pk,
                 quantity=line.quantity,
-                batch_number=f"{today:%y%m}{rng.randint(1000, 9999)}",
-                production_date=today - timedelta(days=rng.randint(30, 200)),
-                expiry_date=today + timedelta(days=rng.randint(400, 900)),
-                inspection_report=SimpleUploadedFile("检验报告.pdf", b"%PDF-1.4 demo inspection report"),
+                batch_number=batch,
+                production_date=made,
+                expiry_date=expires,
+                inspection_report=SimpleUploadedFile(
+                    f"检验报告-{batch}.pdf", _inspection_report(line, batch, made, expires), "application/pdf"
+                ),
             )
             if index >= 3:
                 services.shipment_accept(actor=keeper, shipment_id=shipment.pk, accepted_quantity=line.quantity)
+
+
+def _inspection_report(line, batch: str, made, expires) -> bytes:
+    """A real PDF of the batch's inspection report, in Chinese (procurement.core.demo.reports)."""
+    product = line.product
+    return inspection_report_pdf(
+        InspectionReport(
+            report_number=f"JY{made:%Y%m%d}-{batch}",
+            product=f"{product.generic_name} {product.pack_description}",
+            manufacturer=product.manufacturer.name,
+            approval_number=product.approval_number or "—",
+            batch_number=batch,
+            quantity=f"{line.quantity} {product.pack_unit}",
+            production_date=made,
+            expiry_date=expires,
+            inspected_on=made + timedelta(days=7),
+        )
+    )
 
 
 def _maker_clerk(maker: Organisation) -> User:

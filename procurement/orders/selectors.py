@@ -5,7 +5,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,7 +29,8 @@ from procurement.core import internals
 from procurement.core.money import AmountField, round_price
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import barred_until_sql
-from procurement.orders.models import AlliancePrice, Order, OrderLine, Shipment
+from procurement.orders.choices import ORDER_STATE_OF_LINE, OrderState
+from procurement.orders.models import AlliancePrice, CartItem, Order, OrderLine, Shipment
 from procurement.orders.pricing import Quote, Refusal, offered_products, resolve_prices
 from procurement.orders.public_price import public_price_sql
 from procurement.organisations.models import Organisation
@@ -212,5 +226,43 @@ def orders_seen_by(user, orders: QuerySet | None = None) -> QuerySet:
         .values("amount")
     )
     return orders.prefetch_related(Prefetch("lines", queryset=lines, to_attr="lines_seen")).annotate(
-        amount_seen=Coalesce(Subquery(amounts), Value(0), output_field=AmountField())
+        amount_seen=Coalesce(Subquery(amounts), Value(0), output_field=AmountField()),
+        state_seen=_order_state(visible_to(user, OrderLine)),
+    )
+
+
+def _order_state(lines: QuerySet) -> Coalesce:
+    """The order's state (``choices.ORDER_STATE_OF_LINE``) from the lines the reader sees: the state of its
+    least advanced line, in one subquery per order."""
+    rank = Min(
+        Case(
+            *[When(status=status, then=Value(rank)) for status, (rank, _state) in ORDER_STATE_OF_LINE.items()],
+            output_field=IntegerField(),
+        )
+    )
+    state = (
+        lines.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(rank=rank)
+        .annotate(
+            state=Case(
+                *[
+                    When(rank=rank, then=Value(str(state)))
+                    for rank, state in dict(ORDER_STATE_OF_LINE.values()).items()
+                ],
+                output_field=CharField(),
+            )
+        )
+        .values("state")
+    )
+    return Coalesce(Subquery(state), Value(str(OrderState.CLOSED)), output_field=CharField())
+
+
+def cart_items(user) -> QuerySet[CartItem]:
+    """The user's cart (issue 12): its own items for its current hospital, oldest first, products joined."""
+    return (
+        visible_to(user, CartItem)
+        .filter(user=user, hospital_id=user.organisation_id)
+        .select_related("product__manufacturer", "distributor")
     )

@@ -28,6 +28,7 @@ from procurement.credit.selectors import bar_on
 from procurement.orders import events
 from procurement.orders.choices import LINE_TRANSITIONS, LineStatus, OrderSource, ShipmentStatus
 from procurement.orders.models import (
+    CartItem,
     DistributorDesignation,
     OfflinePurchase,
     Order,
@@ -40,6 +41,8 @@ from procurement.orders.quantities import LINE_QUANTITY_MAX
 from procurement.orders.selectors import (
     DESIGNATED_SQL,
     Designated,
+    cart_items,
+    offers_for,
     region_codes,
     split_designated,
 )
@@ -130,7 +133,7 @@ def designation_remove(*, actor: User, designation_id: int) -> DistributorDesign
 class LineRequest:
     product_code: str
     quantity: int
-    distributor_id: int
+    distributor_id: int | None  # None (or 0): none chosen yet — refused, naming the product (R-ORD-3)
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,7 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
                     "duplicate_line",
                     _("The same product and distributor are already in this order."),
                     field=f"{where}.product_code",
+                    params={"product": product.code},
                 )
             )
             continue
@@ -295,6 +299,17 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
             continue
         designated = distributors[product.pk]
         allowed = designated.allowed
+        if not request.distributor_id and allowed:
+            problems.append(
+                Problem(
+                    "distributor_required",
+                    _("Choose the distributor that delivers “%(product)s”: none is chosen.") % {"product": product},
+                    field=f"{where}.distributor",
+                    rule="R-ORD-3",
+                    params={"product": product.code, "allowed": sorted(allowed)},
+                )
+            )
+            continue
         if request.distributor_id in designated.barred:
             problems.append(
                 Problem(
@@ -306,7 +321,7 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
                     % {"product": product, "until": designated.barred[request.distributor_id]},
                     field=f"{where}.distributor",
                     rule="R-LIST-14",
-                    params={"allowed": sorted(allowed)},
+                    params={"product": product.code, "allowed": sorted(allowed)},
                 )
             )
             continue
@@ -317,6 +332,7 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
                     _("No distributor is named for “%(product)s” in your region (R-ORD-3).") % {"product": product},
                     field=f"{where}.distributor",
                     rule="R-ORD-3",
+                    params={"product": product.code},
                 )
             )
             continue
@@ -331,7 +347,7 @@ def _priced_lines(hospital: Organisation, requests: list[LineRequest]) -> list[O
                     % {"product": product},
                     field=f"{where}.distributor",
                     rule="R-ORD-3",
-                    params={"allowed": sorted(allowed)},
+                    params={"product": product.code, "allowed": sorted(allowed)},
                 )
             )
             continue
@@ -397,6 +413,97 @@ def _insert_lines(order: Order, lines: list[OrderLine]) -> None:
     # What was just written is what a read would return: ``order.lines.all()`` answers from memory, as if
     # prefetched, so the caller can show the order without reading it back.
     internals.set_prefetched(order, "lines", lines)
+
+
+# -- the cart (issue 12: kept on the server, per hospital user) ------------------------------------------
+
+
+def cart_add(*, actor: User, product: Product, quantity: int) -> CartItem:
+    """Put ``quantity`` packs of ``product`` in the actor's cart (added to what is there, up to the most a
+    line may ask for). A product the hospital may not buy is refused with the reason, nothing added
+    (R-ORD-2); when exactly one distributor may deliver it there, that one is chosen (R-ORD-3)."""
+    _require(can_order(actor), _("Only a hospital's buyer (or its HIS) may order."))
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= LINE_QUANTITY_MAX:
+        raise DomainError(
+            _("quantity: a whole number of packs from %(low)d to %(high)d.") % {"low": 1, "high": LINE_QUANTITY_MAX},
+            code="invalid",
+            field="quantity",
+        )
+    [offer] = offers_for(actor.organisation, [product], on=timezone.localdate())
+    if offer.refusal is not None:
+        raise DomainError(offer.refusal.message, code=offer.refusal.code, field="product", rule=offer.refusal.rule)
+    only = offer.distributors[0][0] if len(offer.distributors) == 1 else None
+    with transaction.atomic():
+        item, created = CartItem.objects.select_for_update().get_or_create(
+            user=actor,
+            product=product,
+            defaults={"hospital_id": actor.organisation_id, "quantity": quantity, "distributor_id": only},
+        )
+        if not created:
+            item.quantity = min(item.quantity + quantity, LINE_QUANTITY_MAX)
+            item.hospital_id = actor.organisation_id
+            item.distributor_id = item.distributor_id or only
+            item.save(update_fields=["quantity", "hospital", "distributor"])
+    return item
+
+
+@dataclass(frozen=True)
+class CartChange:
+    """What the cart page posted for one of its products: the packs (0 takes it out) and the distributor."""
+
+    product_id: int
+    quantity: int
+    distributor_id: int | None
+
+
+def cart_update(*, actor: User, changes: list[CartChange]) -> None:
+    """Save the packs and distributors the buyer set on the cart page; 0 packs takes a product out. A
+    distributor that is not a distributor at all is no choice (the order then says so, R-ORD-3); whether it
+    is named for the product is the order's to check, with the reason."""
+    _require(can_order(actor), _("Only a hospital's buyer (or its HIS) may order."))
+    for change in changes:
+        if not 0 <= change.quantity <= LINE_QUANTITY_MAX:
+            raise DomainError(
+                _("quantity: a whole number of packs from %(low)d to %(high)d.")
+                % {"low": 0, "high": LINE_QUANTITY_MAX},
+                code="invalid",
+                field="quantity",
+            )
+    distributors = set(
+        Organisation.objects.filter(
+            pk__in=[change.distributor_id for change in changes if change.distributor_id],
+            kind=OrganisationKind.DISTRIBUTOR,
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        items = {item.product_id: item for item in cart_items(actor).select_for_update(of=("self",))}
+        for change in changes:
+            item = items.get(change.product_id)
+            if item is None:
+                continue
+            if change.quantity == 0:
+                item.delete()
+                continue
+            item.quantity = change.quantity
+            item.distributor_id = change.distributor_id if change.distributor_id in distributors else None
+            item.save(update_fields=["quantity", "distributor"])
+
+
+def cart_order(*, actor: User, note: str = "") -> Submitted:
+    """Order what is in the actor's cart (R-ORD-2, R-ORD-3, through ``order_submit``) and empty it, in one
+    transaction: a refused order leaves the cart as it was, each problem naming its product."""
+    _require(can_order(actor), _("Only a hospital's buyer (or its HIS) may order."))
+    with transaction.atomic():
+        items = list(cart_items(actor).select_for_update(of=("self",)))
+        if not items:
+            raise DomainError(_("The cart is empty."), code="required", field="lines")
+        submitted = order_submit(
+            actor=actor,
+            lines=[LineRequest(item.product.code, item.quantity, item.distributor_id) for item in items],
+            note=note,
+        )
+        CartItem.objects.filter(pk__in=[item.pk for item in items]).delete()
+    return submitted
 
 
 # -- the line lifecycle (R-ORD-4) ----------------------------------------------------------------------

@@ -22,10 +22,11 @@ from procurement.catalogue.choices import ImportStatus
 from procurement.catalogue.models import Product
 from procurement.core.errors import DomainError
 from procurement.core.exports import safe_row
+from procurement.core.money import format_yuan
 from procurement.core.scoping import visible_to
 from procurement.orders import alliance, selectors, services
 from procurement.orders.choices import LineStatus, ShipmentStatus
-from procurement.orders.filters import OfferFilter
+from procurement.orders.filters import OfferFilter, OrderFilter
 from procurement.orders.models import (
     AlliancePrice,
     AlliancePriceImport,
@@ -36,12 +37,10 @@ from procurement.orders.models import (
     Shipment,
 )
 from procurement.orders.pricing import offered_products
-from procurement.orders.quantities import LINE_QUANTITY_MAX, parse_quantity
+from procurement.orders.quantities import parse_quantity
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region
 from procurement.web.views import ScopedListView, apply_domain_error, posted_id
-
-CART = "cart"
 
 
 def _require(allowed: bool) -> None:
@@ -75,41 +74,42 @@ class BuyView(LoginRequiredMixin, ScopedListView):
         return selectors.offered_to(self.request.user.organisation, on=timezone.localdate())
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(cart=request_cart(self.request), **kwargs)
+        context = super().get_context_data(cart_count=selectors.cart_items(self.request.user).count(), **kwargs)
         context["offers"] = selectors.offers_for(
             self.request.user.organisation, context["object_list"], on=timezone.localdate()
         )
         return context
 
 
-def request_cart(request) -> dict:
-    return request.session.setdefault(CART, {})
-
-
 @login_required
 @require_POST
 def cart_add(request):
-    """Put a product in the cart, if the hospital may order it (R-ORD-2: else the reason, and nothing added)."""
+    """Put a product in the cart (kept on the server), if the hospital may order it (R-ORD-2: else the
+    reason, and nothing added)."""
     _require(services.can_order(request.user))
     product = get_object_or_404(Product.objects.select_related("manufacturer"), pk=posted_id(request, "product"))
-    [offer] = selectors.offers_for(request.user.organisation, [product], on=timezone.localdate())
-    cart = request_cart(request)
+    refusal, item = None, None
     try:
         quantity = parse_quantity(request.POST.get("quantity") or "1")
+        item = services.cart_add(actor=request.user, product=product, quantity=quantity)
     except ValueError as error:
-        messages.error(request, str(error))  # nothing added: the buyer sees why
-        return redirect(_safe_next(request) or "orders:buy")
-    if offer.refusal is not None:
-        messages.error(request, offer.refusal.message)
-    else:
-        entry = cart.get(str(product.pk), {"quantity": 0, "distributor": None})
-        entry["quantity"] = min(entry["quantity"] + quantity, LINE_QUANTITY_MAX)
-        cart[str(product.pk)] = entry
-        request.session.modified = True
+        refusal = str(error)  # nothing added: the buyer sees why
+    except DomainError as error:
+        refusal = error.message
     if request.headers.get("HX-Request"):
-        return render(request, "orders/_cart_badge.html", {"cart": cart, "refusal": offer.refusal})
-    if offer.refusal is None:
-        messages.success(request, _("Added to the cart: %(product)s") % {"product": product})
+        return render(
+            request,
+            "orders/_cart_badge.html",
+            {"cart_count": selectors.cart_items(request.user).count(), "refusal": refusal},
+        )
+    if refusal is None:
+        messages.success(
+            request,
+            _("Added to the cart: %(product)s, %(n)d packs (now %(total)d in the cart).")
+            % {"product": product, "n": quantity, "total": item.quantity},
+        )
+    else:
+        messages.error(request, refusal)
     return redirect(_safe_next(request) or "orders:buy")
 
 
@@ -119,82 +119,103 @@ def _safe_next(request) -> str | None:
     return target if allowed else None
 
 
-class CartLineForm(forms.Form):
-    quantity = forms.IntegerField(min_value=0, label=gettext_lazy("quantity (packs)"))
-    distributor = forms.ChoiceField(label=gettext_lazy("distributor"), required=False)
+def _posted_cart(request, items) -> list[services.CartChange]:
+    """What the cart page posted for each product in the cart; a quantity that is not one raises ValueError
+    naming the product."""
+    changes = []
+    for item in items:
+        pk = item.product_id
+        try:
+            quantity = parse_quantity(request.POST.get(f"quantity-{pk}", ""), allow_zero=True)
+        except ValueError as error:
+            raise ValueError(f"{item.product.generic_name} ({item.product.code}): {error}") from error
+        distributor = request.POST.get(f"distributor-{pk}", "")
+        chosen = (
+            int(distributor) if distributor.isascii() and distributor.isdigit() and len(distributor) <= 18 else None
+        )
+        changes.append(services.CartChange(pk, quantity, chosen))
+    return changes
 
 
 @login_required
 def cart(request):
-    """The cart: each line at the price the platform resolves, its source, the named distributors,
-    and a cheaper four-same price on an alliance platform when there is one (R-ORD-2, 3, 6)."""
+    """The cart, kept on the server: each line at the price the platform resolves, its source, the named
+    distributors, and a cheaper four-same price on an alliance platform when there is one (R-ORD-2, 3, 6).
+    A refused order shows each problem beside the product it concerns — a missing distributor on its
+    select — and keeps the cart as it was."""
     _require(services.can_order(request.user))
-    hospital = request.user.organisation
-    entries = request_cart(request)
-    products = {
-        product.pk: product
-        for product in Product.objects.filter(pk__in=[int(pk) for pk in entries]).select_related("manufacturer")
-    }
+    problems, note, status = [], "", 200
     if request.method == "POST":
-        for pk in list(entries):
-            try:
-                entries[pk]["quantity"] = parse_quantity(request.POST.get(f"quantity-{pk}", ""), allow_zero=True)
-            except ValueError as error:
-                messages.error(request, f"{products[int(pk)].code if int(pk) in products else pk}: {error}")
-                return redirect("orders:cart")
-            distributor = request.POST.get(f"distributor-{pk}", "")
-            entries[pk]["distributor"] = (
-                int(distributor) if distributor.isascii() and distributor.isdigit() and len(distributor) <= 18 else None
+        try:
+            changes = _posted_cart(request, list(selectors.cart_items(request.user)))
+        except ValueError as error:
+            messages.error(request, str(error))  # nothing saved: the buyer sees which product and why
+            return redirect("orders:cart")
+        services.cart_update(actor=request.user, changes=changes)
+        if "order" not in request.POST:
+            messages.success(request, _("Cart saved."))
+            return redirect("orders:cart")
+        note = request.POST.get("note", "")
+        try:
+            submitted = services.cart_order(actor=request.user, note=note)
+        except DomainError as error:
+            problems, status = error.problems, 400
+        else:
+            order = submitted.order
+            messages.success(
+                request,
+                _("Order #%(order)s placed: %(n)d lines, %(total)s in all; the distributors are asked to confirm.")
+                % {"order": order.pk, "n": len(order.lines.all()), "total": format_yuan(order.total)},
             )
-            if entries[pk]["quantity"] == 0:
-                del entries[pk]
-        request.session.modified = True
-        if "order" in request.POST and entries:
-            lines = [
-                services.LineRequest(products[int(pk)].code, entry["quantity"], entry["distributor"] or 0)
-                for pk, entry in entries.items()
-                if int(pk) in products
-            ]
-            try:
-                submitted = services.order_submit(actor=request.user, lines=lines, note=request.POST.get("note", ""))
-            except DomainError as error:
-                _refusal(request, error)
-            else:
-                request.session[CART] = {}
-                messages.success(request, _("Order placed: the distributors are asked to confirm."))
-                return redirect("orders:order-detail", pk=submitted.order.pk)
-        return redirect("orders:cart")
+            return redirect("orders:order-detail", pk=order.pk)
+    rows = _cart_rows(request.user, problems)
+    shown = {id(problem) for row in rows for problem in row["problems"]}
+    for problem in problems:
+        if id(problem) not in shown:
+            messages.error(request, problem.message)
+    total = sum((row["amount"] for row in rows if row["amount"] is not None), 0)
+    return render(request, "orders/cart.html", {"rows": rows, "total": total, "note": note}, status=status)
+
+
+def _cart_rows(user, problems) -> list[dict]:
+    """The cart's rows as the page shows them, each with the problems of a refused order that name its
+    product (the distributor's apart: they are shown on its select)."""
+    items = list(selectors.cart_items(user))
     offers = {
-        offer.product.pk: offer for offer in selectors.offers_for(hospital, products.values(), on=timezone.localdate())
+        offer.product.pk: offer
+        for offer in selectors.offers_for(user.organisation, [item.product for item in items], on=timezone.localdate())
     }
     rows = []
-    for pk, entry in entries.items():
-        offer = offers.get(int(pk))
-        if offer is None:
-            continue
+    for item in items:
+        offer = offers[item.product_id]
         price = offer.quote.price if offer.quote else None
-        distributors = offer.distributors
+        mine = [problem for problem in problems if problem.params.get("product") == item.product.code]
         rows.append(
             {
                 "product": offer.product,
-                "quantity": entry["quantity"],
+                "quantity": item.quantity,
                 "quote": offer.quote,
                 "refusal": offer.refusal,
-                "distributors": distributors,
-                "distributor": entry["distributor"] or (distributors[0][0] if len(distributors) == 1 else None),
-                "amount": price * entry["quantity"] if price is not None else None,
+                "distributors": offer.distributors,
+                "distributor": item.distributor_id,
+                "amount": price * item.quantity if price is not None else None,
                 "alliance": selectors.cheaper_on_alliance(offer.product, price) if price is not None else None,
+                "problems": mine,
+                "distributor_errors": [p for p in mine if (p.field or "").endswith(".distributor")],
+                "other_errors": [p for p in mine if not (p.field or "").endswith(".distributor")],
             }
         )
-    total = sum((row["amount"] for row in rows if row["amount"] is not None), 0)
-    return render(request, "orders/cart.html", {"rows": rows, "total": total})
+    return rows
 
 
 # -- orders ----------------------------------------------------------------------------------------------
 
 
 class OrderListView(LoginRequiredMixin, ScopedListView):
+    """Orders with their state, filtered by state, dates, distributor and product (issue 12)."""
+
     model = Order
+    filterset_class = OrderFilter
     template_name = "orders/order_list.html"
 
     def base_queryset(self):
@@ -234,12 +255,26 @@ class ShipForm(forms.Form):
     inspection_report = forms.FileField(label=gettext_lazy("inspection report"))
 
 
+def ship_form(line: OrderLine, data=None, files=None) -> ShipForm:
+    """The ship form of one line, with element ids of its own (``ship-<line>-<field>``): an order page
+    carries one per line, and two fields with one id would make labels and error links point wrong."""
+    return ShipForm(data, files, auto_id=f"ship-{line.pk}-%s")
+
+
 @login_required
 def order_detail(request, pk):
+    return _order_page(request, pk)
+
+
+def _order_page(request, pk, *, failed: ShipForm | None = None, failed_line: int | None = None, status: int = 200):
+    """The order with the lines and shipments the user may see; ``failed`` is the ship form of
+    ``failed_line`` as it was sent, with its errors on its fields (issue 12)."""
     order = get_object_or_404(
         selectors.orders_seen_by(request.user, Order.objects.select_related("hospital", "placed_by")), pk=pk
     )
-    lines = visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor")
+    lines = list(visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor"))
+    for line in lines:
+        line.ship_form = failed if line.pk == failed_line else ship_form(line)
     shipments = visible_to(request.user, Shipment).filter(line__order=order).select_related("line__product")
     user = request.user
     return render(
@@ -249,20 +284,22 @@ def order_detail(request, pk):
             "order": order,
             "lines": lines,
             "shipments": shipments,
-            "ship_form": ShipForm(),
             "near_expiry_before": services.near_expiry_before(),
             "is_distributor": services.can_deliver(user),
             "can_cancel": services.can_order(user),
             "can_accept": services.can_accept(user),
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def line_action(request, pk, action):
-    line = get_object_or_404(visible_to(request.user, OrderLine), pk=pk)
+    line = get_object_or_404(visible_to(request.user, OrderLine).select_related("product"), pk=pk)
     reason = request.POST.get("reason", "")
+    if action == "ship":
+        return _ship(request, line)
     try:
         if action == "confirm":
             services.line_confirm(actor=request.user, line_id=line.pk)
@@ -270,13 +307,6 @@ def line_action(request, pk, action):
             services.line_decline(actor=request.user, line_id=line.pk, reason=reason)
         elif action == "cancel":
             services.line_cancel(actor=request.user, line_id=line.pk, reason=reason)
-        elif action == "ship":
-            form = ShipForm(request.POST, request.FILES)
-            if not form.is_valid():
-                for field, errors in form.errors.items():
-                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}")
-                return redirect("orders:order-detail", pk=line.order_id)
-            services.shipment_create(actor=request.user, line_id=line.pk, **form.cleaned_data)
         else:
             raise Http404
     except DomainError as error:
@@ -286,12 +316,39 @@ def line_action(request, pk, action):
     return redirect(_safe_next(request) or reverse("orders:order-detail", args=[line.order_id]))
 
 
+def _ship(request, line: OrderLine):
+    """R-ORD-4: ship a batch of the line. Anything wrong shows the order again with what was typed, each
+    error beside the field of this line's form it concerns (a file must be chosen again: browsers never
+    refill a file input)."""
+    form = ship_form(line, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            shipment = services.shipment_create(actor=request.user, line_id=line.pk, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Batch %(batch)s shipped: %(n)d %(unit)s of %(product)s (order #%(order)s).")
+                % {
+                    "batch": shipment.batch_number,
+                    "n": shipment.quantity,
+                    "unit": line.product.pack_unit,
+                    "product": line.product.generic_name,
+                    "order": line.order_id,
+                },
+            )
+            return redirect("orders:order-detail", pk=line.order_id)
+    if "inspection_report" not in form.errors and request.FILES.get("inspection_report"):
+        form.add_error("inspection_report", _("Choose the file again: it is not kept while the form has errors."))
+    return _order_page(request, line.order_id, failed=form, failed_line=line.pk, status=400)
+
+
 # What the person is told after an action on a line: what was done, to what (issue 12).
 _LINE_DONE = {
     "confirm": gettext_lazy("Line of order #%(order)s confirmed: %(product)s."),
     "decline": gettext_lazy("Line of order #%(order)s declined: %(product)s."),
     "cancel": gettext_lazy("Line of order #%(order)s cancelled: %(product)s."),
-    "ship": gettext_lazy("Batch shipped on the line of order #%(order)s: %(product)s."),
 }
 
 
@@ -328,17 +385,34 @@ def shipment_action(request, pk, action):
                 accepted_quantity=quantity,
                 reason=request.POST.get("reason", ""),
             )
+            messages.success(request, accepted_message(shipment, quantity))
         elif action == "return":
             services.shipment_return(
                 actor=request.user, shipment_id=shipment.pk, quantity=quantity, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("Batch %(batch)s: the return of %(n)d packs is recorded.")
+                % {"batch": shipment.batch_number, "n": quantity},
             )
         else:
             raise Http404
     except DomainError as error:
         _refusal(request, error)
-    else:
-        messages.success(request, _("Done."))
     return redirect("orders:order-detail", pk=shipment.line.order_id)
+
+
+def accepted_message(shipment: Shipment, accepted: int) -> str:
+    """What the storekeeper is told after deciding on a batch: which batch, how many packs (issue 12)."""
+    if accepted == shipment.quantity:
+        return _("Batch %(batch)s accepted into stock: %(n)d packs.") % {"batch": shipment.batch_number, "n": accepted}
+    if accepted == 0:
+        return _("Batch %(batch)s rejected.") % {"batch": shipment.batch_number}
+    return _("Batch %(batch)s: %(n)d of %(of)d packs accepted into stock.") % {
+        "batch": shipment.batch_number,
+        "n": accepted,
+        "of": shipment.quantity,
+    }
 
 
 # -- designations, offline purchases, alliance prices ------------------------------------------------
@@ -352,9 +426,12 @@ def designations(request):
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                services.designation_remove(actor=request.user, designation_id=posted_id(request, "remove"))
+                designation = services.designation_remove(
+                    actor=request.user, designation_id=posted_id(request, "remove")
+                )
+                done = _("%(distributor)s no longer delivers %(product)s in %(region)s.")
             else:
-                services.designation_add(
+                designation = services.designation_add(
                     actor=request.user,
                     product=get_object_or_404(Product, pk=posted_id(request, "product"), manufacturer=maker),
                     region=get_object_or_404(Region, pk=posted_id(request, "region")),
@@ -362,10 +439,19 @@ def designations(request):
                         Organisation, pk=posted_id(request, "distributor"), kind=OrganisationKind.DISTRIBUTOR
                     ),
                 )
+                done = _("%(distributor)s named to deliver %(product)s in %(region)s.")
         except DomainError as error:
             _refusal(request, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                done
+                % {
+                    "distributor": designation.distributor,
+                    "product": designation.product,
+                    "region": designation.region,
+                },
+            )
         return redirect("orders:designations")
     return render(
         request,
@@ -409,11 +495,15 @@ def offline_purchases(request):
         _require(services.can_order(user))
         if form.is_valid():
             try:
-                services.offline_purchase_report(actor=user, **form.cleaned_data)
+                purchase = services.offline_purchase_report(actor=user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
-                messages.success(request, _("Reported."))
+                messages.success(
+                    request,
+                    _("Offline purchase reported: %(what)s, %(n)d packs, %(amount)s.")
+                    % {"what": purchase.description, "n": purchase.quantity, "amount": format_yuan(purchase.amount)},
+                )
                 return redirect("orders:offline")
     return render(
         request,
@@ -447,7 +537,9 @@ def alliance_prices(request):
         except DomainError as error:  # what is wrong with the file as a whole: nothing is kept
             problems = error.problems
         else:
-            messages.success(request, _("The file was received and is being loaded."))
+            messages.success(
+                request, _("“%(name)s” was received: its prices are being loaded.") % {"name": batch.original_name}
+            )
             return redirect("orders:alliance-import", pk=batch.pk)
     return render(
         request,
@@ -494,7 +586,7 @@ def alliance_import_retry(request, pk):
     except DomainError as error:
         _refusal(request, error)
     else:
-        messages.success(request, _("The file is being loaded again."))
+        messages.success(request, _("“%(name)s” is being loaded again.") % {"name": batch.original_name})
     return redirect("orders:alliance-import", pk=batch.pk)
 
 
@@ -600,23 +692,16 @@ def _acceptance_action(request, waiting) -> None:
     try:
         if action == "accept":
             services.shipment_accept(actor=request.user, shipment_id=shipment.pk, accepted_quantity=shipment.quantity)
-            done = _("Batch %(batch)s accepted into stock: %(n)d packs.") % {
-                "batch": shipment.batch_number,
-                "n": shipment.quantity,
-            }
+            done = accepted_message(shipment, shipment.quantity)
         elif action == "accept_part":
             quantity = parse_quantity(request.POST.get("quantity", ""))
             services.shipment_accept(
                 actor=request.user, shipment_id=shipment.pk, accepted_quantity=quantity, reason=reason
             )
-            done = _("Batch %(batch)s: %(n)d of %(of)d packs accepted into stock.") % {
-                "batch": shipment.batch_number,
-                "n": quantity,
-                "of": shipment.quantity,
-            }
+            done = accepted_message(shipment, quantity)
         elif action == "reject":
             services.shipment_reject(actor=request.user, shipment_id=shipment.pk, reason=reason)
-            done = _("Batch %(batch)s rejected.") % {"batch": shipment.batch_number}
+            done = accepted_message(shipment, 0)
         else:
             raise Http404
     except (DomainError, ValueError) as error:

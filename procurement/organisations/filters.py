@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from procurement.organisations.choices import HospitalLevel, HospitalOwnership, OrganisationKind
 from procurement.organisations.models import Organisation, Region
+from procurement.web.filters import PlatformFilterSet
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(PlatformFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=OrganisationKind.choices)
     region = django_filters.ModelChoiceFilter(label=_("region"), queryset=Region.objects.all(), method="in_region")

@@ -9,6 +9,6 @@ def _issues_his_keys(user) -> bool:
 
 
 register_menu(
-    MenuItem(_("Organisations"), "organisations:organisation-list", order=87),
-    MenuItem(_("HIS API keys"), "organisations:token-list", _issues_his_keys, order=88),
+    MenuItem(_("Organisations"), "organisations:organisation-list", order=87, group="system"),
+    MenuItem(_("HIS API keys"), "organisations:token-list", _issues_his_keys, order=88, group="system"),
 )

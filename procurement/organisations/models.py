@@ -181,12 +181,15 @@ class HospitalGroup(models.Model):
 
 @tracked()
 class HospitalGroupMembership(models.Model):
-    group = models.ForeignKey(HospitalGroup, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(
+        HospitalGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("hospital group")
+    )
     hospital = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="group_memberships",
         limit_choices_to={"kind": OrganisationKind.HOSPITAL},
+        verbose_name=_("medical institution"),
     )
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
 
@@ -326,9 +329,9 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         limit_choices_to={"kind": OrganisationKind.HOSPITAL},
     )
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("user"))
     prefix = models.CharField(_("key prefix"), max_length=16, unique=True)
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64, unique=True, verbose_name=_("key digest"))
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)

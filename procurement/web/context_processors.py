@@ -1,10 +1,12 @@
 from django.conf import settings
 
-from procurement.web.navigation import navigation_for
+from procurement.web.navigation import menus_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"navigation": navigation_for(user), "platform_name": settings.PLATFORM_NAME}
+    path = request.path
+    menus = [(menu, menu.is_current(path)) for menu in menus_for(user)]
+    return {"menus": menus, "platform_name": settings.PLATFORM_NAME}

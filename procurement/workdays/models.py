@@ -45,7 +45,9 @@ class CalendarYear(models.Model):
 @tracked()
 class CalendarDay(models.Model):
     date = models.DateField(_("date"), primary_key=True)
-    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days", db_column="year")
+    year = models.ForeignKey(
+        CalendarYear, on_delete=models.CASCADE, related_name="days", db_column="year", verbose_name=_("year")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
     is_working_day = models.BooleanField(_("working day"))
     name = models.CharField(_("holiday"), max_length=30, blank=True, help_text=_("e.g. 国庆节"))

@@ -46,6 +46,6 @@ def test_a_refused_confirmation_sends_nothing_and_an_accepted_one_orders(world, 
 
     page.select_option("#language-select", "en")
     page.wait_for_selector("html[lang=en]")
-    assert "Log out" in page.inner_text("header")
+    assert "Log out" in page.text_content("header")
     assert violations == []
     context.close()

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.menus import log_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # role → (what the role line says, what waits for this user on the home page)
@@ -29,7 +31,7 @@ def test_each_role_logs_in_and_sees_its_home_page_in_chinese(world, login, page,
     assert waiting in page.inner_text("main")
     assert page.inner_text("[data-testid=current-user]").startswith(user.full_name)
     # The navigation is the role's own: only the provincial bureau and administrators load the feed.
-    navigation = page.inner_text("nav.main-nav")
+    navigation = page.text_content("nav.main-nav")
     assert ("价格导入" in navigation) == (role in ("platform_admin", "provincial_reviewer"))
     assert ("HIS 接口密钥" in navigation) == (role == "hospital_admin")
 
@@ -45,7 +47,7 @@ def test_a_wrong_password_is_refused_in_chinese(world, page):
 
 def test_logging_out_returns_to_the_login_page(world, login, page):
     login("hospital_buyer")
-    page.click("text=退出")
+    log_out(page)
     page.wait_for_url("**/accounts/login/")
     page.goto("/")
     assert "/accounts/login/" in page.url

@@ -2,8 +2,10 @@
 the agreed price; bureau staff open the price alerts and see the charts — in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from procurement.orders import services
+from tests.browser.menus import go_to
 from tests.factories import HospitalFactory, ProductFactory
 from tests.negotiation.test_zoning import agree
 from tests.orders.conftest import make_listing
@@ -28,7 +30,7 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
 
     # The buyer asks for 24.00 a pack instead of the listing price of 30.00.
     buyer_context, buyer = session("hospital_buyer")
-    buyer.click("nav.main-nav >> text=议价")
+    go_to(buyer, "议价")
     buyer.click("[data-testid=new-request]")
     buyer.fill("#id_product", product.code)
     buyer.fill("#id_price", "24.00")
@@ -52,12 +54,12 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
     buyer.goto(thread_url)
     buyer.click("[data-testid=accept]")
     buyer.wait_for_selector("[data-testid=thread-status]:has-text('已达成')")
-    buyer.click("nav.main-nav >> text=采购")
+    go_to(buyer, "采购")
     buyer.fill("#id_q", product.code)
     buyer.click("form.filters button")
     buyer.click(f"[data-testid=add-{product.code}]")
     buyer.wait_for_selector("#cart-badge:has-text('(1)')")
-    buyer.click("nav.main-nav >> text=购物车")
+    go_to(buyer, "购物车")
     cart = buyer.inner_text("[data-testid=cart-table]")
     assert "¥27.00" in cart and "议价协议价" in cart
     buyer.select_option(f"[data-testid=distributor-{product.code}]", str(world.distributor.pk))
@@ -69,10 +71,10 @@ def test_negotiate_order_at_the_agreed_price_and_see_the_alerts(world, browser, 
 
     # Bureau staff run the zoning and read the alerts: the trend chart, then the product's distribution.
     bureau_context, bureau = session("provincial_supervisor")
-    bureau.click("nav.main-nav >> text=价格预警")
+    go_to(bureau, "价格预警")
     bureau.click("text=立即分区")
     bureau.wait_for_selector(".messages:has-text('分区完成')")
-    assert bureau.locator("[data-testid=chart] polyline").count() == 1
+    expect(bureau.locator("[data-testid=zone-share-chart][data-chart-ready=true] canvas")).to_have_count(1)
     bureau.click(f"[data-testid=zones] >> text={product.generic_name}")
     bureau.select_option("select[name=hospital]", str(world.hospital.pk))
     bureau.click("form.filters button")

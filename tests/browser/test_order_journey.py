@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from procurement.orders import services
+from tests.browser.menus import go_to, log_out
 from tests.factories import ProductFactory
 from tests.orders.conftest import make_listing
 
@@ -30,14 +32,20 @@ def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path, s
 
     # The buyer finds the product by its pinyin initials and orders 4 packs.
     buyer_context, buyer = session("hospital_buyer")
-    buyer.click("nav.main-nav >> text=采购")
+    go_to(buyer, "采购")
     buyer.fill("#id_q", "lbgl")
     buyer.click("form.filters button")
     buyer.fill(f"[data-testid=buy-table] tr:has-text('{product.code}') input[name=quantity]", "4")
     buyer.click(f"[data-testid=add-{product.code}]")
-    buyer.wait_for_selector("#cart-badge:has-text('(1)')")
-    buyer.click("nav.main-nav >> text=购物车")
-    assert "¥12.60" in buyer.inner_text("[data-testid=cart-table]")
+    expect(buyer.locator("#cart-badge")).to_contain_text("(1)")
+    # Issue 12: the cart is kept on the server — it survives logging out and is there on another device.
+    log_out(buyer)
+    expect(buyer.locator("#id_username")).to_be_visible()
+    buyer_context.close()
+    buyer_context, buyer = session("hospital_buyer")
+    go_to(buyer, "购物车")
+    expect(buyer.locator("[data-testid=cart-table]")).to_contain_text("¥12.60")
+    expect(buyer.locator(f"input[name=quantity-{product.pk}]")).to_have_value("4")
     buyer.select_option(f"[data-testid=distributor-{product.code}]", str(world.distributor.pk))
     buyer.click("[data-testid=place-order]")
     assert "订单已提交" in buyer.inner_text(".messages")
@@ -49,13 +57,25 @@ def test_order_ship_accept_and_disclose(world, browser, live_server, tmp_path, s
     distributor.click("[data-testid=confirm]")
     expiry = (timezone.localdate() + timedelta(days=700)).isoformat()
     form = distributor.locator("[data-testid=ship-form]")
-    form.locator("input[name=batch_number]").fill("B26110001")
-    form.locator("input[name=production_date]").fill("2026-10-01")
-    form.locator("input[name=expiry_date]").fill(expiry)
-    form.locator("input[name=quantity]").fill("4")
-    form.locator("input[name=inspection_report]").set_input_files(str(report))
+    form.get_by_label("批号").fill("B26110001")
+    form.get_by_label("生产日期").fill("2026-10-01")
+    form.get_by_label("有效期至").fill(expiry)
+    form.get_by_label("数量（包装）").fill("5")  # one more than the line's 4 packs
+    form.get_by_label("检验报告").set_input_files(str(report))
     form.locator("button").click()
-    assert distributor.inner_text("[data-testid=line-status]") == "已发货"
+    # Issue 12: the wrong shipment keeps what was typed and shows the error on the quantity field.
+    form = distributor.locator("[data-testid=ship-form]")
+    quantity = form.get_by_label("数量（包装）")
+    expect(quantity).to_have_attribute("aria-invalid", "true")
+    expect(quantity).to_have_value("5")
+    expect(distributor.locator(f"#{quantity.get_attribute('id')}_error")).to_contain_text("4")
+    expect(form.get_by_label("批号")).to_have_value("B26110001")
+    expect(form.get_by_label("有效期至")).to_have_value(expiry)
+    quantity.fill("4")
+    form.get_by_label("检验报告").set_input_files(str(report))
+    form.locator("button").click()
+    expect(distributor.locator(".messages")).to_contain_text("批次 B26110001 已发货 4 盒")
+    expect(distributor.locator("[data-testid=line-status]")).to_have_text("已发货")
     distributor_context.close()
 
     # The buyer accepts the batch into stock.

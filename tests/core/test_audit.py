@@ -3,6 +3,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 from pghistory.models import Events
 
 from procurement.core.audit import audit_actor, audit_reason
@@ -129,3 +130,46 @@ def test_the_audit_page_reads_in_the_pages_language(world, client):
     page = client.get(reverse("audit-list"), {"model": "organisations.Organisation"}).content.decode()
     assert "修改" in page and "新增" in page
     assert ">update<" not in page and ">insert<" not in page
+
+
+def test_the_audit_page_names_a_nightly_job_by_its_name_in_the_registry(world, client):
+    """Issue 12: "夜间任务：价格联动", not ``job:national_price_linkage``; found by that name too."""
+    # given: a change made by the nightly price linkage
+    with audit_actor("job:national_price_linkage"):
+        world.manufacturer.contact_name = "乙"
+        world.manufacturer.save()
+    client.force_login(world.user("provincial_supervisor"))
+    # when
+    page = client.get(reverse("audit-list"), {"model": "organisations.Organisation"}).content.decode()
+    found = client.get(reverse("audit-list"), {"user": "价格联动"})
+    # then
+    assert "夜间任务：价格联动" in page and "job:national_price_linkage" not in page
+    assert [event.pgh_context["actor"] for event in found.context["object_list"]] == ["job:national_price_linkage"]
+
+
+def test_every_nightly_job_has_a_name_for_people():
+    from procurement.core.jobs import actor_name, registered_jobs
+
+    with translation.override("zh-hans"):
+        for job in registered_jobs():
+            assert job.label, job.name
+        assert actor_name("job:zone_agreements") == "夜间任务：红黄蓝分区"
+        assert actor_name("command:seed_demo") == "命令：演示数据"
+        assert actor_name("job:not_registered") == "夜间任务：not_registered"
+
+
+def test_every_audited_field_has_a_label_of_its_own():
+    """Issue 12: the audit trail names fields by their labels — every field a person can change has a
+    translated label, and no two fields of a record share one (accepted quantity and time of acceptance)."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    from procurement.web.selectors import audited_models
+
+    unlabelled, shared = [], []
+    for label, _name in audited_models():
+        fields = [f for f in apps.get_model(label)._meta.concrete_fields if f.editable and not f.primary_key]
+        unlabelled += [f"{label}.{f.name}" for f in fields if not isinstance(f.verbose_name, Promise)]
+        names = [str(f.verbose_name) for f in fields]
+        shared += [f"{label}: {name}" for name in set(names) if names.count(name) > 1]
+    assert not unlabelled and not shared, (unlabelled, shared)

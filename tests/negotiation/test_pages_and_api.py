@@ -12,6 +12,7 @@ from negotiation import services
 from negotiation.choices import ThreadStatus
 from negotiation.jobs import zone_agreements
 from negotiation.models import Agreement, Negotiation
+from procurement.web.rule_ids import plain_words
 from tests.factories import HospitalFactory, ProductFactory
 from tests.negotiation.test_zoning import agree
 from tests.orders.conftest import make_listing
@@ -24,7 +25,9 @@ def test_a_buyer_asks_and_the_manufacturer_counters_on_the_thread_page(world, bu
     refused = client.post(
         reverse("negotiation:thread-new"), {"product": product.code, "price": "31", "volume": 100, "valid_months": 12}
     )
-    assert "R-NEG-2" in refused.content.decode() and not Negotiation.objects.exists()
+    # the hospital reads the refusal in plain words; the rule's ID is for bureau staff and the API (issue 12)
+    assert "价格不得高于挂网价 30.0000 元。" in refused.content.decode() and "R-NEG-2" not in refused.content.decode()
+    assert not Negotiation.objects.exists()
     response = client.post(
         reverse("negotiation:thread-new"),
         {"product": product.code, "price": "24.00", "volume": 100, "valid_months": 12, "note": "年用量大"},
@@ -79,7 +82,7 @@ def test_many_answers_by_excel_all_or_nothing(world, buyer, clerk, product, clie
     assert refused.status_code == 400
     [(row, column, rule, message)] = located(refused.context["problems"])
     assert (row, column, rule) == (3, "还价（元/包装）", "R-NEG-2")
-    assert message in refused.content.decode()
+    assert plain_words(message) in refused.content.decode()  # the manufacturer reads plain words (issue 12)
     assert not Agreement.objects.exists()  # the good answer in row 2 was not kept either
     assert Negotiation.objects.get(pk=threads[0].pk).status == threads[0].status
     # when: corrected
@@ -179,6 +182,20 @@ def test_the_hospital_sees_its_zones_and_the_saving_at_the_median(world, buyer, 
     assert not any(peer.name in chart for peer in peers)  # where it stands among peers, not who they are
 
 
+def test_the_manufacturer_sees_its_agreements_without_a_link_it_may_not_follow(world, buyer, clerk, product, client):
+    """Issue 12: a manufacturer's agreement list does not link to the peers' price distribution (R-NEG-6),
+    which answers it 403; the hospital's list does."""
+    agree(world, world.hospital, product, "24.50")
+    alerts = reverse("negotiation:product-alerts", args=[product.pk])
+    client.force_login(clerk)
+    page = client.get(reverse("negotiation:agreement-list")).content.decode()
+    assert product.generic_name in page and alerts not in page
+    assert client.get(alerts).status_code == 403
+    client.force_login(buyer)
+    assert alerts in client.get(reverse("negotiation:agreement-list")).content.decode()
+    assert client.get(alerts).status_code == 200
+
+
 def test_bureau_alerts_by_product_hospital_and_region_within_its_region(world, product, client):
     agree(world, world.hospital, product, "24.50")
     for price in ("14.00", "21.00", "28.00"):
@@ -188,7 +205,7 @@ def test_bureau_alerts_by_product_hospital_and_region_within_its_region(world, p
     for by in ("product", "hospital", "region"):
         page = client.get(reverse("negotiation:alerts"), {"by": by})
         assert page.status_code == 200 and 'data-testid="zones"' in page.content.decode()
-    assert 'data-testid="chart"' in client.get(reverse("negotiation:alerts")).content.decode()
+    assert 'data-testid="zone-share-chart"' in client.get(reverse("negotiation:alerts")).content.decode()
     # The product's page lists every hospital's figures, each hospital a link to its own page.
     by_product = client.get(reverse("negotiation:product-alerts", args=[product.pk]))
     assert [zoning.hospital_id for zoning in by_product.context["zonings"]].count(world.hospital.pk) == 1

@@ -49,13 +49,16 @@ def agree(world, hospital, product, price: str) -> Agreement:
 @pytest.fixture
 def example(world, feed):
     """One product (a pack of one unit), five public hospitals at 10, 12, 14, 15, 20, a private one at 5,
-    and a national lowest of 14.80 in another province."""
+    a military one at 14.50, and a national lowest of 14.80 in another province."""
     product = ProductFactory(manufacturer=world.manufacturer, pack_quantity=1)
     make_listing(product, "30.00")
     feed(product.code, "11", "14.80")
     agreements = {price: agree(world, HospitalFactory(), product, price) for price in ("10", "12", "14", "15", "20")}
-    private = agree(world, HospitalFactory(ownership=HospitalOwnership.PRIVATE), product, "5")
-    return agreements, private
+    others = {
+        "5": agree(world, HospitalFactory(ownership=HospitalOwnership.PRIVATE), product, "5"),
+        "14.5": agree(world, HospitalFactory(ownership=HospitalOwnership.MILITARY), product, "14.5"),
+    }
+    return agreements, others
 
 
 def zoning(agreement) -> AgreementZoning:
@@ -63,9 +66,9 @@ def zoning(agreement) -> AgreementZoning:
 
 
 def test_the_zones_of_a_hand_computed_example(example):
-    agreements, private = example
+    agreements, others = example
     counts = zone_agreements()
-    assert counts == {"zoned": 5, "changed": 5, "removed": 0}
+    assert counts == {"zoned": 7, "changed": 7, "removed": 0}
     expected = {
         # own: (zone, peers' lowest, median, 75th percentile) — peers are the other four public hospitals
         "10": ("none", D("12"), D("14.5"), D("16.25")),  # at or below the peers' lowest
@@ -89,9 +92,18 @@ def test_the_zones_of_a_hand_computed_example(example):
             D("0.75"),
             D("0.5"),
         )
-    assert not AgreementZoning.objects.filter(
-        agreement=private
-    ).exists()  # a private hospital is neither zoned nor a peer
+    # R-NEG-6: a private or military hospital is zoned against all five public hospitals, none left out,
+    # and is no one's peer (the public hospitals' figures above count four peers).
+    expected = {"5": "none", "14.5": "yellow"}  # peers 10, 12, 14, 15, 20: lowest 10, median 14, 75th 15
+    for price, zone in expected.items():
+        row = zoning(others[price])
+        assert (row.zone, row.peer_count, row.peer_lowest, row.peer_yellow_line, row.peer_red_line) == (
+            zone,
+            5,
+            D("10"),
+            D("14"),
+            D("15"),
+        ), price
     day = HospitalZoneDay.objects.get(hospital=agreements["20"].hospital, day=timezone.localdate())
     assert (day.agreements, day.red, day.red_share) == (1, 1, 1)
 
@@ -107,18 +119,20 @@ def test_fewer_than_three_peers_is_not_zoned(world):
 
 
 def test_a_rerun_changes_nothing_and_a_new_price_is_rezoned(example):
-    agreements, _private = example
+    agreements, others = example
     zone_agreements()
     before = list(AgreementZoning.objects.order_by("pk").values())
-    assert zone_agreements() == {"zoned": 5, "changed": 0, "removed": 0}
+    assert zone_agreements() == {"zoned": 7, "changed": 0, "removed": 0}
     assert list(AgreementZoning.objects.order_by("pk").values()) == before
     # The hospital at 20 agrees a new price of 11: the old agreement leaves, every peer's figures move.
     old = agreements["20"]
     Agreement.objects.filter(pk=old.pk).update(status=AgreementStatus.SUPERSEDED)
     new = agree_again(old)
     counts = zone_agreements()
-    assert counts["removed"] == 1 and counts["zoned"] == 5
+    assert counts["removed"] == 1 and counts["zoned"] == 7
     assert zoning(new).zone == "blue"  # peers 10, 12, 14, 15: above their lowest, below their median
+    # The military hospital's peers are now 10, 11, 12, 14, 15: 14.50 is above their median 12, below their 75th 14.
+    assert (zoning(others["14.5"]).zone, zoning(others["14.5"]).peer_yellow_line) == ("red", D("12"))
     assert not AgreementZoning.objects.filter(agreement=old).exists()
 
 
@@ -199,13 +213,17 @@ def test_a_product_with_nothing_in_force_loses_its_zoning(two_products):
 
 
 def test_a_hospital_no_longer_public_leaves_its_peers(two_products):
+    """R-NEG-6: a hospital turned private stays zoned, now against every public hospital, and is no one's peer."""
     (first, _second), agreements, _yesterday = two_products
     at_twenty = agreements[first][3]
     type(at_twenty.hospital).objects.filter(pk=at_twenty.hospital_id).update(ownership=HospitalOwnership.PRIVATE)
     counts = zone_agreements()
-    assert counts["removed"] == 2  # its agreements for both products
+    # Its peers' figures moved (each has one peer fewer); its own are as they were: the same three peers.
+    assert counts["removed"] == 0 and counts["changed"] == 6
     left = zoning(agreements[first][2])  # 14, now among 10 and 12 only: too few peers
     assert (left.peer_count, left.peer_red_line, left.zone) == (2, D("11.5"), "unzoned")
+    private = zoning(at_twenty)  # 20 against 10, 12, 14: three peers, above their 75th percentile 13
+    assert (private.peer_count, private.peer_red_line, private.zone) == (3, D("13"), "red")
 
 
 def zoning_indexes() -> list[tuple]:
@@ -245,3 +263,20 @@ def test_leaving_one_out_is_percentile_cont_over_the_peers():
             )
             ours, reference = cursor.fetchone()
             assert abs(float(ours) - reference) < 1e-9, (prices, rank, fraction)
+
+
+def test_a_hospital_outside_the_peers_is_compared_with_all_of_them():
+    """R-NEG-6: with no rank (a private or military hospital, not among the public peers) peer_percentile
+    is percentile_cont over every price."""
+    generator = random.Random(11)
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            prices = sorted(D(generator.randint(100, 5000)) / 100 for _ in range(generator.randint(1, 12)))
+            fraction = generator.choice([D("0"), D("0.5"), D("0.75"), D("0.9")])
+            cursor.execute(
+                """SELECT peer_percentile(%s::float8[], NULL, %s::float8),
+                          (SELECT percentile_cont(%s::float8) WITHIN GROUP (ORDER BY p) FROM unnest(%s::numeric[]) p)""",
+                [prices, fraction, float(fraction), prices],
+            )
+            ours, reference = cursor.fetchone()
+            assert abs(float(ours) - reference) < 1e-9, (prices, fraction)

@@ -106,3 +106,16 @@ def test_only_the_hospital_accepts(world, client, waiting):
     for name in ("distributor_clerk", "manufacturer_clerk", "county_bureau"):
         client.force_login(world.user(name))
         assert client.get(reverse("orders:acceptance")).status_code == 403
+
+
+def test_the_audit_trail_shows_values_as_the_pages_do(world, client, listed, buyer, storekeeper):
+    """Issue 12: a batch's acceptance reads 验收人 王… and 验收时间 in local time; bookkeeping (the change
+    cursor, the update stamp) is left out."""
+    shipment = _shipped(world, buyer, listed[0], "B-AUDIT")
+    services.shipment_accept(actor=storekeeper, shipment_id=shipment.pk, accepted_quantity=shipment.quantity)
+    client.force_login(world.user("provincial_supervisor"))
+    page = client.get(reverse("audit-list"), {"model": "orders.Shipment"}).content.decode()
+    accepted = timezone.localtime(type(shipment).objects.get(pk=shipment.pk).accepted_at)
+    assert f"<b>验收人</b>: ∅ → {storekeeper}" in page
+    assert f"<b>验收时间</b>: ∅ → {accepted:%Y-%m-%d %H:%M:%S}" in page
+    assert "change xid" not in page and "+00:00" not in page

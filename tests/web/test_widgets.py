@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from listings.filters import PublicListingFilter
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation
+from procurement.web.filters import ALL
 from procurement.web.widgets import QuickSelect
 from tests.factories import OrganisationFactory
 
@@ -41,7 +42,9 @@ def test_the_manufacturer_filter_offers_every_manufacturer_by_name_as_before(wor
     data = {"manufacturer": str(maker.pk)} if chosen else {}
     form = PublicListingFilter(data or None).form
     assert form.is_valid() or not data  # validated first: the chosen maker read once
-    django_field = forms.ModelChoiceField(queryset=Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER))
+    django_field = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER), empty_label=ALL
+    )
     expected = django_field.widget.render("manufacturer", maker.pk if chosen else None, {"id": "id_manufacturer"})
     with django_assert_num_queries(1):  # the names, in one query
         html = form["manufacturer"].as_widget()

@@ -24,9 +24,14 @@ def unit_price(pack_price, product):
 
 @register.filter
 def audit_who(event) -> str:
-    """Who made an audited change: the user's name, else the job or command that acted."""
+    """Who made an audited change: the user's name, else the job or command that acted, by its name
+    (夜间任务：价格联动, not ``job:national_price_linkage``)."""
+    from procurement.core.jobs import actor_name
+
     context = event.pgh_context or {}
-    return context.get("username") or context.get("actor") or "—"
+    if context.get("username"):
+        return context["username"]
+    return actor_name(context["actor"]) if context.get("actor") else "—"
 
 
 @register.filter
@@ -58,7 +63,9 @@ def yuan(value) -> str:
 
 @register.filter
 def audit_changes(event) -> list[tuple[str, object, object]]:
-    """The fields an audited change altered, by their names in the page's language, old and new."""
+    """The fields an audited change altered, by their labels in the page's language, old and new as the
+    pages show them (issue 12): a status by its name, a related record by its name, a time in local
+    time. Bookkeeping no person edits (the change cursor, update stamps, digests) is left out."""
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
@@ -68,19 +75,39 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
         meta = None
     changes = []
     for name, (old, new) in (event.pgh_diff or {}).items():
-        label, choices = name, {}
+        field = None
         if meta is not None:
             with contextlib.suppress(FieldDoesNotExist):
                 field = meta.get_field(name.removesuffix("_id"))
-                label = str(field.verbose_name)
-                choices = {value: str(text) for value, text in (field.flatchoices or [])}
-        # A status or a kind reads as the pages show it (已提交), not as stored (submitted).
-        changes.append((label, _shown(choices, old), _shown(choices, new)))
+        if field is not None and not field.editable:
+            continue
+        label = str(field.verbose_name) if field is not None else name
+        changes.append((label, _shown(field, old), _shown(field, new)))
     return changes
 
 
-def _shown(choices: dict, value):
-    return choices.get(value, value) if isinstance(value, str | int) else value
+def _shown(field, value):
+    """A stored value (as the audit trigger serialised it) as the pages show it."""
+    from django.db import models
+    from django.utils import formats, timezone
+    from django.utils.dateparse import parse_datetime
+    from django.utils.translation import gettext
+
+    if value is None or field is None:
+        return value
+    if field.flatchoices:
+        return next((str(text) for key, text in field.flatchoices if key == value), value)
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else value
+    if isinstance(field, models.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(field, models.DecimalField):
+        return formats.number_format(value)
+    return value
 
 
 @register.filter
@@ -101,3 +128,54 @@ def province_name(code: str) -> str:
     from procurement.organisations.choices import PROVINCES
 
     return PROVINCES.get(code, code)
+
+
+@register.filter
+def for_viewer(text, user) -> str:
+    """``text`` with its rule IDs for bureau staff, in plain words for everyone else (issue 12)."""
+    from procurement.web.rule_ids import for_viewer as plain_for
+
+    return plain_for(str(text), user) if text else text
+
+
+class PlainWordsNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        from django.utils.safestring import mark_safe
+
+        from procurement.web.rule_ids import plain_words, shows_rule_ids
+
+        content = self.nodelist.render(context)
+        request = context.get("request")
+        if shows_rule_ids(getattr(request, "user", None) or context.get("user")):
+            return content
+        # Only the citations go (IDs, their brackets and separators): what was safe stays safe.
+        return mark_safe(plain_words(content))  # noqa: S308
+
+
+@register.tag
+def plainwords(parser, token):
+    """``{% plainwords %}…{% endplainwords %}``: the block as its reader reads it — rule IDs (R-ORD-3) for
+    bureau staff, plain words for hospitals, companies and visitors (procurement.web.rule_ids)."""
+    nodelist = parser.parse(("endplainwords",))
+    parser.delete_first_token()
+    return PlainWordsNode(nodelist)
+
+
+@register.filter
+def reads_rule_ids(user) -> bool:
+    """Whether ``user`` reads rules by their IDs (bureau staff): a page's "rule" column is theirs."""
+    from procurement.web.rule_ids import shows_rule_ids
+
+    return shows_rule_ids(user)
+
+
+@register.filter
+def get_index(sequence, index):
+    """``sequence[index]``, or None past its end."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return None

@@ -1,0 +1,85 @@
+/* The platform's charts, drawn by Apache ECharts (static/vendor/echarts, loaded before this file).
+
+   A page asks for a chart with an element
+     <div data-chart="zone-shares" data-chart-data="ID"></div>
+   and the chart's data in  {{ data|json_script:"ID" }}  — no inline script: the Content-Security-Policy
+   forbids it. The chart takes its card's width and follows it when the window changes. The tooltip is
+   drawn on the canvas (renderMode "richText"): ECharts' HTML tooltip writes style attributes, which the
+   CSP refuses. */
+"use strict";
+
+(function () {
+  var builders = {
+    /* R-NEG-6: the share of the zoned agreements in red, yellow and blue, night by night. */
+    "zone-shares": function (data) {
+      var percent = function (value) {
+        return value === null || value === undefined ? "—" : value.toFixed(1) + " %";
+      };
+      return {
+        animation: false,
+        color: data.series.map(function (series) { return series.colour; }),
+        legend: { top: 0, data: data.series.map(function (series) { return series.name; }) },
+        grid: { left: 72, right: 32, top: 44, bottom: 64 },
+        tooltip: {
+          trigger: "axis",
+          renderMode: "richText",
+          formatter: function (points) {
+            var index = points[0].dataIndex;
+            var lines = [data.days[index] + "  " + data.zoned_label + " " + data.zoned[index]];
+            data.series.forEach(function (series) {
+              lines.push(series.name + "  " + percent(series.shares[index]) + "  (" + series.counts[index] + " " + data.count_label + ")");
+            });
+            return lines.join("\n");
+          }
+        },
+        xAxis: {
+          type: "category",
+          data: data.days,
+          boundaryGap: false,
+          name: data.x_name,
+          nameLocation: "middle",
+          nameGap: 40,
+          axisLabel: { hideOverlap: true, formatter: function (day) { return day.slice(5); } }
+        },
+        yAxis: {
+          type: "value",
+          min: 0,
+          max: 100,
+          interval: 20,
+          name: data.y_name,
+          nameLocation: "middle",
+          nameGap: 50,
+          axisLabel: { formatter: "{value} %" }
+        },
+        series: data.series.map(function (series) {
+          return {
+            name: series.name,
+            type: "line",
+            data: series.shares,
+            connectNulls: false,
+            symbol: "circle",
+            symbolSize: 5,
+            lineStyle: { width: 2 }
+          };
+        })
+      };
+    }
+  };
+
+  function draw(element) {
+    var builder = builders[element.dataset.chart];
+    var source = document.getElementById(element.dataset.chartData);
+    if (!builder || !source || !window.echarts) {
+      return;
+    }
+    var locale = (document.documentElement.lang || "").indexOf("zh") === 0 ? "ZH" : "EN";
+    var chart = window.echarts.init(element, null, { renderer: "canvas", locale: locale });
+    chart.setOption(builder(JSON.parse(source.textContent)));
+    element.dataset.chartReady = "true";
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { chart.resize(); }).observe(element);
+    }
+  }
+
+  document.querySelectorAll("[data-chart]").forEach(draw);
+})();
