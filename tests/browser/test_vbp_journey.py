@@ -10,6 +10,7 @@ from django.utils import timezone
 from procurement.orders import services as order_services
 from procurement.orders.models import OrderLine
 from procurement.organisations.choices import Role
+from tests.browser.menus import go_to
 from tests.factories import UserFactory
 from tests.orders.conftest import BATCH, report
 from tests.vbp.conftest import atorvastatin  # noqa: F401  (a fixture)
@@ -22,7 +23,7 @@ def test_a_round_from_definition_to_completion(world, atorvastatin, browser, liv
     mine, _other_strength, theirs = atorvastatin
     # The bureau defines the round, its unit, and opens it for bids.
     bureau_context, bureau = session("provincial_reviewer")
-    bureau.click("nav.main-nav >> text=带量采购")
+    go_to(bureau, "集采批次")
     bureau.click("text=新建省级集采批次")
     deadline = timezone.localtime() + timedelta(hours=2)
     bureau.fill("#id_name", "2026年省级集采（演练）")
@@ -87,12 +88,12 @@ def test_a_round_from_definition_to_completion(world, atorvastatin, browser, liv
     # The hospital orders the winner: quoted at its contract price (2 winners: 7,300 × 60 % = 4,380, 2,190 each).
     contract = Contract.objects.get(hospital=world.hospital, product=mine)
     assert contract.volume_units == 2190
-    buyer.click("nav.main-nav >> text=采购")
+    go_to(buyer, "采购")
     buyer.fill("#id_q", mine.code)
     buyer.click("form.filters button")
     buyer.click(f"[data-testid=add-{mine.code}]")
     buyer.wait_for_selector("#cart-badge:has-text('(1)')")
-    buyer.click("nav.main-nav >> text=购物车")
+    go_to(buyer, "购物车")
     assert "¥3.50" in buyer.inner_text("[data-testid=cart-table]")
     buyer.select_option(f"[data-testid=distributor-{mine.code}]", str(world.distributor.pk))
     buyer.click("[data-testid=place-order]")
