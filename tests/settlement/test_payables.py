@@ -124,3 +124,42 @@ def test_unpaid_payables_past_due_become_overdue_once(world, accepted_at):
     # then
     assert Payable.objects.get(pk=february.pk).overdue_since == date(2025, 3, 1)
     assert Payable.objects.get(pk=march.pk).overdue_since is None
+
+
+def test_on_time_rates_by_count_and_amount_per_hospital_and_region(world, accepted_at, finance, fund):
+    """R-SET-5: the share of payables paid by their due date, by count and by amount, per hospital and
+    per region — written by the month-end job, and a second run writes nothing."""
+    from settlement import selectors, services
+
+    # given: three payables of 永宁县人民医院 due 28 Feb 2025 (126.00, 252.00, 25.20), one of the city hospital
+    on_time = accepted_at(shanghai(2025, 1, 10), packs=10)
+    late = accepted_at(shanghai(2025, 1, 20), packs=20)
+    unpaid = accepted_at(shanghai(2025, 1, 31), packs=2)
+    city = accepted_at(shanghai(2025, 1, 31), hospital=world.city_hospital, packs=5)
+    services.payment_record(actor=finance, payable_id=on_time.pk, amount=Decimal("126.00"), paid_on=date(2025, 2, 28))
+    services.payment_record(actor=finance, payable_id=late.pk, amount=Decimal("252.00"), paid_on=date(2025, 3, 1))
+    services.payment_record(actor=fund, payable_id=city.pk, amount=Decimal("63.00"), paid_on=date(2025, 2, 1))
+    # when
+    assert jobs.mark_overdue_payables(date(2025, 3, 5)) == {"overdue": 1}
+    assert jobs.payment_rates(date(2025, 3, 5)) == {"rates_written": 2}
+    assert jobs.payment_rates(date(2025, 3, 5)) == {"rates_written": 0}
+    # then: per hospital — 1 of 3 by count, 126.00 of 403.20 by amount
+    supervisor = world.user("provincial_supervisor")
+    by_hospital = {rate.label: rate for rate in selectors.rates_by_hospital(supervisor)}
+    ours = by_hospital["永宁县人民医院"]
+    assert (ours.payables, ours.on_time, ours.amount, ours.on_time_amount) == (
+        3,
+        1,
+        Decimal("403.20"),
+        Decimal("126.00"),
+    )
+    assert (ours.by_count, ours.by_amount) == (Decimal("0.333"), Decimal("0.313"))
+    assert by_hospital["宁夏回族自治区人民医院"].by_count == Decimal("1.000")
+    # per region: both hospitals are in 银川市
+    [yinchuan] = selectors.rates_by_region(supervisor)
+    assert (yinchuan.label, yinchuan.payables, yinchuan.on_time) == ("银川市", 4, 2)
+    assert yinchuan.on_time_amount == Decimal("189.00") and yinchuan.amount == Decimal("466.20")
+    # a county bureau sees its county's hospital only (scoped through visible_to)
+    assert [rate.label for rate in selectors.rates_by_hospital(world.user("county_bureau"))] == ["永宁县人民医院"]
+    # and the unpaid one is overdue since the day after its due date
+    assert Payable.objects.get(pk=unpaid.pk).overdue_since == date(2025, 3, 1)
