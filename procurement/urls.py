@@ -26,6 +26,7 @@ urlpatterns = [
     path("listed/", include((public_listing_urls, "public"), namespace="public")),
     path("orders/", include("procurement.orders.urls")),
     path("negotiation/", include("negotiation.urls")),
+    path("settlement/", include("settlement.urls")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),
     path("credit/", include("procurement.credit.urls")),
     path("bad-record-list/", include((public_credit_urls, "credit-public"), namespace="credit-public")),

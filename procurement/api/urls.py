@@ -28,6 +28,13 @@ from procurement.orders.api.views import (
 )
 from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
 from procurement.workdays.api.views import DeadlineView
+from settlement.api.views import (
+    DirectPaymentsView,
+    PayableChangesView,
+    PayableViewSet,
+    PaymentChangesView,
+    PaymentViewSet,
+)
 
 
 class Router(DefaultRouter):
@@ -56,6 +63,8 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("credit-events", CreditEventViewSet, basename="credit-event")
 router.register("bad-records", BadRecordViewSet, basename="bad-record")
 router.register("delistings", DelistingViewSet, basename="delisting")
+router.register("payables", PayableViewSet, basename="payable")
+router.register("payments", PaymentViewSet, basename="payment")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
@@ -67,6 +76,9 @@ urlpatterns = [
     path("his/order-lines/", LineChangesView.as_view(), name="his-order-lines"),
     path("his/shipments/", ShipmentChangesView.as_view(), name="his-shipments"),
     path("his/listing-prices/", ListingChangesView.as_view(), name="his-listing-prices"),
+    path("his/payables/", PayableChangesView.as_view(), name="his-payables"),
+    path("his/payments/", PaymentChangesView.as_view(), name="his-payments"),
+    path("settlement/direct-payments/", DirectPaymentsView.as_view(), name="direct-payments"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The documentation bundles inject their own styles (Redoc's search runs in a worker it makes from
     # a blob): their pages allow that, and still no script but the platform's own files (issue 11 #14).
