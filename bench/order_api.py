@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -63,6 +64,7 @@ def build() -> tuple[list[str], list[str], int]:
         admin = User.objects.create(username=f"admin{number}", organisation=hospital, roles=[Role.ORG_ADMIN])
         keys.append(organisation_services.api_token_create(actor=admin, hospital=hospital, name="HIS")[1])
     today = timezone.localdate()
+
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -96,6 +98,53 @@ def build() -> tuple[list[str], list[str], int]:
         """,
             {"region": province.pk, "distributor": distributor.pk},
         )
+        # Issue 14: one national VBP result, a winner for one product in ten (its own generic name), and every
+        # hospital under contract for each: a line of a winner is quoted its contract price (the VBP price
+        # source), and every order runs the non-winning check (R-VBP-6) — its first statement, which finds no
+        # capped line (no product here is a non-winner of a contract's generic name). Audit triggers skipped.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            """
+            INSERT INTO vbp_round (kind, name, status, valid_from, valid_until, created_by_id, created_at)
+            VALUES ('national', '国家集采', 'opened', %(from)s, %(until)s, %(user)s, now()) RETURNING id
+        """,
+            {"from": today - timedelta(days=30), "until": today + timedelta(days=700), "user": admin.pk},
+        )
+        round_id = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            WITH units AS (
+                INSERT INTO vbp_competitionunit (round_id, generic_name, route, reference_specification, win_ratio,
+                                                 win_discount, winner_caps, winners_count)
+                SELECT %(round)s, generic_name, '口服', '', 1.8, 0.5, '{}'::jsonb, 1 FROM catalogue_product
+                WHERE id %% 10 = 0
+                RETURNING id, generic_name
+            )
+            INSERT INTO vbp_winner (unit_id, product_id, manufacturer_id, price, unit_price, rank, supply_regions,
+                                    supplies_home, valid_from, valid_until)
+            SELECT u.id, p.id, p.manufacturer_id, 5.60, 0.2, 1, ARRAY['64'], true, %(from)s, %(until)s
+            FROM units u JOIN catalogue_product p ON p.generic_name = u.generic_name
+        """,
+            {"round": round_id, "from": today - timedelta(days=30), "until": today + timedelta(days=700)},
+        )
+        cursor.execute(
+            """
+            WITH allocations AS (
+                INSERT INTO vbp_allocation (unit_id, hospital_id, base_units, agreed_units, deadline_start,
+                                            deadline_working_days, deadline, deadline_provisional, confirmed_at)
+                SELECT w.unit_id, h.id, 20000, 10000, %(from)s, 5, %(from)s, false, now()
+                FROM vbp_winner w CROSS JOIN organisations_organisation h WHERE h.kind = 'hospital'
+                RETURNING id, unit_id, hospital_id
+            )
+            INSERT INTO vbp_contract (allocation_id, unit_id, winner_id, hospital_id, manufacturer_id, product_id, price,
+                                      volume_units, valid_from, valid_until, created_at)
+            SELECT a.id, a.unit_id, w.id, a.hospital_id, w.manufacturer_id, w.product_id, w.price, 10000, w.valid_from,
+                   w.valid_until, now()
+            FROM allocations a JOIN vbp_winner w ON w.unit_id = a.unit_id
+        """,
+            {"from": today - timedelta(days=30)},
+        )
+        cursor.execute("RESET session_replication_role")
         cursor.execute("SELECT code FROM catalogue_product ORDER BY id")
         codes = [row[0] for row in cursor.fetchall()]
         cursor.execute("VACUUM ANALYZE")
@@ -277,8 +326,9 @@ def wrk_orders(url: str) -> int:
 # the order row and its idempotency key in one message, the products with — in the same statement — the
 # distributors named for the region and their bars (R-ORD-3, R-LIST-14) and every registered price
 # source's facts (the credit check of makers and products, R-LIST-14 and R-SUP-3; the hospital's
-# agreements, R-NEG-5; the listings, R-ORD-2: composed by procurement.orders.pricing.price_sql, as the
-# API composes it), the audit context with the five lines and the order's total in one message, COMMIT.
+# agreements, R-NEG-5; the listings, R-ORD-2; the VBP winners and contracts, R-VBP-1/4: composed by
+# procurement.orders.pricing.price_sql, as the API composes it), the non-winning check's statement (R-VBP-6:
+# vbp.receivers.CAPPED_SQL), the audit context with the five lines and the order's total in one message, COMMIT.
 # Products are picked by id where the API looks them up by code (both a unique-index probe); prices are
 # random where the API writes those it read; the maker is the one the bench's products have.
 PGBENCH_SCRIPT = """
@@ -316,6 +366,7 @@ INSERT INTO orders_order (hospital_id, placed_by_id, source, idempotency_key, re
 SELECT p.id, p.code, p.generic_name, p.trade_name, p.dosage_form, p.specification, p.pack_quantity, p.minimum_unit,
        p.pack_unit, p.manufacturer_id, {designated}, {price_columns}
   FROM catalogue_product p {price_joins} WHERE p.id = ANY(ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[]);
+{order_checks};
 SELECT set_config('pghistory.context_id', gen_random_uuid()::text, true),
        set_config('pghistory.context_metadata',
                   json_build_object('user', :tok_user_id, 'username', 'admin', 'organisation', :tok_hospital_id,
@@ -358,6 +409,7 @@ def pgbench_script(first_token: int, maker: int, distributor: int) -> str:
     from procurement.api.authentication import _token_query
     from procurement.orders.pricing import price_sql
     from procurement.orders.selectors import DESIGNATED_SQL
+    from vbp.receivers import CAPPED_SQL
 
     def bind(sql: str) -> str:
         return (
@@ -376,6 +428,11 @@ def pgbench_script(first_token: int, maker: int, distributor: int) -> str:
         designated=bind(DESIGNATED_SQL.format(product="p.id")),
         price_columns=price_sql().columns,
         price_joins=bind(price_sql().joins),
+        order_checks=bind(
+            CAPPED_SQL.replace("%(ids)s::bigint[]", "ARRAY[:p1, :p2, :p3, :p4, :p5]::bigint[]")
+            .replace("%(hospital)s", ":tok_hospital_id")
+            .replace("%(today)s", "current_date")
+        ).strip(),
     )
 
 

@@ -374,4 +374,9 @@ LOGGING = {
 # province" (DOMAIN.md §2, national lowest). GB/T 2260 two-digit code; 64 = 宁夏回族自治区.
 HOME_PROVINCE = env.str("HOME_PROVINCE", default="64")
 
+# R-VBP-9: the key that seals VBP bid prices until their round opens (32 bytes, base64). Never in the
+# database; without it the key is derived from SECRET_KEY (vbp.sealing). Changing it while a round
+# takes bids makes those bids unopenable: set it once, before the first round.
+VBP_BID_KEY = env.str("VBP_BID_KEY", default="")
+
 PLATFORM_NAME = _("Provincial Drug Sunshine Procurement and Supervision Platform")

@@ -6,6 +6,7 @@ from django.urls import include, path
 from listings.urls import public_urlpatterns as public_listing_urls
 from procurement.credit.urls import public_urlpatterns as public_credit_urls
 from procurement.orders.urls import public_urlpatterns as public_batch_urls
+from vbp.urls import public_urlpatterns as public_vbp_urls
 
 urlpatterns = [
     path("api/v1/", include(("procurement.api.urls", "api"), namespace="api")),  # first: HIS traffic is the bulk
@@ -27,6 +28,8 @@ urlpatterns = [
     path("orders/", include("procurement.orders.urls")),
     path("negotiation/", include("negotiation.urls")),
     path("settlement/", include("settlement.urls")),
+    path("vbp/", include("vbp.urls")),
+    path("vbp-results/", include((public_vbp_urls, "vbp-public"), namespace="vbp-public")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),
     path("credit/", include("procurement.credit.urls")),
     path("bad-record-list/", include((public_credit_urls, "credit-public"), namespace="credit-public")),

@@ -14,8 +14,9 @@ from listings.models import (
 )
 from listings.services.access import can_declare, can_review, require, required_reason
 from listings.services.lifecycle import _lock_listing, _transition_listing
+from listings.withdrawal_guards import withdrawal_blocked
 from procurement.core.audit import audit_reason
-from procurement.core.errors import Conflict
+from procurement.core.errors import Conflict, DomainError
 from procurement.organisations.models import User
 
 # -- withdrawal (R-LIST-13) ---------------------------------------------------------------------
@@ -29,6 +30,7 @@ def withdrawal_request_submit(*, actor: User, listing_id: int, reason: str, expl
         listing = _lock_listing(actor, listing_id)
         if listing.status != ListingStatus.LISTED:
             raise Conflict(_("Only a listed product can be withdrawn."), code="not_listed")
+        _check_guards(listing)
         if WithdrawalRequest.objects.filter(listing=listing, status=RequestStatus.SUBMITTED).exists():
             raise Conflict(_("A withdrawal request for this product is already waiting."), code="request_pending")
         return WithdrawalRequest.objects.create(
@@ -51,6 +53,7 @@ def withdrawal_request_decide(*, actor: User, request_id: int, approve: bool, re
             raise Conflict(_("This request has been decided already."), code="already_decided")
         listing = Listing.objects.select_for_update().get(pk=request.listing_id)
         if approve:
+            _check_guards(listing)
             _transition_listing(
                 listing, ListingStatus.WITHDRAWN, actor=actor, reason=reason or _("Withdrawal approved (R-LIST-13)")
             )
@@ -58,3 +61,10 @@ def withdrawal_request_decide(*, actor: User, request_id: int, approve: bool, re
         request.reviewed_by, request.reviewed_at, request.review_reason = actor, timezone.now(), reason
         request.save()
     return request
+
+
+def _check_guards(listing: Listing) -> None:
+    """R-LIST-13's exceptions other channels register (a VBP winner under contract: DOMAIN.md's choice)."""
+    blocked = withdrawal_blocked(listing.product_id, listing.manufacturer_id, timezone.localdate())
+    if blocked is not None:
+        raise DomainError(blocked.message, code=blocked.code, rule=blocked.rule, params=blocked.params)

@@ -35,6 +35,16 @@ from settlement.api.views import (
     PaymentChangesView,
     PaymentViewSet,
 )
+from vbp.api.views import (
+    AllocationViewSet,
+    BidResultViewSet,
+    BidViewSet,
+    ContractViewSet,
+    DemandViewSet,
+    RoundViewSet,
+    ShortageWarningViewSet,
+    SupplyReportViewSet,
+)
 
 
 class Router(DefaultRouter):
@@ -65,6 +75,14 @@ router.register("bad-records", BadRecordViewSet, basename="bad-record")
 router.register("delistings", DelistingViewSet, basename="delisting")
 router.register("payables", PayableViewSet, basename="payable")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("vbp/rounds", RoundViewSet, basename="vbp-round")
+router.register("vbp/results", BidResultViewSet, basename="vbp-result")
+router.register("vbp/bids", BidViewSet, basename="vbp-bid")
+router.register("vbp/demands", DemandViewSet, basename="vbp-demand")
+router.register("vbp/allocations", AllocationViewSet, basename="vbp-allocation")
+router.register("vbp/contracts", ContractViewSet, basename="vbp-contract")
+router.register("vbp/supply-reports", SupplyReportViewSet, basename="vbp-supply-report")
+router.register("vbp/shortage-warnings", ShortageWarningViewSet, basename="vbp-shortage-warning")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 

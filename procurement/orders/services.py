@@ -25,7 +25,7 @@ from procurement.core.money import round_money
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import bar_on
-from procurement.orders import events
+from procurement.orders import checks, events
 from procurement.orders.choices import LINE_TRANSITIONS, LineStatus, OrderSource, ShipmentStatus
 from procurement.orders.models import (
     DistributorDesignation,
@@ -193,6 +193,10 @@ def order_submit(
                 return Submitted(existing, replayed=True)
             order_id = row[0]
         lines_to_create = _priced_lines(hospital, lines)
+        # Channels' checks on the priced lines (R-VBP-6), inside the transaction: their locks hold until commit.
+        problems = checks.run_order_checks(hospital, lines_to_create)
+        if problems:
+            raise DomainError(problems=problems)
         if order_id is None:
             order = Order.objects.create(hospital=hospital, placed_by=actor, source=source, note=note)
         else:

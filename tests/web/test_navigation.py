@@ -33,6 +33,7 @@ def test_a_visitor_sees_only_the_public_pages(db):
         "catalogue:product-list",
         "catalogue:national-price-list",
         "credit-public:bad-record-list",
+        "vbp-public:results",
     ]
 
 
