@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from procurement.core.jobs import nightly_job
+from settlement.prepayment import book_prepayments
 
 OVERDUE_SQL = """
     UPDATE settlement_payable SET overdue_since = due_on + 1
@@ -58,3 +59,9 @@ def payment_rates(today: date | None = None) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(RATES_SQL, {"today": today or timezone.localdate()})
         return {"rates_written": cursor.rowcount}
+
+
+@nightly_job("vbp_prepayments", order=65)
+def vbp_prepayments(today: date | None = None) -> dict[str, int]:
+    """R-SET-3: VBP prepayments, offsets and returns due by today, each booked once."""
+    return book_prepayments(today or timezone.localdate())

@@ -180,6 +180,10 @@ WITH unbalanced AS (
        OR (pm.reversal_id IS NOT NULL AND NOT EXISTS (
               SELECT 1 FROM settlement_ledgertransaction r WHERE r.id = pm.reversal_id
               AND r.reverses_id = pm.transaction_id))
+), advances AS (
+    SELECT 'prepayment_negative' AS problem, NULL::bigint AS subject, sum(amount) AS figure
+    FROM settlement_ledgerentry WHERE account = 'prepayment'
+    GROUP BY owner_id, counterparty_id, contract_key HAVING sum(amount) < 0
 ), missing AS (
     SELECT 'batch_without_payable' AS problem, s.id AS subject, s.accepted_quantity::numeric AS figure
     FROM orders_shipment s JOIN orders_orderline ol ON ol.id = s.line_id
@@ -189,6 +193,7 @@ SELECT problem, subject, figure FROM unbalanced
 UNION ALL SELECT * FROM trial
 UNION ALL SELECT * FROM payables WHERE problem IS NOT NULL
 UNION ALL SELECT * FROM payments
+UNION ALL SELECT * FROM advances
 UNION ALL SELECT * FROM missing
 ORDER BY 1, 2
 """
