@@ -165,9 +165,12 @@ PAYABLE_FACTS = (
 )
 
 
-@tracked()
 class Payable(models.Model):
     """应付款 (R-SET-1): what a hospital owes the distributor for one accepted batch.
+
+    Not in the audit trail's event tables: its facts cannot change (a trigger), every movement of its money
+    is an append-only ledger transaction naming who or which job booked it, and the nightly job that marks
+    hundreds of thousands overdue at a month's end would otherwise write as many audit rows.
 
     ``amount`` is the accepted packs at the line's price, rounded once; returns and payments are
     ledger entries against it, never edits. ``settled_on`` (the value date on which its balance came to
