@@ -56,3 +56,20 @@ def test_the_bureau_reads_on_time_rates_of_its_region_only(world, accepted_at, f
     client.force_login(world.user("county_bureau"))
     page = client.get(reverse("settlement:rates")).content.decode()
     assert "永宁县人民医院" in page and "平罗县人民医院" not in page and "石嘴山市" not in page
+
+
+def test_the_payables_export_to_excel_with_the_state_filter(deliver, finance, client):
+    """The issue's views: exports to Excel — what the page shows, what is still owed from the ledger."""
+    import io
+
+    from openpyxl import load_workbook
+
+    payable = deliver(10).payable
+    services.payment_record(actor=finance, payable_id=payable.pk, amount=Decimal("26.00"))
+    client.force_login(finance)
+    response = client.get(reverse("settlement:payables-export"), {"state": "open"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert len(rows) == 2
+    assert rows[1][7] == 100 and rows[1][3] == payable.product.generic_name
+    empty = client.get(reverse("settlement:payables-export"), {"state": "paid"})
+    assert len(list(load_workbook(io.BytesIO(b"".join(empty.streaming_content))).active.values)) == 1
