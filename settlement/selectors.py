@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from procurement.core.scoping import visible_to
@@ -138,3 +138,21 @@ def _rate_rows(user, since, until) -> QuerySet:
     if until:
         rows = rows.filter(month__lte=until)
     return rows
+
+
+def prepayments_for(user) -> list[dict]:
+    """R-SET-3: VBP prepayments by the party prepaid (a hospital under the national policy, a distributor
+    under Ningxia's): prepaid, recovered (offset or returned) and outstanding, derived from the entries."""
+    rows = (
+        visible_to(user, LedgerEntry)
+        .filter(account=Account.PREPAYMENT)
+        .values("counterparty__name")
+        .annotate(
+            contracts=Count("contract_key", distinct=True),
+            prepaid=Coalesce(Sum("amount", filter=Q(amount__gt=0)), ZERO),
+            recovered=Coalesce(-Sum("amount", filter=Q(amount__lt=0)), ZERO),
+            outstanding=Sum("amount"),
+        )
+        .order_by("-outstanding", "counterparty__name")
+    )
+    return list(rows)

@@ -135,6 +135,7 @@ def rates(request):
             "by_region": by_region,
             "by_hospital": by_hospital,
             "region_chart": charts.bars(by_region),
+            "prepayments": selectors.prepayments_for(user),
             "overdue": selectors.payables_for(user, today=timezone.localdate(), state=PayableState.OVERDUE).count(),
             "hundred": Decimal(100),
         },

@@ -131,3 +131,16 @@ def test_a_change_of_policy_never_moves_a_months_money_twice(world, contract, se
     jobs.vbp_prepayments(date(2025, 1, 2))
     set_policy("VBP_PREPAYMENT_POLICY", "ningxia")
     assert jobs.vbp_prepayments(date(2025, 1, 3))["prepayment"] == 0
+
+
+def test_the_bureau_reads_prepaid_recovered_and_outstanding(world, contract, accepted_at, set_policy, client):
+    """R-SET-3: the bureau's overview, derived from the ledger — 36,000.00 prepaid, 3,780.00 offset."""
+    from django.urls import reverse
+
+    set_policy("VBP_PREPAYMENT_POLICY", "national")
+    accepted_at(shanghai(2025, 1, 15), packs=1000)
+    jobs.vbp_prepayments(date(2025, 2, 1))
+    client.force_login(world.user("provincial_supervisor"))
+    page = client.get(reverse("settlement:rates")).content.decode()
+    table = page[page.index('data-testid="prepayments"') :]
+    assert "永宁县人民医院" in table and "¥36,000.00" in table and "¥3,780.00" in table and "¥32,220.00" in table
