@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -59,7 +59,7 @@ def post(
             raise Unbalanced(f"a leg of {leg.amount} is not in whole fen")
     if len(legs) < 2 or sum(leg.amount for leg in legs) != 0:
         raise Unbalanced(f"debits and credits differ: {[leg.amount for leg in legs]}")
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             """INSERT INTO settlement_ledgertransaction (kind, value_on, booked_at, booked_by_id, actor, memo, key,
                                                          reverses_id)
@@ -68,25 +68,25 @@ def post(
             [kind, value_on, getattr(booked_by, "pk", None), actor, memo[:300], key, getattr(reverses, "pk", None)],
         )
         row = cursor.fetchone()
-    if row is None:
-        return None
-    transaction_id = row[0]
-    # One statement for every leg: the balance trigger checks the transaction once, whole.
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                transaction_id=transaction_id,
-                account=leg.account,
-                owner_id=leg.owner_id,
-                counterparty_id=leg.counterparty_id,
-                payable_id=leg.payable_id,
-                contract_key=leg.contract_key,
-                amount=leg.amount,
-                value_on=value_on,
-            )
-            for leg in legs
-        ]
-    )
+        if row is None:
+            return None
+        transaction_id = row[0]
+        # One statement for every leg, in the same database transaction: the trigger checks it once, whole.
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    transaction_id=transaction_id,
+                    account=leg.account,
+                    owner_id=leg.owner_id,
+                    counterparty_id=leg.counterparty_id,
+                    payable_id=leg.payable_id,
+                    contract_key=leg.contract_key,
+                    amount=leg.amount,
+                    value_on=value_on,
+                )
+                for leg in legs
+            ]
+        )
     return LedgerTransaction.objects.get(pk=transaction_id)
 
 

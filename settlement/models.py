@@ -35,8 +35,17 @@ from settlement.choices import Account, Payer, TransactionKind
 
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
-# R-SET-4: every statement that writes entries leaves each transaction it touched summing to zero.
+# R-SET-4: every statement that writes entries leaves each transaction it touched summing to zero, and writes
+# them only for transactions booked in the same database transaction (``booked_at`` is the database's now():
+# the start of the transaction that booked it) — legs are never added to a movement booked before.
 BALANCED_FUNCTION = """
+    IF EXISTS (
+        SELECT 1 FROM settlement_ledgertransaction t
+        WHERE t.id IN (SELECT DISTINCT transaction_id FROM new_entries) AND t.booked_at <> now()
+    ) THEN
+        RAISE EXCEPTION 'R-SET-4: legs are written with their transaction, never added to one booked before'
+            USING ERRCODE = 'check_violation';
+    END IF;
     IF EXISTS (
         SELECT 1 FROM settlement_ledgerentry e
         WHERE e.transaction_id IN (SELECT DISTINCT transaction_id FROM new_entries)

@@ -180,28 +180,34 @@ def test_the_database_refuses_to_edit_or_delete_entries(deliver):
     assert ledger.payable_balance(payable.pk) == Decimal("126.00")
 
 
+def _booked(booked_at_sql: str = "now()") -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO settlement_ledgertransaction (kind, value_on, booked_at, actor, memo) "
+            f"VALUES ('correction', '2025-01-01', {booked_at_sql}, '', '') RETURNING id"
+        )
+        return cursor.fetchone()[0]
+
+
+def _legs(world, transaction_id, *amounts):
+    accounts = [(Account.FUND_BANK, world.provincial_bureau), (Account.HOSPITAL_BANK, world.hospital)]
+    return [
+        LedgerEntry(
+            transaction_id=transaction_id,
+            account=account,
+            owner=owner,
+            amount=Decimal(amount),
+            value_on=date(2025, 1, 1),
+        )
+        for (account, owner), amount in zip(accounts, amounts, strict=True)
+    ]
+
+
 def test_the_database_refuses_an_unbalanced_transaction(world):
     """R-SET-4: debits equal credits per transaction — enforced by the database, not only by ``post``."""
-    movement = LedgerTransaction.objects.create(kind=TransactionKind.CORRECTION, value_on=date(2025, 1, 1))
-    with pytest.raises(IntegrityError), transaction.atomic():
-        LedgerEntry.objects.bulk_create(
-            [
-                LedgerEntry(
-                    transaction=movement,
-                    account=Account.FUND_BANK,
-                    owner=world.provincial_bureau,
-                    amount=Decimal("5"),
-                    value_on=date(2025, 1, 1),
-                ),
-                LedgerEntry(
-                    transaction=movement,
-                    account=Account.HOSPITAL_BANK,
-                    owner=world.hospital,
-                    amount=Decimal("-4.99"),
-                    value_on=date(2025, 1, 1),
-                ),
-            ]
-        )
+    movement = _booked()
+    with pytest.raises(IntegrityError, match="debits and credits differ"), transaction.atomic():
+        LedgerEntry.objects.bulk_create(_legs(world, movement, "5", "-4.99"))
     # and ``post`` refuses before the database is asked
     with pytest.raises(ledger.Unbalanced):
         ledger.post(
@@ -209,6 +215,12 @@ def test_the_database_refuses_an_unbalanced_transaction(world):
             value_on=date(2025, 1, 1),
             legs=[Leg(Account.FUND_BANK, world.provincial_bureau.pk, Decimal("5"))],
         )
-    # a transaction left without entries is not a movement: delete it through the trigger's back door
-    # is impossible, so the test leaves none (the transaction rolled back with its entries)
-    assert not LedgerEntry.objects.filter(transaction=movement).exists()
+    assert not LedgerEntry.objects.filter(transaction_id=movement).exists()
+
+
+def test_the_database_refuses_legs_added_to_a_movement_booked_before(world):
+    """R-SET-4: even balanced, legs are never added to a transaction booked in an earlier database transaction."""
+    earlier = _booked("now() - interval '1 day'")
+    with pytest.raises(IntegrityError, match="never added"), transaction.atomic():
+        LedgerEntry.objects.bulk_create(_legs(world, earlier, "5", "-5"))
+    assert not LedgerEntry.objects.filter(transaction_id=earlier).exists()
