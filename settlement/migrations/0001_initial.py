@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalogue', '0005_product_search_text'),
-        ('orders', '0007_field_labels'),
+        ('orders', '0008_field_labels'),
         ('organisations', '0002_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
