@@ -129,7 +129,9 @@ class CompetitionUnit(models.Model):
 class NationalResultImport(models.Model):
     """One import of national VBP results from a workbook (R-VBP-1): the file kept, with its SHA-256."""
 
-    round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="national_import")
+    round = models.OneToOneField(
+        Round, on_delete=models.PROTECT, related_name="national_import", verbose_name=_("procurement round")
+    )
     file = models.FileField(_("file"), upload_to="vbp/national/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64, editable=False)
@@ -222,7 +224,9 @@ class Winner(models.Model):
     """中选产品: a winning product of a unit at its winning price (per pack), listed at it (R-VBP-1) and
     the payment standard (R-VBP-10). National winners name the provinces they supply."""
 
-    unit = models.ForeignKey(CompetitionUnit, on_delete=models.CASCADE, related_name="winners")
+    unit = models.ForeignKey(
+        CompetitionUnit, on_delete=models.CASCADE, related_name="winners", verbose_name=_("competition unit")
+    )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="vbp_wins", verbose_name=_("product"))
     manufacturer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="vbp_wins", verbose_name=_("manufacturer")
@@ -260,18 +264,22 @@ class DemandReport(models.Model):
     """报量 (R-VBP-2): a hospital's demand for a unit in minimum units, beside last year's actual use
     (from its accepted batches, when it reported); the bureau sets the base after checking both."""
 
-    unit = models.ForeignKey(CompetitionUnit, on_delete=models.CASCADE, related_name="demands")
+    unit = models.ForeignKey(
+        CompetitionUnit, on_delete=models.CASCADE, related_name="demands", verbose_name=_("competition unit")
+    )
     hospital = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="vbp_demands", verbose_name=_("hospital")
     )
     reported_units = models.PositiveBigIntegerField(_("reported demand (minimum units)"))
     last_year_units = models.PositiveBigIntegerField(_("last year's use (minimum units)"), default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by"))
     reported_at = models.DateTimeField(_("reported"), auto_now=True)
     base_units = models.PositiveBigIntegerField(_("base (minimum units)"), null=True, blank=True)
     base_reason = models.CharField(_("why this base"), max_length=REASON_MAX_LENGTH, blank=True)
-    base_set_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    base_set_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("base set by")
+    )
 
     scope_rule = ScopeRule(hospital="hospital", region="hospital__region")
     objects = ScopedQuerySet.as_manager()
@@ -296,14 +304,18 @@ class Allocation(DeadlineFields):
     """分量 (R-VBP-2, R-VBP-3): a hospital's share of the province's agreed volume of a unit, which it
     confirms before its deadline (working days)."""
 
-    unit = models.ForeignKey(CompetitionUnit, on_delete=models.CASCADE, related_name="allocations")
+    unit = models.ForeignKey(
+        CompetitionUnit, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("competition unit")
+    )
     hospital = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="vbp_allocations", verbose_name=_("hospital")
     )
     base_units = models.PositiveBigIntegerField(_("base (minimum units)"))
     agreed_units = models.PositiveBigIntegerField(_("agreed volume (minimum units)"))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by")
+    )
 
     scope_rule = ScopeRule(hospital="hospital", region="hospital__region")
     objects = ScopedQuerySet.as_manager()
@@ -323,9 +335,15 @@ class Contract(models.Model):
     """带量采购合同 (R-VBP-4): one hospital, one winner, its price, the agreed annual volume in minimum
     units, for the round's period."""
 
-    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="contracts")
-    unit = models.ForeignKey(CompetitionUnit, on_delete=models.PROTECT, related_name="contracts")
-    winner = models.ForeignKey(Winner, on_delete=models.PROTECT, related_name="contracts")
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("allocation")
+    )
+    unit = models.ForeignKey(
+        CompetitionUnit, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("competition unit")
+    )
+    winner = models.ForeignKey(
+        Winner, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("winning product")
+    )
     hospital = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="vbp_contracts", verbose_name=_("hospital")
     )
@@ -394,12 +412,16 @@ class ContractProgress(models.Model):
 class SupplyReport(models.Model):
     """产能库存报告 (R-VBP-11): a winner's monthly capacity and stock, in minimum units, from its company."""
 
-    winner = models.ForeignKey(Winner, on_delete=models.CASCADE, related_name="supply_reports")
-    manufacturer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    winner = models.ForeignKey(
+        Winner, on_delete=models.CASCADE, related_name="supply_reports", verbose_name=_("winning product")
+    )
+    manufacturer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("manufacturer")
+    )
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     capacity_units = models.PositiveBigIntegerField(_("monthly capacity (minimum units)"))
     stock_units = models.PositiveBigIntegerField(_("stock (minimum units)"))
-    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by"))
     reported_at = models.DateTimeField(_("reported"), auto_now=True)
 
     scope_rule = ScopeRule(manufacturer="manufacturer")
