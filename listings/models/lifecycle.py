@@ -20,7 +20,7 @@ from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Organisation, User
 
 
-@tracked()
+@tracked(bulk_updates=True)  # suspended and reinstated by the thousand by nightly jobs (R-LIST-10, R-LIST-14)
 class Listing(models.Model):
     """挂网产品: a product hospitals may buy, at its listing price (per pack).
 
