@@ -118,3 +118,11 @@ def test_the_export_stops_at_its_row_limit(world, product, list_product, client,
     export = client.get(reverse("public:public-export"))
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     assert len(list(sheet.iter_rows(min_row=2))) == 2
+
+
+@pytest.mark.parametrize("category", [*ListingCategory.values, "unknown"])
+def test_a_listings_category_label_is_djangos_display(category):
+    from listings.models import Listing
+
+    listing = Listing(category=category)
+    assert str(listing.category_label) == str(listing.get_category_display())
