@@ -13,7 +13,10 @@ word, the next page, no search), on each page in turn:
 1. peak: wrk (8 connections, a Lua script picking a search at random) as fast as it goes → requests/s;
 2. pgbench, in the same run, alternating rounds: the statements the page sent for each search of the
    rotation, captured from the real request (the test client, every statement psycopg executes,
-   parameters and all), one script per search, picked at random as wrk does → scripts/s;
+   parameters and all), one script per search, picked at random as wrk does, with as many clients as
+   gunicorn has workers (the same number of database sessions and of requests in progress) → scripts/s;
+   each round also reports the CPU a request costs on each side (``_cpu``), which the machine's load
+   does not move;
 3. paced (an asyncio client): requests at half the peak (an open loop: latency measured from the
    scheduled send time) → p50 / p99.
 
