@@ -598,8 +598,16 @@ class PublicListingView(ScopedListView):
     filterset_class = PublicListingFilter
     template_name = "listings/public_list.html"
 
+    # What the page shows: the rows' other columns (a product's forty, its maker's contacts, the
+    # timestamps) cost more to read into models than to send (bench/search.py).
+    shown = (
+        *("product", "manufacturer", "category", "price", "status", "manufacturer__name"),
+        *(f"product__{name}" for name in ("code", "generic_name", "trade_name", "dosage_form", "specification")),
+        *(f"product__{name}" for name in ("pack_quantity", "minimum_unit", "pack_unit")),
+    )
+
     def base_queryset(self):
-        return public_listings()
+        return public_listings().only(*self.shown)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
