@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("listings", "0008_text_limits"),
+        ("listings", "0009_field_labels"),
     ]
 
     operations = [
