@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from procurement.core.jobs import nightly_job
 from settlement.prepayment import book_prepayments
@@ -45,7 +46,7 @@ RATES_SQL = """
 """
 
 
-@nightly_job("mark_overdue_payables", order=60)
+@nightly_job("mark_overdue_payables", order=60, label=gettext_lazy("Overdue payables"))
 def mark_overdue_payables(today: date | None = None) -> dict[str, int]:
     """R-SET-5: unpaid payables past their due date become overdue."""
     with connection.cursor() as cursor:
@@ -53,7 +54,7 @@ def mark_overdue_payables(today: date | None = None) -> dict[str, int]:
         return {"overdue": cursor.rowcount}
 
 
-@nightly_job("payment_rates", order=70)
+@nightly_job("payment_rates", order=70, label=gettext_lazy("On-time payment rates"))
 def payment_rates(today: date | None = None) -> dict[str, int]:
     """R-SET-5: on-time payment rates per hospital and month, by count and by amount."""
     with connection.cursor() as cursor:
@@ -61,7 +62,7 @@ def payment_rates(today: date | None = None) -> dict[str, int]:
         return {"rates_written": cursor.rowcount}
 
 
-@nightly_job("vbp_prepayments", order=65)
+@nightly_job("vbp_prepayments", order=65, label=gettext_lazy("VBP prepayments"))
 def vbp_prepayments(today: date | None = None) -> dict[str, int]:
     """R-SET-3: VBP prepayments, offsets and returns due by today, each booked once."""
     return book_prepayments(today or timezone.localdate())

@@ -18,6 +18,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from procurement.core.jobs import nightly_job
 from procurement.core.policy import policy
@@ -111,13 +112,13 @@ def recompute_completion(today: date | None = None, *, contract_ids: list[int] |
     return {"progress_written": progress, "behind_written": behind}
 
 
-@nightly_job("vbp_completion", order=70)
+@nightly_job("vbp_completion", order=70, label=gettext_lazy("VBP completion"))
 def vbp_completion() -> dict:
     """R-VBP-5: completion of every VBP contract, from the accepted batches, against the pace."""
     return recompute_completion()
 
 
-@nightly_job("open_due_rounds", order=5)
+@nightly_job("open_due_rounds", order=5, label=gettext_lazy("Opening of due VBP rounds"))
 def open_due_rounds() -> dict:
     """R-VBP-8: provincial rounds past their opening time that nobody opened are opened."""
     from vbp.models import Round
@@ -169,7 +170,7 @@ FAILED_SUPPLY_SQL = (
 )
 
 
-@nightly_job("vbp_supply", order=75)
+@nightly_job("vbp_supply", order=75, label=gettext_lazy("VBP supply warnings"))
 def vbp_supply(today: date | None = None) -> dict:
     """R-VBP-11: shortage warnings from the winners' reported stock; failures to supply as credit events."""
     today = today or timezone.localdate()
