@@ -13,7 +13,10 @@ word, the next page, no search), on each page in turn:
 1. peak: wrk (8 connections, a Lua script picking a search at random) as fast as it goes → requests/s;
 2. pgbench, in the same run, alternating rounds: the statements the page sent for each search of the
    rotation, captured from the real request (the test client, every statement psycopg executes,
-   parameters and all), one script per search, picked at random as wrk does → scripts/s;
+   parameters and all), one script per search, picked at random as wrk does, with as many clients as
+   gunicorn has workers (the same number of database sessions and of requests in progress) → scripts/s;
+   each round also reports the CPU a request costs on each side (``_cpu``), which the machine's load
+   does not move;
 3. paced (an asyncio client): requests at half the peak (an open loop: latency measured from the
    scheduled send time) → p50 / p99.
 
@@ -45,6 +48,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
+from _cpu import cpu_spent, per_request
 from _db import ROOT, setup
 from order_api import ensure_wrk
 
@@ -657,7 +661,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=PRODUCTS)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent connections at peak")
+    parser.add_argument("--clients", type=int, default=8, help="wrk's concurrent connections at peak")
+    parser.add_argument(
+        "--sql-clients", type=int, default=None, help="pgbench's clients (default: as many as gunicorn workers)"
+    )
     parser.add_argument("--seconds", type=int, default=10, help="of each peak and paced measurement")
     parser.add_argument("--rounds", type=int, default=3, help="page and pgbench alternately; medians compared")
     parser.add_argument("--pages", default="buy,public", help="buy, public or both")
@@ -674,6 +681,7 @@ def main():
     if options.quick:
         options.products, options.rounds, options.seconds = 6_000, 1, 5
     pages = options.pages.split(",")
+    sql_clients = options.sql_clients or options.workers
     # One secret for the server and this process, which logs the buyer in (its session names the key).
     os.environ["SECRET_KEY"] = SECRET_KEY
 
@@ -708,6 +716,7 @@ def main():
             explain(url, scripts[page], page_paths[page])
         return
 
+    database = urlsplit(url).path.lstrip("/")
     static_root = str(WORK / "static")
     env = {
         **os.environ,
@@ -744,25 +753,37 @@ def main():
         results = {}
         for page in pages:
             wrk_peak(options.port, page_paths[page], cookies[page], options.clients, 3)  # warm up every worker
-            rates, sql_rates = [], []
+            rates, sql_rates, costs = [], [], []
             for round_number in range(1, options.rounds + 1):
-                rate, errors = wrk_peak(options.port, page_paths[page], cookies[page], options.clients, options.seconds)
-                sql_rate = pgbench(url, scripts[page], options.clients, options.seconds)
+                with cpu_spent(server.pid, database) as page_spent:
+                    rate, errors = wrk_peak(
+                        options.port, page_paths[page], cookies[page], options.clients, options.seconds
+                    )
+                with cpu_spent(server.pid, database) as sql_spent:
+                    sql_rate = pgbench(url, scripts[page], sql_clients, options.seconds)
                 rates.append(rate)
                 sql_rates.append(sql_rate)
+                page_cost = sum(page_spent.get(kind, 0) for kind in ("python", "postgres")) / (rate * options.seconds)
+                sql_cost = sql_spent.get("postgres", 0) / (sql_rate * options.seconds)
+                costs.append((page_cost, sql_cost))
                 print(
                     f"{page} round {round_number}: page {rate:,.1f} requests/s ({errors} errors), "
-                    f"pgbench {sql_rate:,.1f} scripts/s, {rate / sql_rate:.1%}"
+                    f"pgbench {sql_rate:,.1f} scripts/s, {rate / sql_rate:.1%}; CPU a request: "
+                    f"{per_request(page_spent, rate * options.seconds)}; pgbench's "
+                    f"{per_request(sql_spent, sql_rate * options.seconds)}"
                 )
-            results[page] = (rates, sql_rates)
+            results[page] = (rates, sql_rates, costs)
         for page in pages:
-            rates, sql_rates = results[page]
+            rates, sql_rates, costs = results[page]
             rate, sql_rate = statistics.median(rates), statistics.median(sql_rates)
             ratios = [r / s for r, s in zip(rates, sql_rates, strict=True)]
+            page_cost, sql_cost = (statistics.median(side) for side in zip(*costs, strict=True))
             print(
                 f"{page}: {rate:,.1f} requests/s (median) with {options.clients} connections, {options.workers} "
-                f"workers; pgbench, the same statements: {sql_rate:,.1f}/s; page / pgbench = {rate / sql_rate:.1%} "
-                f"(rounds {min(ratios):.1%}–{max(ratios):.1%}; goal ≥ 30 %)"
+                f"workers; pgbench, the same statements, {sql_clients} clients: {sql_rate:,.1f}/s; "
+                f"page / pgbench = {rate / sql_rate:.1%} (rounds {min(ratios):.1%}–{max(ratios):.1%}; goal ≥ 30 %); "
+                f"CPU a request {page_cost * 1000:.1f} ms, a script {sql_cost * 1000:.1f} ms: "
+                f"{sql_cost / page_cost:.1%} (median)"
             )
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("VACUUM ANALYZE")

@@ -224,5 +224,5 @@ def monthly_report(request):
     return render(
         request,
         "filings/report.html",
-        {"report": found, "month_value": f"{month:%Y-%m}", "chart": charts.report_bars(found)},
+        {"report": found, "month_value": f"{month:%Y-%m}", "chart": charts.report_chart(found)},
     )

@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from listings.choices import ListingCategory, PanelParty, WithdrawalReason
 from procurement.catalogue.models import Product
-from procurement.web.fields import PriceFormField
+from procurement.web.fields import MultipleFileField, MultipleFileInput, PriceFormField
+
+
+def _documents_field():
+    return MultipleFileField(
+        label=_("supporting documents"),
+        required=False,
+        help_text=_("PDF or images (JPEG, PNG), several at once: approval certificate, price proofs …"),
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
 
 class DeclarationForm(forms.Form):
@@ -11,6 +20,7 @@ class DeclarationForm(forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=ListingCategory.choices)
     price = PriceFormField(label=_("declared price (yuan per pack)"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    documents = _documents_field()
 
     def __init__(self, *args, manufacturer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,6 +34,7 @@ class DeclarationEditForm(forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=ListingCategory.choices)
     price = PriceFormField(label=_("declared price (yuan per pack)"))
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    documents = _documents_field()
 
 
 class ReasonForm(forms.Form):

@@ -298,10 +298,17 @@ def _originator_limit(product: Product, rule: str) -> Limit | None:
     )
 
 
+def cap_for(product: Product, category: str, *, on: date) -> Limits:
+    """The cap a declared price of ``product`` in ``category`` must respect on ``on``, each limit with its
+    source (R-LIST-1 … R-LIST-8), once the category is checked to apply (else the ``DomainError`` saying
+    why). The declaration form shows it before submitting; ``check_declared_price`` enforces it."""
+    check_category(product, category, on=on)
+    return limits_for(product, category, on=on)
+
+
 def check_declared_price(product: Product, category: str, price: Decimal, *, on: date) -> Limits:
     """R-LIST-9: refuse a declared price that breaks its category's cap, with the cap, source and figures."""
-    check_category(product, category, on=on)
-    limits = limits_for(product, category, on=on)
+    limits = cap_for(product, category, on=on)
     for limit in sorted(limits.limits, key=lambda limit: (not limit.exact, limit.value)):
         if limit.allows(price):
             continue

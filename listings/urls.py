@@ -8,6 +8,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("declarations/", views.DeclarationListView.as_view(), name="declaration-list"),
     path("declarations/new/", views.declaration_new, name="declaration-new"),
+    path("declarations/cap/", views.declaration_cap, name="declaration-cap"),
     path("declarations/import/", views.declaration_import, name="declaration-import"),
     path("declarations/template.xlsx", views.declaration_template, name="declaration-template"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration-detail"),

@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -41,6 +43,7 @@ from listings.models import (
     PriceLinkageNotice,
     WithdrawalRequest,
 )
+from listings.rules import cap_for
 from listings.selectors import listing_history, manufacturer_inbox, may_read_history_details, public_listings
 from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest_map
@@ -119,7 +122,9 @@ def declaration_new(request):
         listing = Listing.objects.filter(product=product).first()
         if listing is not None:
             initial["category"] = listing.category
-    form = DeclarationForm(request.POST or None, initial=initial, manufacturer=request.user.organisation)
+    form = DeclarationForm(
+        request.POST or None, request.FILES or None, initial=initial, manufacturer=request.user.organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             declaration = services.declaration_create(
@@ -128,14 +133,69 @@ def declaration_new(request):
                 category=form.cleaned_data["category"],
                 price=form.cleaned_data["price"],
                 note=form.cleaned_data["note"],
+                documents=form.cleaned_data["documents"],
                 submit="submit" in request.POST,
             )
         except DomainError as error:
-            apply_domain_error(form, error)
+            _declaration_refused(request, form, error)
         else:
             messages.success(request, _declared_message(declaration))
             return redirect("listings:declaration-detail", pk=declaration.pk)
-    return render(request, "listings/declaration_form.html", {"form": form, "categories": ListingCategory})
+    chosen = form["product"].value(), form["category"].value()
+    product = _own_product(request.user, chosen[0])
+    return render(
+        request,
+        "listings/declaration_form.html",
+        {"form": form, "categories": ListingCategory, **_cap_context(product, chosen[1])},
+    )
+
+
+def _declaration_refused(request, form, error: DomainError) -> None:
+    """The service's refusal on the form's fields; a declaration already in progress for the product is
+    linked, so the clerk opens it rather than starting again (issue 12)."""
+    for problem in error.problems:
+        existing = problem.params.get("declaration") if problem.code == "declaration_in_progress" else None
+        if existing is not None and visible_to(request.user, Declaration).filter(pk=existing).exists():
+            message = format_html(
+                '{} <a href="{}" data-testid="existing-declaration">{}</a>',
+                problem.message,
+                reverse("listings:declaration-detail", args=[existing]),
+                _("Open the declaration in progress"),
+            )
+            form.add_error(problem.field if problem.field in form.fields else None, message)
+        else:
+            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+
+
+def _own_product(user, value) -> Product | None:
+    """The actor's own product of that id, or None (a declaration is of one's own products only)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        return None
+    return Product.objects.filter(pk=int(text), manufacturer=user.organisation).first()
+
+
+def _cap_context(product: Product | None, category) -> dict:
+    """What the declaration form shows of the cap (R-LIST-1 … R-LIST-8: ``rules.cap_for``, the one place
+    that computes it) for the chosen product and category: the binding cap and every limit with its
+    source, or why the category does not apply."""
+    if product is None or category not in ListingCategory.values:
+        return {"cap_asked": False}
+    context = {"cap_asked": True, "cap_product": product, "cap_category": ListingCategory(category)}
+    try:
+        limits = cap_for(product, category, on=timezone.localdate())
+    except DomainError as error:
+        return {**context, "cap_refusal": error.message}
+    return {**context, "cap_limits": limits, "cap": limits.tightest}
+
+
+@login_required
+def declaration_cap(request):
+    """The cap of the product and category chosen on the declaration form, with its source, before the
+    form is sent (htmx swaps it in as the choice changes)."""
+    _require(services.can_declare(request.user))
+    product = _own_product(request.user, request.GET.get("product"))
+    return render(request, "listings/_declaration_cap.html", _cap_context(product, request.GET.get("category")))
 
 
 def _declared_message(declaration: Declaration) -> str:
@@ -152,6 +212,7 @@ def declaration_edit(request, pk):
     declaration = get_object_or_404(visible_to(request.user, Declaration, for_write=True), pk=pk)
     form = DeclarationEditForm(
         request.POST or None,
+        request.FILES or None,
         initial={"category": declaration.category, "price": declaration.price, "note": declaration.note},
     )
     if request.method == "POST" and form.is_valid():
@@ -167,7 +228,12 @@ def declaration_edit(request, pk):
     return render(
         request,
         "listings/declaration_form.html",
-        {"form": form, "declaration": declaration, "categories": ListingCategory},
+        {
+            "form": form,
+            "declaration": declaration,
+            "categories": ListingCategory,
+            **_cap_context(declaration.product, form["category"].value()),
+        },
     )
 
 
@@ -532,8 +598,16 @@ class PublicListingView(ScopedListView):
     filterset_class = PublicListingFilter
     template_name = "listings/public_list.html"
 
+    # What the page shows: the rows' other columns (a product's forty, its maker's contacts, the
+    # timestamps) cost more to read into models than to send (bench/search.py).
+    shown = (
+        *("product", "manufacturer", "category", "price", "status", "manufacturer__name"),
+        *(f"product__{name}" for name in ("code", "generic_name", "trade_name", "dosage_form", "specification")),
+        *(f"product__{name}" for name in ("pack_quantity", "minimum_unit", "pack_unit")),
+    )
+
     def base_queryset(self):
-        return public_listings()
+        return public_listings().only(*self.shown)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

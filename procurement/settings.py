@@ -167,7 +167,8 @@ if TESTING:
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user name or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the session's user read with its organisation and region.
+    "procurement.organisations.backends.UserWithOrganisationBackend",
 ]
 
 LOGIN_URL = "login"

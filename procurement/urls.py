@@ -28,6 +28,7 @@ urlpatterns = [
     path("orders/", include("procurement.orders.urls")),
     path("negotiation/", include("negotiation.urls")),
     path("filings/", include("filings.urls")),
+    path("settlement/", include("settlement.urls")),
     path("vbp/", include("vbp.urls")),
     path("vbp-results/", include((public_vbp_urls, "vbp-public"), namespace="vbp-public")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),

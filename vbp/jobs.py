@@ -112,13 +112,13 @@ def recompute_completion(today: date | None = None, *, contract_ids: list[int] |
     return {"progress_written": progress, "behind_written": behind}
 
 
-@nightly_job("vbp_completion", order=72, label=gettext_lazy("VBP completion"))
+@nightly_job("vbp_completion", order=70, label=gettext_lazy("VBP completion"))
 def vbp_completion() -> dict:
     """R-VBP-5: completion of every VBP contract, from the accepted batches, against the pace."""
     return recompute_completion()
 
 
-@nightly_job("open_due_rounds", order=5, label=gettext_lazy("Opening of VBP rounds due"))
+@nightly_job("open_due_rounds", order=5, label=gettext_lazy("Opening of due VBP rounds"))
 def open_due_rounds() -> dict:
     """R-VBP-8: provincial rounds past their opening time that nobody opened are opened."""
     from vbp.models import Round

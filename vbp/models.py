@@ -130,7 +130,7 @@ class NationalResultImport(models.Model):
     """One import of national VBP results from a workbook (R-VBP-1): the file kept, with its SHA-256."""
 
     round = models.OneToOneField(
-        Round, on_delete=models.PROTECT, related_name="national_import", verbose_name=_("round")
+        Round, on_delete=models.PROTECT, related_name="national_import", verbose_name=_("procurement round")
     )
     file = models.FileField(_("file"), upload_to="vbp/national/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
@@ -336,7 +336,7 @@ class Contract(models.Model):
     units, for the round's period."""
 
     allocation = models.ForeignKey(
-        Allocation, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("volume allocation")
+        Allocation, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("allocation")
     )
     unit = models.ForeignKey(
         CompetitionUnit, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("competition unit")

@@ -31,6 +31,7 @@ from procurement.catalogue.models import Product
 from procurement.catalogue.selectors import national_lowest
 from procurement.core.audit import audit_reason
 from procurement.core.errors import Conflict, DomainError, PermissionDenied
+from procurement.core.files import check_document
 from procurement.core.money import check_price
 from procurement.core.scoping import visible_to
 from procurement.credit.selectors import bar_on, delisting_on
@@ -101,8 +102,10 @@ def declaration_create(
     note: str = "",
     notice: PriceLinkageNotice | None = None,
     submit: bool = False,
+    documents: list | None = None,
 ) -> Declaration:
-    """Start a declaration for one of the actor's products; ``submit`` sends it for review at once."""
+    """Start a declaration for one of the actor's products, with its supporting ``documents`` (files);
+    ``submit`` sends it for review at once. All or nothing: a refused file or price keeps nothing."""
     require(can_declare(actor), _("Only a manufacturer's clerk may declare prices."))
     if product.manufacturer_id != actor.organisation_id:
         raise PermissionDenied(
@@ -112,11 +115,17 @@ def declaration_create(
     if notice is not None and notice.listing.product_id != product.pk:
         raise DomainError(_("The notice is about another product."), code="invalid", field="notice")
     with transaction.atomic(), audit_reason(_("Price declared")):
-        if Declaration.objects.filter(product=product, status__in=OPEN_DECLARATION_STATUSES).exists():
+        existing = (
+            Declaration.objects.filter(product=product, status__in=OPEN_DECLARATION_STATUSES).values_list(
+                "pk", flat=True
+            )
+        ).first()
+        if existing is not None:
             raise Conflict(
                 _("This product already has a declaration in progress: finish or correct that one."),
                 code="declaration_in_progress",
                 field="product",
+                params={"declaration": existing},
             )
         declaration = Declaration.objects.create(
             manufacturer_id=actor.organisation_id,
@@ -127,6 +136,8 @@ def declaration_create(
             notice=notice or _active_notice(product),
             created_by=actor,
         )
+        for document in documents or []:
+            declaration_document_add(actor=actor, declaration_id=declaration.pk, title="", file=document)
         if submit:
             declaration = declaration_submit(actor=actor, declaration_id=declaration.pk)
     return declaration
@@ -136,8 +147,11 @@ def _active_notice(product: Product) -> PriceLinkageNotice | None:
     return PriceLinkageNotice.objects.filter(listing__product=product, status__in=ACTIVE_NOTICE_STATUSES).first()
 
 
-def declaration_update(*, actor: User, declaration_id: int, category: str, price: Decimal, note: str) -> Declaration:
-    """Correct a draft or a declaration returned for correction."""
+def declaration_update(
+    *, actor: User, declaration_id: int, category: str, price: Decimal, note: str, documents: list | None = None
+) -> Declaration:
+    """Correct a draft or a declaration returned for correction, adding the supporting ``documents`` sent
+    with the correction (all or nothing)."""
     require(can_declare(actor), _("Only a manufacturer's clerk may declare prices."))
     with transaction.atomic(), audit_reason(_("Declaration corrected")):
         declaration = _lock_declaration(actor, declaration_id)
@@ -146,6 +160,8 @@ def declaration_update(*, actor: User, declaration_id: int, category: str, price
         price = _validate_declaration(product=declaration.product, category=category, price=price)
         declaration.category, declaration.price, declaration.note = category, price, note
         declaration.save(update_fields=["category", "price", "note"])
+        for document in documents or []:
+            declaration_document_add(actor=actor, declaration_id=declaration.pk, title="", file=document)
     return declaration
 
 
@@ -304,11 +320,15 @@ def _close_complied_notices(listing: Listing, declaration: Declaration, actor: U
 
 
 def declaration_document_add(*, actor: User, declaration_id: int, title: str, file) -> DeclarationDocument:
+    """A supporting document of a declaration in progress: a PDF or an image by its content, as every
+    document the platform keeps and shows to others (``check_document``); titled by its file name when
+    no title is given."""
     require(can_declare(actor), _("Only a manufacturer's clerk may declare prices."))
+    check_document(file, field="documents")
     with transaction.atomic(), audit_reason(_("Supporting document added")):
         declaration = _lock_declaration(actor, declaration_id)
         if declaration.status not in OPEN_DECLARATION_STATUSES:
             raise Conflict(_("Documents are added while the declaration is in progress."), code="not_editable")
         return DeclarationDocument.objects.create(
-            declaration=declaration, title=title.strip() or file.name, file=file, uploaded_by=actor
+            declaration=declaration, title=(title.strip() or file.name)[:200], file=file, uploaded_by=actor
         )

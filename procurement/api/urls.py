@@ -29,6 +29,13 @@ from procurement.orders.api.views import (
 )
 from procurement.organisations.api.views import MeView, OrganisationViewSet, RegionViewSet
 from procurement.workdays.api.views import DeadlineView
+from settlement.api.views import (
+    DirectPaymentsView,
+    PayableChangesView,
+    PayableViewSet,
+    PaymentChangesView,
+    PaymentViewSet,
+)
 from vbp.api.views import (
     AllocationViewSet,
     BidResultViewSet,
@@ -68,6 +75,8 @@ router.register("filings", FilingViewSet, basename="filing")
 router.register("credit-events", CreditEventViewSet, basename="credit-event")
 router.register("bad-records", BadRecordViewSet, basename="bad-record")
 router.register("delistings", DelistingViewSet, basename="delisting")
+router.register("payables", PayableViewSet, basename="payable")
+router.register("payments", PaymentViewSet, basename="payment")
 router.register("vbp/rounds", RoundViewSet, basename="vbp-round")
 router.register("vbp/results", BidResultViewSet, basename="vbp-result")
 router.register("vbp/bids", BidViewSet, basename="vbp-bid")
@@ -88,6 +97,9 @@ urlpatterns = [
     path("his/shipments/", ShipmentChangesView.as_view(), name="his-shipments"),
     path("his/listing-prices/", ListingChangesView.as_view(), name="his-listing-prices"),
     path("his/filings/", FilingChangesView.as_view(), name="his-filings"),
+    path("his/payables/", PayableChangesView.as_view(), name="his-payables"),
+    path("his/payments/", PaymentChangesView.as_view(), name="his-payments"),
+    path("settlement/direct-payments/", DirectPaymentsView.as_view(), name="direct-payments"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The documentation bundles inject their own styles (Redoc's search runs in a worker it makes from
     # a blob): their pages allow that, and still no script but the platform's own files (issue 11 #14).

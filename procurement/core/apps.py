@@ -20,6 +20,8 @@ class CoreConfig(AppConfig):
         # Each app declares the policy values its rules use in its policies.py; after migrate, those
         # without a value in force get their first default.
         autodiscover_modules("policies")
+        # Channels declare their purchase contracts to the others (procurement.core.contracts).
+        autodiscover_modules("contract_source")
         post_migrate.connect(write_first_defaults, sender=self, dispatch_uid="procurement.policy_defaults")
         pre_save.connect(check_text_lengths, dispatch_uid="procurement.text_lengths")
 

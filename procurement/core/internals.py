@@ -30,6 +30,11 @@ underscored attributes of Django's objects or its raw connection.
   pghistory's statement-level SQL also attaches a row of its ``pghistory_context`` table, which only
   a foreign-key context reads; ours is the JSON in the event row (``PGHISTORY_CONTEXT_FIELD``), so
   that part is left out and the event rows are those the row-level trigger writes.
+- ``StatementUpdateEvent``: the same for updates: the changed rows (the old and new transition tables
+  joined on the key, ``old IS DISTINCT FROM new`` as the row-level condition) in one ``INSERT … SELECT``,
+  run by ``EXECUTE`` so that it is planned with the transition tables' real sizes each time: PL/pgSQL
+  keeps a static statement's first plan, and a join planned for one row is a nested loop, quadratic
+  when a nightly job then updates thousands.
 """
 
 from collections.abc import Sequence
@@ -139,6 +144,14 @@ class _StatementEventTrigger(pghistory.trigger.Event):
         return pgtrigger.Func(sql.replace(_ATTACH_CONTEXT, "").replace(_ATTACHED_CONTEXT_JOIN, ";"))
 
 
+class _PlannedEachTimeTrigger(_StatementEventTrigger):
+    def get_func(self, model):
+        sql = super().get_func(model).func
+        if not sql.endswith(" RETURN NULL;") or "$pgh$" in sql:
+            raise RuntimeError("pghistory's statement-level event SQL changed: see procurement.core.internals")
+        return pgtrigger.Func(f"EXECUTE $pgh${sql.removesuffix(' RETURN NULL;').rstrip(';')}$pgh$; RETURN NULL;")
+
+
 class StatementInsertEvent(pghistory.InsertEvent):
     """pghistory's ``InsertEvent``, one trigger call a statement (see the module's docstring)."""
 
@@ -147,6 +160,26 @@ class StatementInsertEvent(pghistory.InsertEvent):
     def add_event_trigger(self, event_model):
         pgtrigger.register(
             _StatementEventTrigger(
+                event_model=event_model,
+                label=self.label,
+                name=self.trigger_name,
+                row=self.row,
+                operation=self.operation,
+                condition=self.condition,
+                level=self.level,
+            )
+        )(event_model.pgh_tracked_model)
+
+
+class StatementUpdateEvent(pghistory.UpdateEvent):
+    """pghistory's ``UpdateEvent``, one trigger call a statement, planned each time (see the module's
+    docstring)."""
+
+    level = pgtrigger.Statement
+
+    def add_event_trigger(self, event_model):
+        pgtrigger.register(
+            _PlannedEachTimeTrigger(
                 event_model=event_model,
                 label=self.label,
                 name=self.trigger_name,

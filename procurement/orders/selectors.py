@@ -209,11 +209,13 @@ def lowest_bought_prices_sql(*, since_months: int) -> tuple[str, dict]:
     )
 
 
-def orders_seen_by(user, orders: QuerySet | None = None) -> QuerySet:
+def orders_seen_by(user, orders: QuerySet | None = None, *, with_state: bool = False) -> QuerySet:
     """The orders ``user`` may see, each with only the lines the user may see (``lines_seen``, products
     and distributors joined) and their sum (``amount_seen``) — issue 11 #2: a distributor addressed by
     one line of an order sees that line and its amount, never another distributor's lines nor the
     order's total. A hospital or a bureau sees every line, and ``amount_seen`` is the order's total.
+    ``with_state``: also ``state_seen``, the order's state from those lines (the order pages; the HIS
+    API's lists do without the subquery).
     """
     orders = visible_to(user, orders if orders is not None else Order.objects.all())
     lines = visible_to(user, OrderLine).select_related("product", "distributor")
@@ -225,10 +227,10 @@ def orders_seen_by(user, orders: QuerySet | None = None) -> QuerySet:
         .annotate(amount=Sum("amount"))
         .values("amount")
     )
-    return orders.prefetch_related(Prefetch("lines", queryset=lines, to_attr="lines_seen")).annotate(
-        amount_seen=Coalesce(Subquery(amounts), Value(0), output_field=AmountField()),
-        state_seen=_order_state(visible_to(user, OrderLine)),
+    orders = orders.prefetch_related(Prefetch("lines", queryset=lines, to_attr="lines_seen")).annotate(
+        amount_seen=Coalesce(Subquery(amounts), Value(0), output_field=AmountField())
     )
+    return orders.annotate(state_seen=_order_state(visible_to(user, OrderLine))) if with_state else orders
 
 
 def _order_state(lines: QuerySet) -> Coalesce:

@@ -220,7 +220,9 @@ class OrderListView(LoginRequiredMixin, ScopedListView):
 
     def base_queryset(self):
         # Issue 11 #2: each order's lines and total as far as the reader may see them.
-        return selectors.orders_seen_by(self.request.user, Order.objects.select_related("hospital", "placed_by"))
+        return selectors.orders_seen_by(
+            self.request.user, Order.objects.select_related("hospital", "placed_by"), with_state=True
+        )
 
 
 class LineListView(LoginRequiredMixin, ScopedListView):
@@ -270,7 +272,8 @@ def _order_page(request, pk, *, failed: ShipForm | None = None, failed_line: int
     """The order with the lines and shipments the user may see; ``failed`` is the ship form of
     ``failed_line`` as it was sent, with its errors on its fields (issue 12)."""
     order = get_object_or_404(
-        selectors.orders_seen_by(request.user, Order.objects.select_related("hospital", "placed_by")), pk=pk
+        selectors.orders_seen_by(request.user, Order.objects.select_related("hospital", "placed_by"), with_state=True),
+        pk=pk,
     )
     lines = list(visible_to(request.user, OrderLine).filter(order=order).select_related("product", "distributor"))
     for line in lines:

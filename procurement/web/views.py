@@ -1,5 +1,6 @@
 """Shared page views: the home page, the audit trail, and the base of every list page."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -83,6 +84,11 @@ class AuditListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["models"] = audited_models()
         context["current"] = self.request.GET
+        # The people named on this page, by their names (issue 12): one query for the page.
+        usernames = {(event.pgh_context or {}).get("username") for event in context["object_list"]} - {None}
+        context["names"] = dict(
+            get_user_model().objects.filter(username__in=usernames).values_list("username", "full_name")
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

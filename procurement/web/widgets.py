@@ -1,8 +1,16 @@
 """Widgets shared by every app's pages."""
 
+import html
+
 from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+
+def _escape(text) -> str:
+    """``conditional_escape`` without its lazy wrapper (800 calls a search page: 1 ms): Django's ``escape``
+    is ``html.escape``; what is already safe HTML stays as it is."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
 
 
 class QuickSelect(forms.Select):
@@ -26,8 +34,7 @@ class QuickSelect(forms.Select):
             selected = not chosen and text in wanted
             chosen = chosen or selected
             parts.append(
-                f'\n  <option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
-                f"{conditional_escape(label)}</option>\n"
+                f'\n  <option value="{_escape(text)}"{" selected" if selected else ""}>{_escape(label)}</option>\n'
             )
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)

@@ -10,6 +10,36 @@
 
 (function () {
   var builders = {
+    /* 事后通报 (R-FIL-5's report): per region, the filed and the approved amount of the month. */
+    "filing-report": function (data) {
+      var yuan = function (value) {
+        return "¥" + Number(value).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      };
+      return {
+        animation: false,
+        color: data.series.map(function (series) { return series.colour; }),
+        legend: { top: 0, data: data.series.map(function (series) { return series.name; }) },
+        grid: { left: 88, right: 24, top: 44, bottom: 40 },
+        tooltip: {
+          trigger: "axis",
+          axisPointer: { type: "shadow" },
+          renderMode: "richText",
+          formatter: function (points) {
+            var index = points[0].dataIndex;
+            var lines = [data.regions[index]];
+            data.series.forEach(function (series) {
+              lines.push(series.name + "  " + yuan(series.amounts[index]) + "  (" + series.counts[index] + " " + data.count_label + ")");
+            });
+            return lines.join("\n");
+          }
+        },
+        xAxis: { type: "category", data: data.regions, axisLabel: { interval: 0, hideOverlap: true } },
+        yAxis: { type: "value", name: data.y_name, axisLabel: { formatter: function (value) { return value.toLocaleString("zh-CN"); } } },
+        series: data.series.map(function (series) {
+          return { name: series.name, type: "bar", barMaxWidth: 36, data: series.amounts.map(Number) };
+        })
+      };
+    },
     /* R-NEG-6: the share of the zoned agreements in red, yellow and blue, night by night. */
     "zone-shares": function (data) {
       var percent = function (value) {

@@ -1,7 +1,9 @@
 """A real headless Chromium (Debian's package) driven by Playwright against pytest-django's live server."""
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +89,23 @@ def session(browser, live_server):
 def _record_violation(violations: list, message) -> None:
     if "Content Security Policy" in message.text:
         violations.append(message.text)
+
+
+SCREENSHOT_DIR = Path(
+    os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / ".artifacts" / "screenshots"
+)
+
+
+@pytest.fixture
+def screenshot(request):
+    """``screenshot(page, name)``: the whole page saved as ``$SCREENSHOT_DIR/<test>/<name>.png`` (default
+    .artifacts/screenshots/, kept out of git) for a person to look at (issue 12); returns the path."""
+    folder = SCREENSHOT_DIR / re.sub(r"[^\w.-]+", "_", request.node.name)
+
+    def save(page, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

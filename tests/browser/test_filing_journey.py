@@ -2,6 +2,7 @@
 orders it at the filed price, and another hospital sees it refused with the reason — in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from filings.models import Filing
 from procurement.orders import services as order_services
@@ -65,6 +66,10 @@ def test_file_confirm_order_and_refuse_another(world, feed, tmp_path, session): 
     reviewer.wait_for_selector("[data-testid=batch-done]")
     filing.refresh_from_db()
     assert filing.status == "approved"
+    # and reads the month's report per region, its chart drawn by ECharts
+    reviewer.goto("/filings/report/")
+    assert "¥7,600.00" in reviewer.inner_text("[data-testid=report-total]")
+    expect(reviewer.locator("[data-testid=report-chart][data-chart-ready=true] canvas")).to_have_count(1)
     reviewer_context.close()
 
     # The buyer orders it at the filed price.

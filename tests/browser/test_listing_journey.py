@@ -2,6 +2,7 @@
 approves it, and the public page shows it — in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from procurement.catalogue.models import NationalPrice, NationalPriceImport
 from tests.browser.menus import go_to
@@ -31,6 +32,9 @@ def test_declare_refused_then_compliant_approved_and_public(world, browser, live
     maker.click("text=新增申报")
     maker.select_option("#id_product", str(product.pk))
     maker.select_option("#id_category", "not_previously_listed")
+    # Issue 12: the cap and its source are shown before submitting (htmx, as the choice changes).
+    expect(maker.locator("[data-testid=cap-value]")).to_contain_text("¥9.00")
+    expect(maker.locator("[data-testid=cap-source]")).to_contain_text("北京市")
     maker.fill("#id_price", "9.50")
     maker.click("button[name=submit]")
     error = maker.inner_text(".has-error .errorlist")

@@ -173,3 +173,31 @@ def test_every_audited_field_has_a_label_of_its_own():
         names = [str(f.verbose_name) for f in fields]
         shared += [f"{label}: {name}" for name in set(names) if names.count(name) > 1]
     assert not unlabelled and not shared, (unlabelled, shared)
+
+
+def test_the_audit_page_names_a_person_by_name(world, client):
+    """Issue 12: the actor named — "测试用户（hospital_admin）", not only a login name."""
+    # given: a change made through a page
+    admin = world.user("hospital_admin")
+    client.force_login(admin)
+    client.post(reverse("organisations:token-list"), {"name": "门诊 HIS"})
+    # when
+    client.force_login(world.user("provincial_supervisor"))
+    page = client.get(reverse("audit-list"), {"model": "organisations.ApiToken"}).content.decode()
+    # then
+    assert f"{admin.full_name}（hospital_admin）" in page
+
+
+def test_a_records_own_figures_are_not_dumped_into_the_trail():
+    """Issue 12: values as the pages show them — a declaration's cap figures (a JSON structure the
+    declaration's page shows in words) read as changed, not as a Python dict."""
+    from types import SimpleNamespace
+
+    from procurement.web.templatetags.platform import audit_changes
+
+    figures = {"limits": [{"kind": "national_lowest", "rule": "R-LIST-2", "value": "18.8000"}]}
+    event = SimpleNamespace(pgh_obj_model="listings.Declaration", pgh_diff={"cap_figures": [{}, figures]})
+    with translation.override("zh-hans"):
+        [(label, old, new)] = audit_changes(event)
+    assert (label, old) == ("比价数据", None)
+    assert "limits" not in str(new) and "national_lowest" not in str(new)

@@ -181,3 +181,60 @@ def test_bulk_inserts_are_audited_by_one_statement_level_trigger_writing_the_row
             organisation=world.manufacturer, kind="price_linkage_overdue", occurred_on="2026-10-23", description="x"
         )
     assert single.events.get().pgh_label == "insert"
+
+
+def test_bulk_updates_are_audited_by_one_statement_level_trigger_writing_the_row_level_events(world):
+    """``tracked(bulk_updates=True)`` (internals.StatementUpdateEvent, listings): one trigger call a statement,
+    its INSERT planned each time (EXECUTE); an event for each row that changed, as the row-level trigger
+    wrote, none for a row updated to the same values."""
+    from django.utils import timezone
+
+    from listings.models import Listing
+    from procurement.core.audit import audit_actor
+    from tests.factories import ProductFactory
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT t.tgtype & 1 = 1, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+               WHERE t.tgrelid = %s::regclass AND t.tgname LIKE 'pgtrigger_update_update_%%'""",
+            [Listing._meta.db_table],
+        )
+        per_row, body = cursor.fetchone()
+    assert not per_row and "EXECUTE $pgh$" in body and "_pgh_attach" not in body
+    products = [ProductFactory(manufacturer=world.manufacturer) for _ in range(3)]
+    now = timezone.now()
+    listings = [
+        Listing.objects.create(
+            product=product,
+            manufacturer=world.manufacturer,
+            category="innovative",
+            price="10.00",
+            listed_at=now,
+            price_since=now.date(),
+        )
+        for product in products
+    ]
+    ids = [listing.pk for listing in listings]
+    with audit_actor("job:test"), connection.cursor() as cursor:
+        # one row first (a plan for one row), then three, one of them left as it was
+        cursor.execute("UPDATE listings_listing SET price = 9 WHERE id = %s", [ids[0]])
+        cursor.execute(
+            "UPDATE listings_listing SET status = CASE WHEN id = %s THEN status ELSE 'suspended' END, "
+            "suspension_cause = CASE WHEN id = %s THEN suspension_cause ELSE 'price_linkage' END WHERE id = ANY(%s)",
+            [ids[2], ids[2], ids],
+        )
+    fields = [field.attname for field in Listing._meta.concrete_fields]
+    updates = {listing.pk: list(listing.events.filter(pgh_label="update").order_by("pgh_id")) for listing in listings}
+    assert [len(updates[pk]) for pk in ids] == [2, 1, 0]
+    for listing in listings:
+        listing.refresh_from_db()
+        if updates[listing.pk]:
+            last = updates[listing.pk][-1]
+            assert {name: getattr(last, name) for name in fields} == {name: getattr(listing, name) for name in fields}
+            assert (last.pgh_obj_id, last.pgh_context["actor"]) == (listing.pk, "job:test")
+            assert last.pgh_context_id is not None
+    assert [event.price for event in updates[ids[0]]] == [9, 9]
+    # A save through the ORM is audited the same way.
+    listings[2].price = "8.00"
+    listings[2].save(update_fields=["price"])
+    assert listings[2].events.get(pgh_label="update").price == 8

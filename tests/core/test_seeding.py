@@ -73,6 +73,15 @@ def test_seed_demo_fills_every_channel_through_its_seeder_and_prints_the_logins(
         ("provincial", "bidding"),
         ("provincial", "opened"),
     ]
+    # settlement (issue 15): payables in every state, payments by the hospital and the fund, books reconciled
+    from settlement import ledger
+    from settlement.models import LedgerTransaction, Payable, Payment, PaymentRate
+
+    assert Payable.objects.filter(overdue_since__isnull=False, settled_on__isnull=True).exists()
+    assert Payable.objects.filter(settled_on__isnull=False).exists()
+    assert {"hospital", "fund"} <= set(Payment.objects.values_list("payer", flat=True))
+    assert PaymentRate.objects.exists() and LedgerTransaction.objects.filter(kind="prepayment").exists()
+    assert ledger.reconcile() == []
     # and the demo buyer's buy page shows the barred maker's products greyed out with the reason
     client.force_login(User.objects.get(username="hospital.buyer"))
     page = client.get("/orders/buy/", {"q": "宁夏康亚"}).content.decode()

@@ -1,10 +1,12 @@
 """The nightly watch (事中监控): R-FIL-4 follow-up flags and R-FIL-5 warning lines, idempotent and registered."""
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from filings import services
@@ -12,6 +14,7 @@ from filings.choices import WarningPeriod
 from filings.jobs import filing_warning_lines, follow_up_filings
 from filings.models import Filing, FilingWarning
 from procurement.core import jobs
+from procurement.core.models import JobRun
 from procurement.orders import services as order_services
 from tests.factories import ProductFactory
 
@@ -130,3 +133,8 @@ def test_the_jobs_are_registered_for_celery_beat_and_run_nightly(world, confirme
     second = jobs.run_jobs(["follow_up_filings", "filing_warning_lines"], triggered_by="test")
     assert first[0].counts == {"flagged": 1}
     assert all(value == 0 for run in second for value in run.counts.values())
+    # the management command runs them too, and changes nothing more
+    call_command("run_nightly", "follow_up_filings", "filing_warning_lines", stdout=io.StringIO())
+    third = JobRun.objects.order_by("-pk")[:2]
+    assert {run.name for run in third} == {"follow_up_filings", "filing_warning_lines"}
+    assert all(value == 0 for run in third for value in run.counts.values())

@@ -1,5 +1,7 @@
 """The monthly report per region (事后通报, 004 §二(三)) on a hand-computed month; R-SUP-2 scoping."""
 
+import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -108,7 +110,12 @@ def test_the_report_page_and_its_excel_hold_the_same_figures(world, october, cli
     client.force_login(world.user("city_bureau"))
     page = client.get(reverse("filings:report"), {"month": "2026-10"}).content.decode()
     assert "¥1,800.00" in page and "金凤区" in page and "石嘴山" not in page and "平罗" not in page
-    assert 'data-testid="report-chart"' in page
+    chart = json.loads(
+        re.search(r'<script id="filing-report-data" type="application/json">(.*?)</script>', page, re.S)[1]
+    )
+    assert chart["regions"] == ["金凤区", "永宁县"]
+    assert [series["amounts"] for series in chart["series"]] == [["300.00", "1500.00"], ["0.00", "1200.00"]]
+    assert [series["counts"] for series in chart["series"]] == [[1, 2], [0, 2]]
     response = client.get(reverse("filings:report"), {"month": "2026-10", "format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(response.content)).active

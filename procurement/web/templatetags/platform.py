@@ -23,14 +23,17 @@ def unit_price(pack_price, product):
 
 
 @register.filter
-def audit_who(event) -> str:
-    """Who made an audited change: the user's name, else the job or command that acted, by its name
-    (夜间任务：价格联动, not ``job:national_price_linkage``)."""
+def audit_who(event, names=None) -> str:
+    """Who made an audited change: the person by name with their username (``names``: username → full
+    name, looked up once for the page), else the job or command that acted, by its name (夜间任务：价格联动,
+    not ``job:national_price_linkage``)."""
     from procurement.core.jobs import actor_name
 
     context = event.pgh_context or {}
-    if context.get("username"):
-        return context["username"]
+    username = context.get("username")
+    if username:
+        name = (names or {}).get(username)
+        return f"{name}（{username}）" if name and name != username else username
     return actor_name(context["actor"]) if context.get("actor") else "—"
 
 
@@ -107,6 +110,10 @@ def _shown(field, value):
         return gettext("yes") if value else gettext("no")
     if isinstance(field, models.DecimalField):
         return formats.number_format(value)
+    if isinstance(field, models.JSONField) and isinstance(value, dict | list):
+        # Figures a service keeps for its own page (a cap check's limits, a job's counts): the record's
+        # page shows them in words; the trail says that they changed, not their raw structure.
+        return gettext("see the record") if value else None
     return value
 
 

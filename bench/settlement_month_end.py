@@ -1,0 +1,175 @@
+"""Benchmark: settlement's month-end jobs over 5 million accepted lines and 3,000 hospitals (issue 15).
+
+The data are VBP completion's (``bench/vbp_completion.py``: 3,000 public hospitals, 90,000 VBP contracts,
+500,000 orders of 10 lines, each line shipped in one batch, nine in ten accepted, over the last year), and
+a payable for every accepted batch, due by the rule (R-SET-1), of which seven in ten were settled by their
+due date, one and a half late, the rest are open. The measured jobs read the payables and the contracts,
+never the ledger's entries, which the set-up leaves out (their number does not change what is measured).
+
+- bare queries, nothing written: the payables past due and unpaid (R-SET-5), the on-time figures per
+  hospital and month (``settlement.jobs.RATES_SQL``'s aggregation), and the prepayment movements due by
+  today under the national policy (``settlement.prepayment.MOVEMENTS_SQL`` up to its movements);
+- the jobs through the job runner on a first night (nothing marked, no rate, no prepayment booked: every
+  row written) and a re-run the same night (nothing written).
+
+Alternate rounds, medians compared. Goal: the jobs' first night at most 1.5 × the bare queries.
+"""
+
+import argparse
+import statistics
+import time
+
+from _db import setup
+from vbp_completion import build
+
+JOBS = ("mark_overdue_payables", "vbp_prepayments", "payment_rates")
+
+
+def payables() -> int:
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from settlement.rules import DUE_ON_SQL
+
+    due = DUE_ON_SQL % {"ownership": "h.ownership", "accepted_on": "a.accepted_on"}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SELECT setseed(0.7)")
+        cursor.execute(
+            f"""
+            INSERT INTO settlement_payable (shipment_id, line_id, hospital_id, distributor_id, manufacturer_id,
+                product_id, quantity, price, amount, accepted_at, accepted_on, due_on, settled_on, overdue_since,
+                created_at, change_xid)
+            SELECT a.id, a.line_id, a.hospital_id, a.distributor_id, a.manufacturer_id, a.product_id, a.quantity,
+                   a.price, round(a.quantity * a.price, 2), a.accepted_at, a.accepted_on, a.due_on,
+                   CASE WHEN a.r < 0.7 THEN least(a.due_on - (random() * 20)::int, current_date)
+                        WHEN a.r < 0.85 THEN a.due_on + 1 + (random() * 30)::int END,
+                   NULL, now(), 0
+            FROM (
+                SELECT s.id, s.line_id, s.hospital_id, s.distributor_id, l.manufacturer_id, l.product_id,
+                       s.accepted_quantity AS quantity, l.price, s.accepted_at, a.accepted_on, {due} AS due_on,
+                       random() AS r
+                FROM orders_shipment s
+                JOIN orders_orderline l ON l.id = s.line_id
+                JOIN organisations_organisation h ON h.id = s.hospital_id
+                CROSS JOIN LATERAL (SELECT (s.accepted_at AT TIME ZONE %s)::date AS accepted_on) a
+                WHERE s.accepted_quantity > 0
+            ) a
+            """,
+            [settings.TIME_ZONE],
+        )
+        cursor.execute(
+            "UPDATE settlement_payable SET settled_on = greatest(settled_on, accepted_on) WHERE settled_on IS NOT NULL"
+        )
+        cursor.execute("SELECT count(*) FROM settlement_payable")
+        count = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE settlement_payable")
+    return count
+
+
+def bare() -> tuple[float, tuple]:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from procurement.core.contracts import contracts_sql
+    from procurement.core.policy import policy
+    from settlement.jobs import RATES_SQL
+    from settlement.prepayment import MOVEMENTS_SQL
+
+    today = timezone.localdate()
+    rates = RATES_SQL.split("INSERT INTO")[0] + "SELECT count(*), sum(on_time), sum(on_time_amount) FROM figures"
+    movements = (
+        MOVEMENTS_SQL.format(contracts=contracts_sql()).split("inserted AS (")[0].rstrip().rstrip(",")
+        + "\nSELECT count(*), sum(amount) FROM movements WHERE amount > 0"
+    )
+    params = {"today": today, "policy": "national", "rate": policy("VBP_PREPAYMENT_RATE"), "actor": "bench"}
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM settlement_payable WHERE settled_on IS NULL AND overdue_since IS NULL "
+            "AND due_on < %(today)s",
+            params,
+        )
+        overdue = cursor.fetchone()
+        cursor.execute(movements, params)
+        moved = cursor.fetchone()
+        cursor.execute(rates, params)
+        figures = cursor.fetchone()
+    return time.perf_counter() - started, (overdue, moved, figures)
+
+
+def reset():
+    """A first night: nothing marked overdue, no rate, no prepayment booked; the previous round checkpointed."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE settlement_payable SET overdue_since = NULL WHERE overdue_since IS NOT NULL")
+        cursor.execute("TRUNCATE settlement_paymentrate, settlement_ledgerentry, settlement_ledgertransaction CASCADE")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE settlement_payable")
+        cursor.execute("CHECKPOINT")
+
+
+def jobs() -> tuple[float, dict]:
+    from procurement.core.jobs import run_job
+
+    counts, started = {}, time.perf_counter()
+    for name in JOBS:
+        run = run_job(name, triggered_by="bench")
+        assert run.status == "succeeded", run.error
+        counts.update(run.counts)
+    return time.perf_counter() - started, counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--hospitals", type=int, default=3000)
+    parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--orders", type=int, default=500_000)
+    parser.add_argument("--lines-per-order", type=int, default=10)
+    parser.add_argument("--units", type=int, default=100)
+    parser.add_argument("--per-hospital", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    setup("settlement")
+    from procurement.core.models import PolicyValue
+
+    PolicyValue.objects.update_or_create(name="VBP_PREPAYMENT_POLICY", defaults={"value": "national"})
+    from procurement.organisations.models import Organisation, Region
+
+    started = time.perf_counter()
+    lines = build(
+        options.hospitals,
+        options.products,
+        options.orders,
+        options.lines_per_order,
+        options.units,
+        options.per_hospital,
+    )
+    count = payables()
+    # The fund that prepays: the province's medical-insurance bureau.
+    Organisation.objects.create(kind="bureau", name="医疗保障局", region=Region.objects.get(level="province"))
+    print(f"set-up: {lines:,} order lines, {count:,} payables in {time.perf_counter() - started:.0f} s")
+    bare_times, first, rerun = [], [], []
+    for round_number in range(1, options.rounds + 1):
+        elapsed, figures = bare()
+        bare_times.append(elapsed)
+        reset()
+        first_elapsed, counts = jobs()
+        first.append(first_elapsed)
+        rerun_elapsed, again = jobs()
+        rerun.append(rerun_elapsed)
+        assert not any(again.values()), again
+        print(
+            f"round {round_number}: bare {elapsed:.2f} s {figures}; first night {first_elapsed:.2f} s {counts};"
+            f" re-run {rerun_elapsed:.2f} s {again}"
+        )
+    b, f, r = statistics.median(bare_times), statistics.median(first), statistics.median(rerun)
+    print(f"bare queries {b:.2f} s; jobs first night {f:.2f} s ({f / b:.2f} ×); re-run {r:.2f} s ({r / b:.2f} ×)")
+    print("goal: ≤ 1.5 ×")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+from rest_framework import serializers
+
+from procurement.api.fields import WholeNumberField
+from procurement.core.limits import REASON_MAX_LENGTH
+from settlement.models import Payable, Payment
+
+
+class PayableSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(source="product.code", read_only=True)
+    generic_name = serializers.CharField(source="product.generic_name", read_only=True)
+    balance = serializers.DecimalField(
+        max_digits=16, decimal_places=2, read_only=True, help_text="Still owed, derived from the ledger (R-SET-4)."
+    )
+
+    class Meta:
+        model = Payable
+        fields = [
+            "id",
+            "shipment",
+            "line",
+            "hospital",
+            "distributor",
+            "product_code",
+            "generic_name",
+            "quantity",
+            "price",
+            "amount",
+            "balance",
+            "accepted_at",
+            "accepted_on",
+            "due_on",
+            "settled_on",
+            "overdue_since",
+        ]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    reversed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "payable",
+            "hospital",
+            "distributor",
+            "payer",
+            "payer_organisation",
+            "amount",
+            "paid_on",
+            "reference",
+            "idempotency_key",
+            "recorded_at",
+            "confirmed_at",
+            "reversed",
+        ]
+        read_only_fields = fields
+
+    def get_reversed(self, payment) -> bool:
+        return payment.reversal_id is not None
+
+
+class PayInputSerializer(serializers.Serializer):
+    # Text, not a number: an amount is exact (0.001 is refused by the rule, never rounded by a float).
+    amount = serializers.CharField(max_length=30, help_text='Yuan in whole fen, e.g. "126.00" (R-SET-2).')
+    reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class DirectPaymentSerializer(PayInputSerializer):
+    payable = WholeNumberField(min_value=1, help_text="The payable's id.")
+    key = serializers.CharField(
+        max_length=100, help_text="The settlement centre's own id of this payment: a retry pays once."
+    )
+
+
+class DirectPaymentsSerializer(serializers.Serializer):
+    payments = DirectPaymentSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class CorrectionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="Why the payment is corrected.")
