@@ -1,8 +1,9 @@
-"""Hostile uploads are refused fast with bounded memory (issue 11 #4): a workbook whose shared strings
-unpack to far more than its size, a zip that is no workbook, a file over the limit, too many rows."""
+"""Hostile uploads are refused with bounded memory (issue 11 #4): a workbook whose shared strings
+unpack to far more than its size, a zip that is no workbook, a file over the limit, too many rows.
+What each refusal costs is measured by the memory it takes (tracemalloc), which a loaded machine does
+not change; speed belongs to bench/."""
 
 import io
-import time
 import tracemalloc
 import zipfile
 
@@ -42,13 +43,13 @@ def bomb(unpacked_mb: int) -> bytes:
     return out.getvalue()
 
 
-def refused(data: bytes) -> tuple[DomainError, float, int]:
+def refused(data: bytes) -> tuple[DomainError, int]:
+    """The refusal of ``data`` and the peak memory reading it took."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(DomainError) as error:
             SHEET.read(io.BytesIO(data))
-        return error.value, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+        return error.value, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
@@ -56,27 +57,27 @@ def refused(data: bytes) -> tuple[DomainError, float, int]:
 def test_a_decompression_bomb_is_refused_from_its_directory():
     data = bomb(unpacked_mb=40)
     assert len(data) < 200 * 1024  # it travels small
-    error, seconds, peak = refused(data)
+    error, peak = refused(data)
     assert error.problems[0].code == "archive_too_large"
-    assert seconds < 1 and peak < 5 * 1024 * 1024  # nothing was unpacked
+    assert peak < 5 * 1024 * 1024  # nothing was unpacked
 
 
 def test_a_zip_that_is_no_workbook_is_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("readme.txt", "not a workbook")
-    error, seconds, _peak = refused(out.getvalue())
-    assert error.problems[0].code == "format" and seconds < 1
+    error, _peak = refused(out.getvalue())
+    assert error.problems[0].code == "format"
 
 
 def test_a_file_over_the_limit_is_refused_without_reading_it_all():
     data = b"code\n" + b"X" * (3 * 1024 * 1024)
-    error, _seconds, peak = refused(data)
+    error, peak = refused(data)
     assert error.problems[0].code == "too_large" and peak < 4 * 1024 * 1024
 
 
 def test_too_many_rows_are_refused_at_the_first_row_over():
     data = ("code\n" + "X\n" * 200_000).encode()
-    error, seconds, _peak = refused(data)
+    error, peak = refused(data)
     assert error.problems[0].code == "too_many_rows" and error.problems[0].params["row"] == 1002
-    assert seconds < 2
+    assert peak < 8 * 1024 * 1024  # the text decoded, not 200,000 rows held (≈ 21 MB as csv rows)
