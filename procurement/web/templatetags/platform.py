@@ -65,9 +65,10 @@ def yuan(value) -> str:
 
 
 @register.filter
-def audit_changes(event) -> list[tuple[str, object, object]]:
+def audit_changes(event, user=None) -> list[tuple[str, object, object]]:
     """The fields an audited change altered, by their labels in the page's language, old and new as the
-    pages show them (issue 12): a status by its name, a related record by its name, a time in local
+    pages show them (issue 12): a status by its name, a related record by its name (read through
+    ``visible_to`` for the page's ``user``: a record they may not see stays a number), a time in local
     time. Bookkeeping no person edits (the change cursor, update stamps, digests) is left out."""
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
@@ -85,12 +86,12 @@ def audit_changes(event) -> list[tuple[str, object, object]]:
         if field is not None and not field.editable:
             continue
         label = str(field.verbose_name) if field is not None else name
-        changes.append((label, _shown(field, old), _shown(field, new)))
+        changes.append((label, _shown(field, old, user), _shown(field, new, user)))
     return changes
 
 
-def _shown(field, value):
-    """A stored value (as the audit trigger serialised it) as the pages show it."""
+def _shown(field, value, user=None):
+    """A stored value (as the audit trigger serialised it) as the pages show it to ``user``."""
     from django.db import models
     from django.utils import formats, timezone
     from django.utils.dateparse import parse_datetime
@@ -101,7 +102,9 @@ def _shown(field, value):
     if field.flatchoices:
         return next((str(text) for key, text in field.flatchoices if key == value), value)
     if isinstance(field, models.ForeignKey):
-        related = field.related_model._default_manager.filter(pk=value).first()
+        from procurement.core.scoping import visible_to
+
+        related = visible_to(user, field.related_model).filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
