@@ -83,6 +83,10 @@ def measure_of(grade: str | None) -> str | None:
     return policy(measure_policy_name(grade))
 
 
+def grade_of_rank(rank: int | None) -> str | None:
+    return _RANK_TO_GRADE[rank].value if rank else None
+
+
 @dataclass(frozen=True)
 class Standing:
     """A company's credit standing on a day: its grade, the measure it brings, since when, and why."""
@@ -285,3 +289,16 @@ def credit_repair_record(*, organisation_id: int, accepted_on: date, covers_unti
             },
         )
     return repair
+
+
+def warned_on(day: date) -> dict[int, Standing]:
+    """The companies under a credit warning or graver on ``day`` (shown with their listings), by id."""
+    found = {}
+    measures: dict[str, str | None] = {}
+    for organisation_id, grade, _count, since in grades_on(day):
+        if grade not in measures:
+            measures[grade] = measure_of(grade)
+        standing = Standing(organisation_id, day, grade, measures[grade], since)
+        if standing.warned:
+            found[organisation_id] = standing
+    return found
