@@ -9,12 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
 from procurement.core.limits import LONG_TEXT_MAX_LENGTH, REASON_MAX_LENGTH
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.models import Organisation, User
 from procurement.workdays.models import DeadlineFields
-from supervision.choices import CaseStatus, Conclusion, SubjectKind
+from supervision.choices import AnomalyKind, CaseStatus, Conclusion, ReviewStatus, SubjectKind
 
 
 @tracked()
@@ -115,3 +116,97 @@ class CaseEvidence(models.Model):
 
     def __str__(self):
         return self.name
+
+
+@tracked(bulk_inserts=True)
+class AbnormalItem(models.Model):
+    """异常价格和采购: one finding of the nightly detection (R-SUP-4) for the bureau to review — a listing
+    price raised too much or too often, far above another province's, or a hospital's purchases far above
+    its own history — with the figures it was found on. One row per kind, subject, product and month: a
+    re-run the same month refreshes a pending item's figures and adds nothing."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=AnomalyKind.choices)
+    subject = models.ForeignKey(Organisation, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="+")
+    subject_kind = models.CharField(_("subject kind"), max_length=10, choices=SubjectKind.choices)
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("month"), max_length=7)  # YYYY-MM of the detection
+    figures = models.JSONField(_("figures"), default=dict)
+    detected_on = models.DateField(_("detected on"))
+    status = models.CharField(_("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewed_by = models.ForeignKey(
+        User, verbose_name=_("reviewed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("note"), max_length=REASON_MAX_LENGTH, blank=True)
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+
+    scope_rule = ScopeRule(region="subject__region")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("abnormal price or purchase")
+        verbose_name_plural = _("abnormal prices and purchases")
+        ordering = ["-detected_on", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "product", "period"], name="one_abnormal_item_per_kind_subject_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.subject} · {self.product}"
+
+    @property
+    def explanation(self) -> str:
+        """The finding in one line with its figures: "上调 3 次 / 90 天", "本省 12.50 元，最低省份 8.00 元（浙江）"."""
+        from supervision.explain import explain
+
+        return explain(self.kind, self.figures)
+
+
+def _delivers_in(region):
+    """A bureau sees the stock of the distributors that deliver to hospitals of its region (R-SUP-2)."""
+    from django.db.models import Exists, OuterRef
+
+    from procurement.orders.models import OrderLine
+
+    return Q(
+        Exists(
+            OrderLine.objects.filter(
+                distributor=OuterRef("distributor"), hospital__region__path__startswith=region.path
+            )
+        )
+    )
+
+
+@tracked()
+class StockReport(models.Model):
+    """库存报告: a distributor's stock of one product at the end of a month (R-SUP-6), filed by the distributor
+    on its page or through the API; filing the same month again corrects it."""
+
+    distributor = models.ForeignKey(
+        Organisation, verbose_name=_("distributor"), on_delete=models.PROTECT, related_name="+"
+    )
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    stock_packs = models.PositiveIntegerField(_("stock (packs)"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(User, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("reported"), auto_now=True)
+
+    scope_rule = ScopeRule(distributor="distributor", region=_delivers_in)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock report")
+        verbose_name_plural = _("stock reports")
+        ordering = ["-month", "distributor_id", "product_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["distributor", "product", "month"], name="one_stock_report_a_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="stock_report_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.distributor} · {self.product} · {self.month:%Y-%m}"

@@ -79,3 +79,13 @@ register_policy(
     minimum=0,
     maximum=10_000_000,
 )
+
+register_policy(
+    "SUPPLY_DELIVERY_HOURS",
+    rule="R-SUP-6",
+    description=_("Hours from the order within which delivered packs count as delivered in time (配送到位率)."),
+    kind=INTEGER,
+    default=48,
+    minimum=1,
+    maximum=24 * 30,
+)

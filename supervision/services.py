@@ -21,7 +21,7 @@ from procurement.credit.grades import credit_repair_record
 from procurement.organisations.choices import OrganisationKind, Role
 from procurement.organisations.models import User
 from procurement.workdays.services import add_working_days
-from supervision.choices import CASE_TRANSITIONS, CaseStatus, Conclusion, SubjectKind
+from supervision.choices import CASE_TRANSITIONS, CaseStatus, Conclusion, ReviewStatus, SubjectKind
 from supervision.models import Case, CaseEvidence, Interview
 
 # Cases opened from these flags are about the company's credit: an accepted rectification repairs its grade.
@@ -237,3 +237,106 @@ def case_close(*, actor: User, case_id: int, conclusion: str, note: str) -> Case
                     actor=actor,
                 )
     return case
+
+
+# -- the abnormal review list (R-SUP-4) ---------------------------------------------------------------------
+
+
+def _lock_item(actor: User, item_id: int):
+    from supervision.models import AbnormalItem
+
+    item = (
+        visible_to(actor, AbnormalItem, for_write=True)
+        .select_for_update(of=("self",))
+        .select_related("subject", "product")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise DomainError(_("No such item."), code="not_found")
+    if item.status != ReviewStatus.PENDING:
+        raise Conflict(
+            _("This item was already dealt with (%(status)s).") % {"status": item.get_status_display()},
+            code="already_reviewed",
+            rule="R-SUP-4",
+        )
+    return item
+
+
+def abnormal_item_review(*, actor: User, item_id: int, note: str):
+    """R-SUP-4: the bureau looked at the finding and saw nothing to pursue (saying why)."""
+    _require(actor)
+    note = _required(note, "note")
+    with transaction.atomic():
+        item = _lock_item(actor, item_id)
+        item.status, item.reviewed_by, item.reviewed_at, item.review_note = (
+            ReviewStatus.REVIEWED,
+            actor,
+            timezone.now(),
+            note,
+        )
+        with audit_reason(note):
+            item.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return item
+
+
+def abnormal_item_open_case(*, actor: User, item_id: int) -> Case:
+    """R-SUP-4 → R-SUP-5: open an interview case from a finding, keeping its explanation and figures."""
+    _require(actor)
+    with transaction.atomic():
+        item = _lock_item(actor, item_id)
+        case = case_open_for_finding(
+            actor=actor,
+            subject=item.subject,
+            subject_kind=item.subject_kind,
+            key=f"abnormal_{item.kind}",
+            label=str(item.get_kind_display()),
+            rule="R-SUP-4",
+            detail=f"{item.product.code} {item.product.generic_name}",
+            explanation=f"{item.product.generic_name} {item.product.specification}：{item.explanation}",
+            figures={**item.figures, "product": item.product.code},
+            day=timezone.localdate(),
+        )
+        item.status, item.reviewed_by, item.reviewed_at, item.case = (
+            ReviewStatus.CASE_OPENED,
+            actor,
+            timezone.now(),
+            case,
+        )
+        with audit_reason(_("Interview case opened")):
+            item.save(update_fields=["status", "reviewed_by", "reviewed_at", "case"])
+    return case
+
+
+# -- stock reports (R-SUP-6) ----------------------------------------------------------------------------------
+
+
+def can_report_stock(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.kind == OrganisationKind.DISTRIBUTOR
+        and user.has_role(Role.DISTRIBUTOR_CLERK, Role.ORG_ADMIN)
+    )
+
+
+def stock_report_file(*, actor: User, product_code: str, month: date, stock_packs: int, note: str = ""):
+    """R-SUP-6: a distributor files its stock of one product at the end of a month (again: corrected)."""
+    from procurement.catalogue.selectors import product_by_code
+    from supervision.models import StockReport
+
+    if not can_report_stock(actor):
+        raise PermissionDenied(_("Only a distributor's clerk reports its stock."), code="forbidden")
+    product = product_by_code(product_code)
+    if not isinstance(stock_packs, int) or isinstance(stock_packs, bool) or stock_packs < 0:
+        raise DomainError(_("The stock is a whole number of packs, 0 or more."), code="invalid", field="stock_packs")
+    month = month.replace(day=1)
+    if month > timezone.localdate():
+        raise DomainError(_("The month is in the future."), code="invalid", field="month")
+    with transaction.atomic(), audit_reason(_("Stock reported")):
+        report, _created = StockReport.objects.update_or_create(
+            distributor_id=actor.organisation_id,
+            product=product,
+            month=month,
+            defaults={"stock_packs": stock_packs, "note": (note or "").strip()[:500], "reported_by": actor},
+        )
+    return report

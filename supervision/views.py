@@ -2,6 +2,8 @@
 cases (R-SUP-5), the abnormal price and purchase review list (R-SUP-4), supply (R-SUP-6).
 Each view: who may → scoped fetch → form → one service → render."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -10,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from procurement.core.errors import DomainError
@@ -162,3 +165,140 @@ def case_evidence(request, pk, evidence_pk):
 
 def _day(request):
     return parse_date(request.GET.get("day", "") or "") or timezone.localdate()
+
+
+# -- abnormal prices and purchases (R-SUP-4) -----------------------------------------------------------------
+
+
+def _filtered_items(request):
+    from supervision.filters import ReviewFilter
+
+    items = selectors.abnormal_items_for(request.user).order_by("status", "-detected_on", "kind", "id")
+    filters = ReviewFilter(request.GET or None, queryset=items, request=request)
+    if filters.is_bound and filters.is_valid():
+        items = filters.qs
+    return filters, items
+
+
+@login_required
+def abnormal_list(request):
+    """R-SUP-4: the findings of the nightly detection to review, each explained with its figures."""
+    _require(services.can_supervise(request.user))
+    filters, items = _filtered_items(request)
+    return render(request, "supervision/abnormal_list.html", {"filter": filters, **_page(request, items)})
+
+
+@login_required
+def abnormal_action(request, pk):
+    """Mark a finding reviewed (with a note) or open an interview case from it."""
+    _require(services.can_supervise(request.user))
+    if request.method != "POST":
+        return redirect("supervision:abnormal-list")
+    try:
+        if request.POST.get("action") == "case":
+            case = services.abnormal_item_open_case(actor=request.user, item_id=pk)
+            messages.success(request, _("Interview case opened: %(case)s") % {"case": case})
+            return redirect("supervision:case-detail", pk=case.pk)
+        services.abnormal_item_review(actor=request.user, item_id=pk, note=request.POST.get("note", ""))
+        messages.success(request, _("Marked reviewed."))
+    except DomainError as error:
+        _error_message(request, error)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "supervision:abnormal-list"
+    return redirect(target or "supervision:abnormal-list")
+
+
+@login_required
+def abnormal_export(request):
+    """The review list as Excel (the same filters); text cells never formulas."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    from procurement.core.exports import safe_row
+
+    _require(services.can_supervise(request.user))
+    _filters, items = _filtered_items(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Abnormal prices and purchases"))
+    sheet.append(
+        safe_row(
+            [
+                _("detected on"),
+                _("kind"),
+                _("subject"),
+                _("national drug code"),
+                _("generic name"),
+                _("why"),
+                _("status"),
+            ]
+        )
+    )
+    for item in items[:10000]:
+        sheet.append(
+            safe_row(
+                [
+                    item.detected_on,
+                    str(item.get_kind_display()),
+                    item.subject.name,
+                    item.product.code,
+                    item.product.generic_name,
+                    item.explanation,
+                    str(item.get_status_display()),
+                ]
+            )
+        )
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="abnormal.xlsx")
+
+
+# -- supply (R-SUP-6) ----------------------------------------------------------------------------------------
+
+
+def _month(request):
+    text = request.GET.get("month", "")
+    parsed = parse_date(f"{text}-01") if len(text) == 7 else None
+    today = timezone.localdate()
+    return (parsed or today).replace(day=1)
+
+
+def _next_month(month):
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+@login_required
+def supply(request):
+    """R-SUP-6: per distributor, the month's fulfilment rate (配送到位率) with its figures, the median hours to
+    shipment and to acceptance, and the stock reports; a distributor reads its own and files its stock."""
+    from procurement.core.policy import policy
+    from supervision.forms import StockReportForm
+
+    user = request.user
+    _require(services.can_supervise(user) or user.is_superuser or user.kind in ("bureau", "distributor"))
+    form = StockReportForm(request.POST or None) if services.can_report_stock(user) else None
+    if request.method == "POST":
+        _require(form is not None)
+        if form.is_valid():
+            try:
+                services.stock_report_file(actor=user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Stock reported."))
+                return redirect(request.get_full_path())
+    month = _month(request)
+    hours = policy("SUPPLY_DELIVERY_HOURS")
+    return render(
+        request,
+        "supervision/supply.html",
+        {
+            "month": month,
+            "hours": hours,
+            "rows": selectors.supply_by_distributor(user, month, _next_month(month), hours),
+            "stock": selectors.stock_reports_for(user).filter(month=month)[:500],
+            "form": form,
+        },
+    )

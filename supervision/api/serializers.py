@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from procurement.api.fields import WholeNumberField
 from supervision.choices import Conclusion
-from supervision.models import Case, CaseEvidence, Interview
+from supervision.models import AbnormalItem, Case, CaseEvidence, Interview, StockReport
 
 
 class FlagSerializer(serializers.Serializer):
@@ -106,3 +106,75 @@ class EvidenceInputSerializer(serializers.Serializer):
 class CloseInputSerializer(serializers.Serializer):
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
     note = serializers.CharField()
+
+
+class AbnormalItemSerializer(serializers.ModelSerializer):
+    subject_name = serializers.CharField(source="subject.name", read_only=True)
+    product_code = serializers.CharField(source="product.code", read_only=True)
+    generic_name = serializers.CharField(source="product.generic_name", read_only=True)
+    explanation = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AbnormalItem
+        fields = [
+            "id",
+            "kind",
+            "subject",
+            "subject_name",
+            "subject_kind",
+            "product",
+            "product_code",
+            "generic_name",
+            "period",
+            "figures",
+            "explanation",
+            "detected_on",
+            "status",
+            "review_note",
+            "case",
+        ]
+        read_only_fields = fields
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class StockReportSerializer(serializers.ModelSerializer):
+    distributor_name = serializers.CharField(source="distributor.name", read_only=True)
+    product_code = serializers.CharField(source="product.code", read_only=True)
+
+    class Meta:
+        model = StockReport
+        fields = [
+            "id",
+            "distributor",
+            "distributor_name",
+            "product",
+            "product_code",
+            "month",
+            "stock_packs",
+            "note",
+            "reported_at",
+        ]
+        read_only_fields = fields
+
+
+class StockReportInputSerializer(serializers.Serializer):
+    product_code = serializers.CharField(max_length=23)
+    month = serializers.DateField(help_text="Any day of the month; stored as its first day.")
+    stock_packs = WholeNumberField(min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SupplySerializer(serializers.Serializer):
+    distributor = serializers.IntegerField(source="distributor.pk")
+    distributor_name = serializers.CharField(source="distributor.name")
+    lines = serializers.IntegerField()
+    ordered = serializers.IntegerField()
+    shipped = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    in_time = serializers.IntegerField()
+    fulfilment_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    median_hours_to_shipment = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    median_hours_to_acceptance = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)

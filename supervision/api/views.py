@@ -1,6 +1,6 @@
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -12,14 +12,19 @@ from procurement.api.viewsets import ScopedReadOnlyViewSet
 from procurement.core.errors import PermissionDenied
 from supervision import selectors, services
 from supervision.api.serializers import (
+    AbnormalItemSerializer,
     CaseOpenSerializer,
     CaseSerializer,
     CloseInputSerializer,
     EvidenceInputSerializer,
     FlagSerializer,
     InterviewInputSerializer,
+    ReviewInputSerializer,
+    StockReportInputSerializer,
+    StockReportSerializer,
+    SupplySerializer,
 )
-from supervision.models import Case
+from supervision.models import AbnormalItem, Case, StockReport
 
 
 def _require_supervisor(user) -> None:
@@ -114,3 +119,70 @@ class CaseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         services.case_close(actor=request.user, case_id=case.pk, **data.validated_data)
         return self._answer(case.pk)
+
+
+class AbnormalItemViewSet(ScopedReadOnlyViewSet):
+    """R-SUP-4: the abnormal price and purchase review list; mark an item reviewed or open a case from it."""
+
+    queryset = AbnormalItem.objects.all()
+    serializer_class = AbnormalItemSerializer
+    filterset_fields = ["kind", "status", "subject", "product", "period"]
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    search_fields = ["subject__name", "product__generic_name", "product__code"]
+
+    def get_queryset(self):
+        _require_supervisor(self.request.user)
+        return selectors.abnormal_items_for(self.request.user).order_by("status", "-detected_on", "id")
+
+    @extend_schema(request=ReviewInputSerializer, responses=AbnormalItemSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def review(self, request, pk=None):
+        item = self.get_object()
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.abnormal_item_review(actor=request.user, item_id=item.pk, note=data.validated_data["note"])
+        return Response(AbnormalItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+
+    @extend_schema(request=None, responses={201: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="open-case")
+    def open_case(self, request, pk=None):
+        item = self.get_object()
+        case = services.abnormal_item_open_case(actor=request.user, item_id=item.pk)
+        return Response(
+            CaseSerializer(selectors.cases_for(request.user, timezone.localdate()).get(pk=case.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class StockReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """R-SUP-6: distributors' stock per product and month; a distributor files its own (again: corrected)."""
+
+    queryset = StockReport.objects.select_related("distributor", "product")
+    serializer_class = StockReportSerializer
+    filterset_fields = ["distributor", "product", "month"]
+
+    @extend_schema(request=StockReportInputSerializer, responses={201: StockReportSerializer})
+    def create(self, request, *args, **kwargs):
+        data = StockReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.stock_report_file(actor=request.user, **data.validated_data)
+        return Response(StockReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class SupplyView(APIView):
+    """R-SUP-6: per distributor, a month's fulfilment rate and median hours, over the reader's scoped lines."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, description="YYYY-MM; this month when absent.")],
+        responses=SupplySerializer(many=True),
+    )
+    def get(self, request):
+        from procurement.core.policy import policy
+        from supervision.views import _month, _next_month
+
+        user = request.user
+        if not (user.is_superuser or user.kind in ("bureau", "distributor")):
+            raise PermissionDenied("Bureau staff and distributors read supply figures.", code="forbidden")
+        month = _month(request)
+        rows = selectors.supply_by_distributor(user, month, _next_month(month), policy("SUPPLY_DELIVERY_HOURS"))
+        return Response(SupplySerializer(rows, many=True).data)
