@@ -19,8 +19,6 @@ from procurement.credit.selectors import bar_on
 from procurement.orders.pricing import Refusal, resolve_prices
 from supervision import services as supervision_services
 from tests.factories import ProductFactory
-from tests.listings.conftest import clerk_of, declare  # noqa: F401
-from tests.vbp.conftest import atorvastatin, bidding_round, bureau  # noqa: F401
 from vbp import services as vbp_services
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +63,7 @@ class TestGrade:
 class TestWarning:
     """Grade 严重 → a credit warning: shown with the listings, new listings and bids limited."""
 
-    def test_new_listing_declarations_beyond_the_limit_are_refused(self, world, declare):  # noqa: F811
+    def test_new_listing_declarations_beyond_the_limit_are_refused(self, world, declare):
         record(world.manufacturer, Severity.SERIOUS)
         # given one declaration allowed under the warning (CREDIT_WARNING_NEW_DECLARATIONS = 1)
         declare(innovative(world), ListingCategory.INNOVATIVE, "10.00")
@@ -87,7 +85,7 @@ class TestWarning:
             ProductFactory(manufacturer=world.other_manufacturer, is_innovative=True), ListingCategory.INNOVATIVE, "9"
         )
 
-    def test_vbp_bids_beyond_the_limit_are_refused(self, world, bidding_round, atorvastatin, set_policy):  # noqa: F811
+    def test_vbp_bids_beyond_the_limit_are_refused(self, world, bidding_round, atorvastatin, set_policy):
         _round, unit = bidding_round
         record(world.manufacturer, Severity.SERIOUS)
         clerk = world.user("manufacturer_clerk")
@@ -101,7 +99,7 @@ class TestWarning:
         bid = vbp_services.bid_submit(actor=clerk, unit_id=unit.pk, product_code=atorvastatin[0].code, price="6.30")
         assert bid.pk
 
-    def test_the_warning_is_shown_with_the_listings_and_on_the_buy_page(self, world, client, atorvastatin):  # noqa: F811
+    def test_the_warning_is_shown_with_the_listings_and_on_the_buy_page(self, world, client, atorvastatin):
         record(world.manufacturer, Severity.SERIOUS)
         client.force_login(world.user("hospital_buyer"))
         page = client.get(reverse("orders:buy")).content.decode()
@@ -123,7 +121,7 @@ class TestWarning:
 class TestSuspension:
     """Grade 特别严重 → listing and bidding suspended: nothing declared, bid, negotiated or bought."""
 
-    def test_every_channel_refuses(self, world, bidding_round, atorvastatin, declare):  # noqa: F811
+    def test_every_channel_refuses(self, world, bidding_round, atorvastatin, declare):
         _round, unit = bidding_round
         record(world.manufacturer, Severity.ESPECIALLY_SERIOUS)
         with pytest.raises(DomainError) as declaration:
@@ -179,7 +177,7 @@ def test_the_grade_is_repaired_after_accepted_rectification_and_the_set_time(wor
     assert event.occurred_on < case.flag_day
 
 
-def test_the_bad_record_bar_runs_two_years_to_the_day_and_bars_bids_too(world, bidding_round, atorvastatin):  # noqa: F811
+def test_the_bad_record_bar_runs_two_years_to_the_day_and_bars_bids_too(world, bidding_round, atorvastatin):
     """R-LIST-14: from 2026-03-01, barred to 2028-02-29 inclusive (the leap day is inside the two years: the
     bar used to end on the 28th); a VBP bid is refused while barred."""
     _round, unit = bidding_round

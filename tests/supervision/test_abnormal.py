@@ -19,7 +19,7 @@ from supervision import services
 from supervision.jobs import detect_abnormal
 from supervision.models import AbnormalItem, Case
 from tests.factories import ProductFactory
-from tests.orders.conftest import listed, make_listing  # noqa: F401
+from tests.orders.conftest import make_listing
 
 pytestmark = pytest.mark.django_db
 
