@@ -196,3 +196,51 @@ def test_the_bad_record_bar_runs_two_years_to_the_day_and_bars_bids_too(world, b
             actor=world.user("manufacturer_clerk"), unit_id=unit.pk, product_code=atorvastatin[0].code, price="6"
         )
     assert bid.value.problems[0].code == "company_barred"
+
+
+class TestPages:
+    def test_the_grade_list_with_reasons_scoped_by_region(self, world, client):
+        """R-SUP-3 / R-SUP-2: the distributor (银川市) is listed for the city bureau, not for 永宁县's."""
+        record(world.distributor, Severity.MODERATE, kind=CreditEventKind.FAILURE_TO_SUPPLY)
+        record(world.manufacturer, Severity.ESPECIALLY_SERIOUS)  # a company of the province's own region
+        client.force_login(world.user("provincial_supervisor"))
+        page = client.get(reverse("credit:grades")).content.decode()
+        assert page.index(world.manufacturer.name) < page.index(world.distributor.name)  # gravest first
+        assert "特别严重" in page and "暂停挂网和投标" in page and "未按约定供货配送" in page
+        filtered = client.get(reverse("credit:grades") + "?grade=moderate").content.decode()
+        assert world.distributor.name in filtered and world.manufacturer.name not in filtered
+        client.force_login(world.user("city_bureau"))
+        page = client.get(reverse("credit:grades")).content.decode()
+        assert world.distributor.name in page and world.manufacturer.name not in page
+        client.force_login(world.user("county_bureau"))
+        assert world.distributor.name not in client.get(reverse("credit:grades")).content.decode()
+        client.force_login(world.user("hospital_admin"))
+        assert client.get(reverse("credit:grades")).status_code == 403
+
+    def test_a_companys_credit_page_is_its_own_and_its_bureaus(self, world, client):
+        record(world.manufacturer, Severity.SERIOUS)
+        url = reverse("credit:company", args=[world.manufacturer.pk])
+        client.force_login(world.user("manufacturer_clerk"))
+        page = client.get(url).content.decode()
+        assert "严重" in page and "信用警示，限制新增挂网和投标" in page
+        client.force_login(world.user("other_manufacturer_clerk"))
+        assert client.get(url).status_code == 404
+        client.force_login(world.user("city_bureau"))  # the manufacturer is of the province, not of 银川市
+        assert client.get(url).status_code == 404
+
+
+def test_a_grade_whose_measure_is_an_interview_opens_a_case_once(world):
+    """R-SUP-3 → R-SUP-5: 中等 (interview) and graver get a case from the nightly job; 一般 (reminder) does not;
+    a second run opens none."""
+    from procurement.core.jobs import run_job
+    from supervision.models import Case
+
+    record(world.manufacturer, Severity.MODERATE)
+    record(world.other_manufacturer, Severity.GENERAL)
+    run = run_job("credit_interview_cases", triggered_by="test")
+    assert run.counts == {"opened": 1}
+    case = Case.objects.get()
+    assert (case.subject, case.flag_key, case.status) == (world.manufacturer, "credit_event", "open")
+    assert case.explanation.startswith("1 次信用事件") and "中等" in case.explanation
+    assert Case.pgh_event_model.objects.get(pgh_obj=case).pgh_context["actor"] == "job:credit_interview_cases"
+    assert run_job("credit_interview_cases", triggered_by="test").counts == {"opened": 0}

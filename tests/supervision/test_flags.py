@@ -1,6 +1,6 @@
 """The flag registry of the core (R-SUP-5): every owner's flags in one place, scoped by region (R-SUP-2)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -78,3 +78,22 @@ def test_a_credit_event_flags_its_company_for_the_bureaus_that_see_it(world):
     # and one year after the event it no longer counts (CREDIT_GRADE_WINDOW_DAYS = 365)
     assert flags_for(world.user("provincial_supervisor"), date(2027, 9, 20), keys=["credit_event"]) == []
     assert flags_for(world.user("provincial_supervisor"), date(2027, 9, 19), keys=["credit_event"]) != []
+
+
+def test_every_source_answers_and_an_overdue_payment_flags_its_hospital(world, listed):
+    """R-SET-5 → R-SUP-5: a payable unpaid past its due date flags the hospital, for the bureaus of its region."""
+    from settlement.models import Payable
+    from tests.vbp.conftest import buy
+
+    # every registered source answers on an empty province
+    assert flags_for(world.user("provincial_supervisor"), DAY) == []
+    # given 20 packs accepted today (due the last day of next month) and unpaid
+    buy(world, listed[0], 20)
+    payable = Payable.objects.get()
+    late = payable.due_on + timedelta(days=1)
+    # then the day after the due date the hospital is flagged, with the figures
+    [flag] = flags_for(world.user("county_bureau"), late, keys=["overdue_payments"])
+    assert flag.subject == world.hospital and flag.figures["count"] == 1
+    assert flag.figures["owed"] == str(payable.amount)
+    assert flag.explanation.startswith("1 笔应付款逾期")
+    assert flags_for(world.user("county_bureau"), payable.due_on, keys=["overdue_payments"]) == []
