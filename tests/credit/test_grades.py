@@ -244,3 +244,13 @@ def test_a_grade_whose_measure_is_an_interview_opens_a_case_once(world):
     assert case.explanation.startswith("1 次信用事件") and "中等" in case.explanation
     assert Case.pgh_event_model.objects.get(pgh_obj=case).pgh_context["actor"] == "job:credit_interview_cases"
     assert run_job("credit_interview_cases", triggered_by="test").counts == {"opened": 0}
+
+
+def test_the_written_reminder_is_on_the_companys_home_page(world, client):
+    """R-SUP-3: the grade 一般's measure, a written reminder, reaches the company on its home page."""
+    record(world.distributor, Severity.GENERAL)
+    client.force_login(world.user("distributor_clerk"))
+    page = client.get("/").content.decode()
+    assert "贵企业信用等级为“一般”" in page and "书面提醒" in page
+    client.force_login(world.user("manufacturer_clerk"))
+    assert "贵企业信用等级" not in client.get("/").content.decode()
