@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self):
+        # Registers the nightly jobs (abnormal prices and purchases, credit interview cases).
+        from supervision import jobs  # noqa: F401
