@@ -27,7 +27,7 @@ class Case(models.Model):
 
     subject = models.ForeignKey(Organisation, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="+")
     subject_kind = models.CharField(_("subject kind"), max_length=10, choices=SubjectKind.choices)
-    flag_key = models.CharField(_("flag code"), max_length=40)
+    flag_key = models.CharField(_("flag key"), max_length=40)
     flag_label = models.CharField(_("flag"), max_length=100)
     rule = models.CharField(_("rule"), max_length=20)
     detail = models.CharField(_("about"), max_length=200, blank=True)

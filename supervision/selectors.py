@@ -1,7 +1,7 @@
 """Reads of supervision, each through ``visible_to`` (R-SUP-2: a city or county bureau reads its region)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
@@ -145,3 +145,15 @@ def stock_reports_for(user: User):
     from supervision.models import StockReport
 
     return visible_to(user, StockReport).select_related("distributor", "product", "reported_by")
+
+
+def month_of(text: str, today: date) -> tuple[date, date]:
+    """The month ``YYYY-MM`` (this month when absent or malformed) as ``[first day, first day of the next)``."""
+    from django.utils.dateparse import parse_date
+
+    try:
+        parsed = parse_date(f"{text}-01") if text and len(text) == 7 else None
+    except ValueError:
+        parsed = None
+    start = (parsed or today).replace(day=1)
+    return start, (start.replace(day=28) + timedelta(days=4)).replace(day=1)

@@ -2,16 +2,14 @@
 cases (R-SUP-5), the abnormal price and purchase review list (R-SUP-4), supply (R-SUP-6).
 Each view: who may → scoped fetch → form → one service → render."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -163,10 +161,6 @@ def case_evidence(request, pk, evidence_pk):
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
-def _day(request):
-    return parse_date(request.GET.get("day", "") or "") or timezone.localdate()
-
-
 # -- abnormal prices and purchases (R-SUP-4) -----------------------------------------------------------------
 
 
@@ -192,21 +186,22 @@ def abnormal_list(request):
 def abnormal_action(request, pk):
     """Mark a finding reviewed (with a note) or open an interview case from it."""
     _require(services.can_supervise(request.user))
+    item = get_object_or_404(selectors.abnormal_items_for(request.user), pk=pk)
     if request.method != "POST":
         return redirect("supervision:abnormal-list")
     try:
         if request.POST.get("action") == "case":
-            case = services.abnormal_item_open_case(actor=request.user, item_id=pk)
+            case = services.abnormal_item_open_case(actor=request.user, item_id=item.pk)
             messages.success(request, _("Interview case opened: %(case)s") % {"case": case})
             return redirect("supervision:case-detail", pk=case.pk)
-        services.abnormal_item_review(actor=request.user, item_id=pk, note=request.POST.get("note", ""))
+        services.abnormal_item_review(actor=request.user, item_id=item.pk, note=request.POST.get("note", ""))
         messages.success(request, _("Marked reviewed."))
     except DomainError as error:
         _error_message(request, error)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "supervision:abnormal-list"
-    return redirect(target or "supervision:abnormal-list")
+    if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
+        target = reverse("supervision:abnormal-list")
+    return redirect(target)
 
 
 @login_required
@@ -258,17 +253,6 @@ def abnormal_export(request):
 # -- supply (R-SUP-6) ----------------------------------------------------------------------------------------
 
 
-def _month(request):
-    text = request.GET.get("month", "")
-    parsed = parse_date(f"{text}-01") if len(text) == 7 else None
-    today = timezone.localdate()
-    return (parsed or today).replace(day=1)
-
-
-def _next_month(month):
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 @login_required
 def supply(request):
     """R-SUP-6: per distributor, the month's fulfilment rate (配送到位率) with its figures, the median hours to
@@ -289,7 +273,7 @@ def supply(request):
             else:
                 messages.success(request, _("Stock reported."))
                 return redirect(request.get_full_path())
-    month = _month(request)
+    month, next_month = selectors.month_of(request.GET.get("month", ""), timezone.localdate())
     hours = policy("SUPPLY_DELIVERY_HOURS")
     return render(
         request,
@@ -297,7 +281,7 @@ def supply(request):
         {
             "month": month,
             "hours": hours,
-            "rows": selectors.supply_by_distributor(user, month, _next_month(month), hours),
+            "rows": selectors.supply_by_distributor(user, month, next_month, hours),
             "stock": selectors.stock_reports_for(user).filter(month=month)[:500],
             "form": form,
         },

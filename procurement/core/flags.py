@@ -124,7 +124,11 @@ def flags_for(
         for flagged in source.find(user, day) or ():
             if subject_id is None or flagged.subject_id == subject_id:
                 found.append((source, flagged))
-    subjects = visible_to(user, Organisation).in_bulk({flagged.subject_id for _source, flagged in found})
+    subjects = (
+        visible_to(user, Organisation)
+        .select_related("region")
+        .in_bulk({flagged.subject_id for _source, flagged in found})
+    )
     flags = [
         Flag(source, subjects[flagged.subject_id], flagged)
         for source, flagged in found

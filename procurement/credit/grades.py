@@ -83,6 +83,19 @@ def measure_of(grade: str | None) -> str | None:
     return policy(measure_policy_name(grade))
 
 
+def measures_in_force() -> dict[str, str]:
+    """The measure in force of every grade, read in one query (the policy values CREDIT_MEASURE_<GRADE>)."""
+    from procurement.core.models import PolicyValue
+    from procurement.core.policy import definition_of
+
+    names = {measure_policy_name(grade): grade for grade in Severity.values}
+    stored = dict(PolicyValue.objects.filter(name__in=names).values_list("name", "value"))
+    return {
+        grade: (definition_of(name).from_json(stored[name]) if name in stored else definition_of(name).default)
+        for name, grade in names.items()
+    }
+
+
 def grade_of_rank(rank: int | None) -> str | None:
     return _RANK_TO_GRADE[rank].value if rank else None
 
@@ -137,7 +150,7 @@ def standings_on(organisation_ids, day: date) -> dict[int, Standing]:
     ids = sorted({int(pk) for pk in organisation_ids if pk})
     counted = _counted_events(ids, day) if ids else {}
     events = CreditEvent.objects.in_bulk([pk for pks in counted.values() for pk in pks])
-    measures: dict[str, str | None] = {}
+    measures = measures_in_force() if counted else {}
     result = {}
     for organisation_id in ids:
         own = sorted(
@@ -148,8 +161,6 @@ def standings_on(organisation_ids, day: date) -> dict[int, Standing]:
             result[organisation_id] = Standing(organisation_id, day)
             continue
         grade = own[0].severity
-        if grade not in measures:
-            measures[grade] = measure_of(grade)
         result[organisation_id] = Standing(
             organisation_id, day, grade, measures[grade], min(event.occurred_on for event in own), tuple(own)
         )
@@ -294,10 +305,9 @@ def credit_repair_record(*, organisation_id: int, accepted_on: date, covers_unti
 def warned_on(day: date) -> dict[int, Standing]:
     """The companies under a credit warning or graver on ``day`` (shown with their listings), by id."""
     found = {}
-    measures: dict[str, str | None] = {}
-    for organisation_id, grade, _count, since in grades_on(day):
-        if grade not in measures:
-            measures[grade] = measure_of(grade)
+    graded = grades_on(day)
+    measures = measures_in_force() if graded else {}
+    for organisation_id, grade, _count, since in graded:
         standing = Standing(organisation_id, day, grade, measures[grade], since)
         if standing.warned:
             found[organisation_id] = standing

@@ -178,11 +178,10 @@ class SupplyView(APIView):
     )
     def get(self, request):
         from procurement.core.policy import policy
-        from supervision.views import _month, _next_month
 
         user = request.user
         if not (user.is_superuser or user.kind in ("bureau", "distributor")):
             raise PermissionDenied("Bureau staff and distributors read supply figures.", code="forbidden")
-        month = _month(request)
-        rows = selectors.supply_by_distributor(user, month, _next_month(month), policy("SUPPLY_DELIVERY_HOURS"))
+        month, next_month = selectors.month_of(request.query_params.get("month", ""), timezone.localdate())
+        rows = selectors.supply_by_distributor(user, month, next_month, policy("SUPPLY_DELIVERY_HOURS"))
         return Response(SupplySerializer(rows, many=True).data)

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('subject_kind', models.CharField(choices=[('hospital', 'Medical institution'), ('company', 'Company')], max_length=10, verbose_name='subject kind')),
-                ('flag_key', models.CharField(max_length=40, verbose_name='flag')),
+                ('flag_key', models.CharField(max_length=40, verbose_name='flag key')),
                 ('flag_label', models.CharField(max_length=100, verbose_name='flag')),
                 ('rule', models.CharField(max_length=20, verbose_name='rule')),
                 ('detail', models.CharField(blank=True, max_length=200, verbose_name='about')),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('pgh_context_id', models.UUIDField(null=True)),
                 ('id', models.BigIntegerField()),
                 ('subject_kind', models.CharField(choices=[('hospital', 'Medical institution'), ('company', 'Company')], max_length=10, verbose_name='subject kind')),
-                ('flag_key', models.CharField(max_length=40, verbose_name='flag')),
+                ('flag_key', models.CharField(max_length=40, verbose_name='flag key')),
                 ('flag_label', models.CharField(max_length=100, verbose_name='flag')),
                 ('rule', models.CharField(max_length=20, verbose_name='rule')),
                 ('detail', models.CharField(blank=True, max_length=200, verbose_name='about')),

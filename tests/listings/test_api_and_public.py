@@ -75,7 +75,7 @@ def test_the_public_page_reads_a_page_of_listings_without_a_query_a_row(
         list_product(ProductFactory(manufacturer=world.manufacturer, trade_name="立普妥"), price)
     client.get(reverse("public:public-list"))  # the session, caches
     # when a visitor opens the page
-    # count, page, national lowest, manufacturers, the companies under a credit warning (R-SUP-3)
+    # count, page, national lowest, manufacturers; the companies under a credit warning (R-SUP-3), one query
     with django_assert_max_num_queries(5) as queries:
         page = client.get(reverse("public:public-list")).content.decode()
     # then each row shows its product, pack, maker, category, prices

@@ -1,7 +1,7 @@
 """Interview cases (R-SUP-5): from a flag → interview → working-day deadline → documents → conclusion,
 every step in the audit trail with its actor; bureau-only and scoped by region (R-SUP-2)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -187,3 +187,28 @@ def test_the_case_through_the_api(world, api_as, serious_event):
     assert answer.json()["conclusion"] == "accepted"
     assert api.get("/api/v1/supervision/flags/").json()[0]["case_open"] is False
     assert standing_on(world.distributor.pk, date.today()).grade == "serious"  # repaired only after the set time
+
+
+def test_a_case_on_a_hospitals_overdue_payments_and_the_list_filters(world, client, listed):
+    """R-SUP-5 from a hospital's flag (R-SET-5); the list searches and filters, overdue cases marked."""
+    from settlement.models import Payable
+    from tests.vbp.conftest import buy
+
+    buy(world, listed[0], 20)
+    payable = Payable.objects.get()
+    late = payable.due_on + timedelta(days=3)
+    supervisor = world.user("county_bureau")
+    case = services.case_open_from_flag(
+        actor=supervisor, flag_key="overdue_payments", subject_id=world.hospital.pk, day=late
+    )
+    assert (case.subject, case.subject_kind, case.rule) == (world.hospital, "hospital", "R-SET-5")
+    assert case.figures["count"] == 1 and case.explanation.startswith("1 笔应付款逾期")
+    client.force_login(supervisor)
+    url = reverse("supervision:case-list")
+    assert (
+        f'href="{reverse("supervision:case-detail", args=[case.pk])}"' in client.get(url + "?q=永宁县").content.decode()
+    )
+    assert "永宁县人民医院" not in client.get(url + "?q=平罗").content.decode()
+    assert "永宁县人民医院" in client.get(url + "?status=open&subject_kind=hospital").content.decode()
+    assert "永宁县人民医院" not in client.get(url + "?status=closed").content.decode()
+    assert "永宁县人民医院" not in client.get(url + "?overdue=true").content.decode()
