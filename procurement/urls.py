@@ -33,6 +33,7 @@ urlpatterns = [
     path("vbp-results/", include((public_vbp_urls, "vbp-public"), namespace="vbp-public")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),
     path("credit/", include("procurement.credit.urls")),
+    path("supervision/", include("supervision.urls")),
     path("bad-record-list/", include((public_credit_urls, "credit-public"), namespace="credit-public")),
     path("", include("procurement.web.urls")),
 ]

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from procurement.web.navigation import MenuGroup, MenuItem, bureau_or_admin, register_menu, register_menu_group
+
+register_menu_group(MenuGroup("supervision", pgettext_lazy("menu", "Supervision")))
+
+register_menu(
+    MenuItem(_("Supervision cockpit"), "supervision:cockpit", bureau_or_admin, order=5, group="supervision"),
+    MenuItem(_("Indicators by region"), "supervision:by-region", bureau_or_admin, order=6, group="supervision"),
+    MenuItem(_("Indicators by hospital"), "supervision:by-hospital", bureau_or_admin, order=7, group="supervision"),
+    MenuItem(_("Monthly supervision report"), "supervision:report", bureau_or_admin, order=8, group="supervision"),
+)
