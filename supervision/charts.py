@@ -24,9 +24,7 @@ def trend_chart(trends) -> dict | None:
                 "colour": COLOURS[index % len(COLOURS)],
                 "count": is_count,
                 "values": [
-                    None
-                    if figure.value is None
-                    else (str(figure.numerator) if is_count else str(figure.percent))
+                    None if figure.value is None else (str(figure.numerator) if is_count else str(figure.percent))
                     for figure in trend.figures
                 ],
                 "numerators": [str(figure.numerator) if figure.present else "" for figure in trend.figures],

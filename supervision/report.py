@@ -82,7 +82,9 @@ def _title(sheet, text: str) -> None:
 
 
 def _region_sheet(sheet, month: date, region: Region, rows) -> None:
-    _title(sheet, _("Indicators by region, %(month)s — %(region)s") % {"month": f"{month:%Y-%m}", "region": region.name})
+    _title(
+        sheet, _("Indicators by region, %(month)s — %(region)s") % {"month": f"{month:%Y-%m}", "region": region.name}
+    )
     sheet.append(safe_row([_("region"), _("hospitals"), *_figure_headers()]))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -153,8 +155,14 @@ def monthly_workbook(report: Monthly) -> bytes:
         now = trend.current
         sheet.append(
             safe_row(
-                [str(trend.indicator.label), now.numerator if now.present else None,
-                 now.denominator if now.present else None, now.shown, trend.previous.shown, trend.change]
+                [
+                    str(trend.indicator.label),
+                    now.numerator if now.present else None,
+                    now.denominator if now.present else None,
+                    now.shown,
+                    trend.previous.shown,
+                    trend.change,
+                ]
             )
         )
         if now.red:
@@ -189,7 +197,9 @@ def _trend_drawing(report: Monthly, font: str, width: float):
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = "%d %%"
-    palette = [colors.HexColor(code) for code in ("#1565c0", "#6a1b9a", "#ef6c00", "#2e7d32", "#00838f", "#c62828", "#5d4037")]
+    palette = [
+        colors.HexColor(code) for code in ("#1565c0", "#6a1b9a", "#ef6c00", "#2e7d32", "#00838f", "#c62828", "#5d4037")
+    ]
     for index in range(len(rates)):
         chart.lines[index].strokeColor = palette[index % len(palette)]
         chart.lines[index].strokeWidth = 1.5
@@ -223,8 +233,14 @@ def monthly_pdf(report: Monthly) -> bytes:
     body = ParagraphStyle("body", fontName=font, fontSize=8, leading=11)
     output = io.BytesIO()
     document = SimpleDocTemplate(
-        output, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-        title=_("Supervision monthly report"), author=report.region.name,
+        output,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=_("Supervision monthly report"),
+        author=report.region.name,
     )
     width = A4[0] - 30 * mm
     story = [
@@ -274,7 +290,9 @@ def monthly_pdf(report: Monthly) -> bytes:
         rows.append(["\u3000" * row.depth + row.region.name, row.hospitals, *[f.shown for f in row.figures]])
         red += [(2 + column, index) for column, figure in enumerate(row.figures) if figure.red]
     story += [Paragraph(_("By region"), heading)]
-    story.append(table(rows, [width * 0.16, width * 0.08] + [width * 0.76 / max(1, len(indicators))] * len(indicators), red))
+    story.append(
+        table(rows, [width * 0.16, width * 0.08] + [width * 0.76 / max(1, len(indicators))] * len(indicators), red)
+    )
     story += [Paragraph(_("Hospitals needing attention"), heading)]
     if report.hospitals:
         rows = [[_("medical institution"), _("region"), _("why")]]

@@ -102,9 +102,7 @@ def _figures(indicators, sums: dict) -> list[Figure]:
     figures = []
     for indicator in indicators:
         found = sums.get(indicator.key)
-        figures.append(
-            Figure(indicator, found[0], found[1], True) if found else Figure(indicator)
-        )
+        figures.append(Figure(indicator, found[0], found[1], True) if found else Figure(indicator))
     return figures
 
 
@@ -171,8 +169,13 @@ def hospital_table(user, month: date, region: Region) -> list[HospitalRow]:
         values_for(user, month)
         .filter(hospital__region__path__startswith=region.path)
         .values(
-            "hospital_id", "hospital__name", "hospital__region__name", "hospital__region__code", "indicator",
-            "numerator", "denominator",
+            "hospital_id",
+            "hospital__name",
+            "hospital__region__name",
+            "hospital__region__code",
+            "indicator",
+            "numerator",
+            "denominator",
         )
     ):
         table.setdefault(
@@ -272,9 +275,7 @@ def companies_needing_attention(user, month: date, region: Region, limit: int = 
     found: dict[int, dict] = {}
     kinds = dict(CreditEvent._meta.get_field("kind").choices)
     for row in rows:
-        entry = found.setdefault(
-            row["organisation_id"], {"name": row["organisation__name"], "count": 0, "why": []}
-        )
+        entry = found.setdefault(row["organisation_id"], {"name": row["organisation__name"], "count": 0, "why": []})
         entry["count"] += row["count"]
         entry["why"].append(f"{kinds.get(row['kind'], row['kind'])} × {row['count']}")
     return sorted(found.values(), key=lambda entry: -entry["count"])[:limit]

@@ -120,10 +120,6 @@ register_indicator(
         description=_("Of the units ordered of the generic names under a VBP contract, those of non-winners."),
     )
 )
-register_indicator_part(
-    IndicatorPart("vbp_completion", "vbp", COMPLETION_SQL, _("VBP contracts"), drill=_contracts)
-)
-register_indicator_part(
-    IndicatorPart("non_winning_share", "vbp", NON_WINNING_SQL, _("orders"), drill=_orders)
-)
+register_indicator_part(IndicatorPart("vbp_completion", "vbp", COMPLETION_SQL, _("VBP contracts"), drill=_contracts))
+register_indicator_part(IndicatorPart("non_winning_share", "vbp", NON_WINNING_SQL, _("orders"), drill=_orders))
 register_indicator_part(IndicatorPart("violations", "vbp", LATE_ALLOCATIONS_SQL, _("volumes not confirmed in time")))

@@ -143,7 +143,7 @@ def indicator_rows_sql() -> str:
     when nothing is registered. A hospital and month may come several times (one row per part)."""
     columns = ", ".join(PART_COLUMNS)
     parts = [
-        f"SELECT %(key_{index})s::text AS indicator, {columns} FROM ({part.query}) AS part_{index}"
+        f"SELECT %(key_{index})s::text AS indicator, {columns} FROM ({part.query}) AS part_{index}({columns})"
         for index, part in enumerate(all_parts())
     ]
     parts.append("SELECT NULL::text, NULL::bigint, NULL::date, NULL::numeric, NULL::numeric WHERE false")

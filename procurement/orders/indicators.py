@@ -81,6 +81,7 @@ GROWTH_SQL = f"""
         ON p.hospital_id = c.hospital_id AND (p.month + interval '1 year')::date = c.month
 """
 
+
 # The classes (first INDICATOR_SIMILAR_CLASS_LENGTH characters of the code) of the products a hospital has a
 # purchase contract for (every registered contract source: VBP), in each month the contract is in force, with
 # the contracted generic names; the spending in those classes, and on the other generic names of them.
