@@ -167,6 +167,6 @@ def test_the_excel_report_has_the_figures(world, computed):
         reverse("supervision:report"), {"month": OCTOBER, "format": "xlsx"}
     )
     book = load_workbook(io.BytesIO(response.content))
-    summary = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+    summary = list(book.worksheets[0].iter_rows(values_only=True))
     online = next(row for row in summary if row[0] == "网采率")
     assert online[1:4] == (300, 350, "85.71 %")
