@@ -36,6 +36,7 @@ from settlement.api.views import (
     PaymentChangesView,
     PaymentViewSet,
 )
+from supervision.api.views import IndicatorValueViewSet
 from vbp.api.views import (
     AllocationViewSet,
     BidResultViewSet,
@@ -85,6 +86,7 @@ router.register("vbp/allocations", AllocationViewSet, basename="vbp-allocation")
 router.register("vbp/contracts", ContractViewSet, basename="vbp-contract")
 router.register("vbp/supply-reports", SupplyReportViewSet, basename="vbp-supply-report")
 router.register("vbp/shortage-warnings", ShortageWarningViewSet, basename="vbp-shortage-warning")
+router.register("supervision/indicators", IndicatorValueViewSet, basename="supervision-indicator")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 

@@ -173,3 +173,27 @@ def test_an_open_figure_whose_rows_vanish_is_removed(world, october):
     assert counts["removed"] >= 1
     assert "online_rate" not in figures(world.other_hospital)
     assert OfflinePurchase.objects.exists()
+
+
+def test_a_filing_not_bought_in_time_is_a_violation_of_its_month_r_fil_4(world, october):
+    """Filings' part of the violations: a confirmed filing flagged on 20 October for no purchase (R-FIL-4)."""
+    from filings.choices import FilingStatus
+    from filings.models import Filing
+
+    Filing.objects.create(
+        hospital=world.hospital,
+        product=october.c,
+        basis="unlisted",
+        reason="临床必需",
+        quantity=1,
+        months=6,
+        price=Decimal("10.00"),
+        amount=Decimal("10.00"),
+        status=FilingStatus.APPROVED,
+        submitted_by=world.user("hospital_buyer"),
+        valid_from=date(2026, 8, 20),
+        valid_until=date(2027, 2, 19),
+        follow_up_flagged_on=date(2026, 10, 20),
+    )
+    supervision_indicators(today=TODAY)
+    assert figures(world.hospital)["violations"][0] == Decimal("2")  # and the VBP allocation past its deadline

@@ -170,3 +170,16 @@ def test_the_excel_report_has_the_figures(world, computed):
     summary = list(book.worksheets[0].iter_rows(values_only=True))
     online = next(row for row in summary if row[0] == "网采率")
     assert online[1:4] == (300, 350, "85.71 %")
+
+
+def test_the_api_reads_the_region_only_r_sup_2(world, computed, api_as):
+    url = reverse("api:supervision-indicator-list")
+    city = api_as(world.user("city_bureau")).get(url, {"month": "2026-10-01", "indicator": "online_rate"}).json()
+    assert [(row["hospital"], row["numerator"], row["denominator"]) for row in city["results"]] == [
+        (world.hospital.pk, "200.00", "250.00")
+    ]
+    province = api_as(world.user("provincial_supervisor")).get(url, {"indicator": "online_rate", "region": "640200"})
+    assert [row["hospital"] for row in province.json()["results"]] == [world.other_hospital.pk]
+    own = api_as(world.user("hospital_buyer")).get(url).json()
+    assert {row["hospital"] for row in own["results"]} == {world.hospital.pk}
+    assert api_as(world.user("distributor_clerk")).get(url).json()["results"] == []
