@@ -22,22 +22,46 @@ register_policy(
 # Where a figure needs attention (red on the cockpit and the tables): a rate below a floor (a good-when-high
 # indicator) or above a ceiling (a good-when-low one), a count above a ceiling. Our choice of defaults.
 THRESHOLDS = {
-    "online_rate": ("INDICATOR_ONLINE_RATE_FLOOR", Decimal("0.95"), _("Online purchase rate: red below")),
-    "offline_share": ("INDICATOR_OFFLINE_SHARE_CEILING", Decimal("0.05"), _("Offline purchase share: red above")),
-    "drug_cost_growth": ("INDICATOR_COST_GROWTH_CEILING", Decimal("0.10"), _("Drug cost growth: red above")),
-    "on_time_payment": ("INDICATOR_ON_TIME_FLOOR", Decimal("0.90"), _("On-time payment rate: red below")),
-    "vbp_completion": ("INDICATOR_VBP_COMPLETION_FLOOR", Decimal("0.80"), _("VBP completion rate: red below")),
+    "online_rate": (
+        "INDICATOR_ONLINE_RATE_FLOOR",
+        Decimal("0.95"),
+        _("Online purchase rate: a month below this share is red and needs attention."),
+    ),
+    "offline_share": (
+        "INDICATOR_OFFLINE_SHARE_CEILING",
+        Decimal("0.05"),
+        _("Offline purchase share: a month above this share is red and needs attention."),
+    ),
+    "drug_cost_growth": (
+        "INDICATOR_COST_GROWTH_CEILING",
+        Decimal("0.10"),
+        _("Drug cost growth: a month above this growth is red and needs attention."),
+    ),
+    "on_time_payment": (
+        "INDICATOR_ON_TIME_FLOOR",
+        Decimal("0.90"),
+        _("On-time payment rate: a month below this share is red and needs attention."),
+    ),
+    "vbp_completion": (
+        "INDICATOR_VBP_COMPLETION_FLOOR",
+        Decimal("0.80"),
+        _("VBP completion rate: a month below this share of its pace is red and needs attention."),
+    ),
     "non_winning_share": (
         "INDICATOR_NON_WINNING_CEILING",
         Decimal("0.30"),
-        _("Non-winning product share: red above"),
+        _("Non-winning product share: a month above this share is red and needs attention."),
     ),
     "similar_efficacy": (
         "INDICATOR_SIMILAR_EFFICACY_CEILING",
         Decimal("0.30"),
-        _("Similar-efficacy other generics: red above"),
+        _("Similar-efficacy other generics: a month above this share is red and needs attention."),
     ),
-    "violations": ("INDICATOR_VIOLATIONS_CEILING", Decimal("0"), _("Violations: red above")),
+    "violations": (
+        "INDICATOR_VIOLATIONS_CEILING",
+        Decimal("0"),
+        _("Violations: a month with more than this many is red and needs attention."),
+    ),
 }
 
 for _key, (_name, _default, _description) in THRESHOLDS.items():
