@@ -276,6 +276,7 @@ def hospital_alerts(request, hospital_id):
         "negotiation/hospital_alerts.html",
         {
             "hospital": hospital,
+            "is_bureau": _is_bureau(request.user),  # only they may open the province's alerts (issue 12)
             "zonings": zonings,
             "zone_shares": charts.zone_shares(selectors.zone_share_series(request.user, hospital.pk)),
         },

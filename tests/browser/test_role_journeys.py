@@ -445,3 +445,70 @@ def test_city_bureau_sees_its_region_only(world, session, screenshot):
     expect(city.locator("nav.main-nav")).to_be_visible()
     screenshot(city, "refused")
     _expect_not_found_in_the_layout(city)
+
+
+def test_manufacturer_declares_with_its_evidence_and_finds_the_declaration_in_progress(world, session, screenshot):
+    """R-LIST-2, R-LIST-9: the manufacturer's clerk sees the cap before sending, sends the price with its
+    evidence files in the same form (a file of another type refused on its field, what was typed kept), and
+    a second declaration of the same product links to the one in progress instead of starting again."""
+    product = ProductFactory(
+        manufacturer=world.manufacturer, generic_name="瑞舒伐他汀钙片", specification="10mg", pack_quantity=14
+    )
+    feed = NationalPriceImport.objects.create(
+        original_name="f.csv", sha256="-", uploaded_by=world.user("platform_admin")
+    )
+    NationalPrice.objects.create(
+        product_code=product.code, province="33", price="15.40", effective_date="2026-09-18", batch=feed
+    )
+
+    _context, maker = session("manufacturer_clerk")
+    expect(maker.locator("main")).to_be_visible()
+    screenshot(maker, "home")
+    go_to(maker, "价格申报")
+    expect(maker.locator("h1")).to_be_visible()
+    screenshot(maker, "work-list")
+    maker.get_by_role("link", name="新增申报").click()
+    maker.select_option("#id_product", str(product.pk))
+    maker.select_option("#id_category", "not_previously_listed")
+    expect(maker.locator("[data-testid=cap-value]")).to_contain_text("¥15.40")
+    expect(maker.locator("[data-testid=cap-source]")).to_contain_text("浙江省")
+    maker.fill("#id_price", "15.40")
+
+    # A file that is not a PDF or an image: refused on its field, the rest of the form as typed.
+    maker.set_input_files(
+        "#id_documents", files=[{"name": "报价说明.txt", "mimeType": "text/plain", "buffer": b"plain text"}]
+    )
+    maker.click("button[name=submit]")
+    documents_error = maker.locator(".has-error", has=maker.locator("#id_documents")).locator(".errorlist")
+    expect(documents_error).to_contain_text("PDF")
+    expect(maker.locator("#id_price")).to_have_value("15.40")
+    expect(maker.locator("#id_product")).to_have_value(str(product.pk))
+
+    # The evidence in the same form as the price.
+    maker.set_input_files(
+        "#id_documents",
+        files=[
+            {"name": "药品注册证.pdf", "mimeType": "application/pdf", "buffer": PDF},
+            {"name": "浙江省挂网价截图.pdf", "mimeType": "application/pdf", "buffer": PDF},
+        ],
+    )
+    maker.click("button[name=submit]")
+    expect(maker.locator("[data-testid=declaration-status]")).to_have_text("已提交")
+    expect(maker.locator("main")).to_contain_text("药品注册证.pdf")
+    expect(maker.locator("main")).to_contain_text("浙江省挂网价截图.pdf")
+    first = maker.url
+    screenshot(maker, "declaration")
+
+    # The same product again: the message links to the declaration in progress.
+    go_to(maker, "价格申报")
+    maker.get_by_role("link", name="新增申报").click()
+    maker.select_option("#id_product", str(product.pk))
+    maker.select_option("#id_category", "not_previously_listed")
+    maker.fill("#id_price", "15.00")
+    maker.click("button[name=submit]")
+    existing = maker.locator("[data-testid=existing-declaration]")
+    expect(existing).to_have_text("打开正在进行的申报")
+    existing.click()
+    expect(maker).to_have_url(first)
+    expect(maker.locator("[data-testid=declaration-status]")).to_have_text("已提交")
+    _expect_not_found_in_the_layout(maker)

@@ -220,6 +220,10 @@ def test_bureau_alerts_by_product_hospital_and_region_within_its_region(world, p
     assert [zoning.hospital_id for zoning in zonings] == [world.hospital.pk]
     client.force_login(world.user("hospital_buyer"))
     assert client.get(reverse("negotiation:alerts")).status_code == 403
+    # Issue 12: its own alerts page does not link to the province's, which it may not open.
+    own = client.get(own_page).content.decode()
+    assert f'href="{reverse("negotiation:alerts")}' + '"' not in own
+    assert f'href="{reverse("negotiation:alerts")}?' not in own
 
 
 def test_flags_for_supervision(world, buyer, product, client, settings):
