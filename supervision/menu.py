@@ -1,9 +1,8 @@
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from procurement.web.navigation import MenuGroup, MenuItem, bureau_or_admin, register_menu, register_menu_group
+from procurement.web.navigation import MenuItem, bureau_or_admin, register_menu
 
-register_menu_group(MenuGroup("supervision", pgettext_lazy("menu", "Supervision")))
+# The menu group "supervision" (综合监管) is the core's (procurement/web/menu.py): credit records are in it too.
 
 register_menu(
     MenuItem(_("Supervision cockpit"), "supervision:cockpit", bureau_or_admin, order=5, group="supervision"),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from procurement.core.indicators import get_indicator, registered_indicators
+from procurement.credit.services import can_record_credit
 from procurement.web.drill import parse_month
 from supervision import charts, report, selectors
 
@@ -55,6 +56,7 @@ def cockpit(request):
             "hospitals": hospitals[:20],
             "hospitals_more": max(0, len(hospitals) - 20),
             "companies": selectors.companies_needing_attention(request.user, month, region),
+            "can_record_credit": can_record_credit(request.user),
         },
     )
 
