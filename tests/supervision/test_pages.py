@@ -183,3 +183,15 @@ def test_the_api_reads_the_region_only_r_sup_2(world, computed, api_as):
     own = api_as(world.user("hospital_buyer")).get(url).json()
     assert {row["hospital"] for row in own["results"]} == {world.hospital.pk}
     assert api_as(world.user("distributor_clerk")).get(url).json()["results"] == []
+
+
+def test_one_indicators_page_is_scoped_and_shows_its_trend(world, computed):
+    client = client_as(world.user("city_bureau"))
+    page = client.get(reverse("supervision:indicator", args=["on_time_payment"]), {"month": OCTOBER})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="region-640100"' in html and "石嘴山市" not in html
+    assert "20.00 %" in html.split('data-testid="region-640121"')[1][:400]
+    assert 'data-testid="trend-chart"' in html
+    assert client.get(reverse("supervision:indicator", args=["no_such_thing"])).status_code == 404
+    assert client.get(reverse("supervision:indicator", args=["online_rate"]), {"region": "640200"}).status_code == 404
