@@ -12,9 +12,9 @@ VBP completion, non-winning share, violations), for two spans:
 
 - nightly: the months still open (the current one, and the previous within INDICATOR_FREEZE_DAYS of its end),
   through the job runner — a first night (nothing stored) and a re-run (nothing written);
-- backfill: the last twelve months, ``supervision.jobs.compute_indicators`` (a new installation's history).
+- backfill: the last twelve months, ``supervision.indicator_jobs.compute_indicators`` (a new installation's history).
 
-- bare query: ``supervision.jobs.BARE_SQL`` — the same union of every part, summed per hospital, month and
+- bare query: ``supervision.indicator_jobs.BARE_SQL`` — the same union of every part, summed per hospital, month and
   indicator, then totalled; nothing written.
 
 Alternate rounds (three of the nightly span, one of the twelve months by default), medians compared. Once, as a check, one random hospital's stored online rate of the current
@@ -80,7 +80,7 @@ def build_more() -> dict:
 def spans():
     from django.utils import timezone
 
-    from supervision.jobs import freeze_before, next_month
+    from supervision.indicator_jobs import freeze_before, next_month
 
     today = timezone.localdate()
     until = next_month(today)
@@ -93,7 +93,7 @@ def spans():
 def bare(span) -> tuple[float, tuple]:
     from django.db import transaction
 
-    from supervision.jobs import bare_figures
+    from supervision.indicator_jobs import bare_figures
 
     since, until, today = span
     started = time.perf_counter()
@@ -124,7 +124,7 @@ def nightly() -> tuple[float, dict]:
 def backfill(span) -> tuple[float, dict]:
     from django.db import transaction
 
-    from supervision.jobs import compute_indicators
+    from supervision.indicator_jobs import compute_indicators
 
     since, until, today = span
     started = time.perf_counter()

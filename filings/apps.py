@@ -7,4 +7,4 @@ class FilingsConfig(AppConfig):
     verbose_name = _("Filed purchases")
 
     def ready(self):
-        from filings import jobs, price_source  # noqa: F401  (registers the nightly jobs and the price source)
+        from filings import flag_sources, jobs, price_source  # noqa: F401  (the nightly jobs, the price source, the flags)

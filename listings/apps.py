@@ -8,4 +8,4 @@ class ListingsConfig(AppConfig):
 
     def ready(self):
         # Registers the nightly jobs, the price source and the receivers of order events.
-        from listings import jobs, price_source, receivers  # noqa: F401
+        from listings import jobs, price_history, price_source, receivers  # noqa: F401

@@ -7,4 +7,4 @@ class NegotiationConfig(AppConfig):
     verbose_name = _("Hospital negotiation")
 
     def ready(self):
-        from negotiation import jobs, price_source  # noqa: F401  (registers the nightly job and the price source)
+        from negotiation import flag_sources, jobs, price_source  # noqa: F401  (the nightly job, the price source, the flags)

@@ -249,9 +249,11 @@ def _visible_hospital_ids(user: User) -> list[int] | None:
     return list(Organisation.objects.filter(condition, kind="hospital").values_list("pk", flat=True))
 
 
-def flags(user: User, today: date | None = None) -> list[Flag]:
-    """R-NEG-7: long-term non-negotiation, a red share above the threshold, abnormal purchases."""
+def flags(user: User, today: date | None = None, *, kinds: set[str] | None = None) -> list[Flag]:
+    """R-NEG-7: long-term non-negotiation, a red share above the threshold, abnormal purchases (of ``kinds``,
+    or all three)."""
     today = today or timezone.localdate()
+    kinds = kinds or {"non_negotiation", "red_share", "abnormal_purchase"}
     hospitals = _visible_hospital_ids(user)
     found: list[tuple[str, int, str, dict]] = []
     since = today - timedelta(days=policy("NON_NEGOTIATION_DAYS"))
@@ -259,88 +261,91 @@ def flags(user: User, today: date | None = None) -> list[Flag]:
         # Long-term non-negotiation: bought negotiable products at the listing price in the window, and had
         # no agreement in force at any time in it (a group's agreement is each member's own row, R-NEG-3;
         # asking without agreeing is not negotiating).
-        cursor.execute(
-            f"""SELECT l.hospital_id, count(DISTINCT l.product_id), sum(l.amount)
-               FROM orders_orderline l
-               JOIN catalogue_product p ON p.id = l.product_id
-               WHERE l.price_source = %(listing)s AND l.created_at >= %(since)s AND l.status <> %(cancelled)s
-                 AND NOT ({rules.not_negotiable_sql("p", "%(today)s::date")})
-                 AND (%(all)s OR l.hospital_id = ANY(%(hospitals)s))
-                 AND NOT EXISTS (SELECT 1 FROM negotiation_agreement a
-                                 WHERE a.hospital_id = l.hospital_id AND a.valid_until >= %(since)s
-                                   AND a.valid_from <= %(today)s)
-               GROUP BY l.hospital_id""",
-            {
-                "since": since,
-                "today": today,
-                "all": hospitals is None,
-                "hospitals": hospitals or [],
-                "listing": ListingPriceSource.kind,
-                "cancelled": LineStatus.CANCELLED,
-            },
-        )
-        for hospital_id, products, amount in cursor.fetchall():
-            found.append(
-                (
-                    "non_negotiation",
-                    hospital_id,
-                    "",
-                    {"products": products, "amount": amount, "days": policy("NON_NEGOTIATION_DAYS")},
-                )
+        if "non_negotiation" in kinds:
+            cursor.execute(
+                f"""SELECT l.hospital_id, count(DISTINCT l.product_id), sum(l.amount)
+                   FROM orders_orderline l
+                   JOIN catalogue_product p ON p.id = l.product_id
+                   WHERE l.price_source = %(listing)s AND l.created_at >= %(since)s AND l.status <> %(cancelled)s
+                     AND NOT ({rules.not_negotiable_sql("p", "%(today)s::date")})
+                     AND (%(all)s OR l.hospital_id = ANY(%(hospitals)s))
+                     AND NOT EXISTS (SELECT 1 FROM negotiation_agreement a
+                                     WHERE a.hospital_id = l.hospital_id AND a.valid_until >= %(since)s
+                                       AND a.valid_from <= %(today)s)
+                   GROUP BY l.hospital_id""",
+                {
+                    "since": since,
+                    "today": today,
+                    "all": hospitals is None,
+                    "hospitals": hospitals or [],
+                    "listing": ListingPriceSource.kind,
+                    "cancelled": LineStatus.CANCELLED,
+                },
             )
+            for hospital_id, products, amount in cursor.fetchall():
+                found.append(
+                    (
+                        "non_negotiation",
+                        hospital_id,
+                        "",
+                        {"products": products, "amount": amount, "days": policy("NON_NEGOTIATION_DAYS")},
+                    )
+                )
         # Red share above the threshold, on the current zoning.
-        cursor.execute(
-            """SELECT hospital_id, count(*) FILTER (WHERE zone = %(red)s), count(*) FILTER (WHERE zone <> %(unzoned)s)
-               FROM negotiation_agreementzoning WHERE (%(all)s OR hospital_id = ANY(%(hospitals)s))
-               GROUP BY hospital_id
-               HAVING count(*) FILTER (WHERE zone = %(red)s)
-                      > %(share)s * count(*) FILTER (WHERE zone <> %(unzoned)s)""",
-            {
-                "all": hospitals is None,
-                "hospitals": hospitals or [],
-                "share": policy("RED_SHARE_FLAG"),
-                "red": Zone.RED,
-                "unzoned": Zone.UNZONED,
-            },
-        )
-        for hospital_id, red, zoned in cursor.fetchall():
-            found.append(("red_share", hospital_id, "", {"red": red, "zoned": zoned, "share": red / zoned}))
-        # Abnormal purchases (R-SUP-4): the last 30 days above FACTOR × the monthly average of the months before.
-        months = policy("ABNORMAL_PURCHASE_BASE_MONTHS")
-        cursor.execute(
-            """WITH recent AS (
-                   SELECT hospital_id, product_id, sum(quantity) AS packs FROM orders_orderline
-                   WHERE created_at >= %(today)s::date - 30 AND status <> %(cancelled)s
-                     AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
-                   GROUP BY hospital_id, product_id),
-               before AS (
-                   SELECT hospital_id, product_id, sum(quantity)::numeric / %(months)s AS monthly FROM orders_orderline
-                   WHERE created_at >= %(today)s::date - 30 - 30 * %(months)s AND created_at < %(today)s::date - 30
-                     AND status <> %(cancelled)s AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
-                   GROUP BY hospital_id, product_id)
-               SELECT r.hospital_id, r.product_id, p.generic_name, r.packs, round(b.monthly, 1)
-               FROM recent r JOIN before b USING (hospital_id, product_id)
-               JOIN catalogue_product p ON p.id = r.product_id
-               WHERE r.packs > %(factor)s * b.monthly
-               ORDER BY r.packs / b.monthly DESC""",
-            {
-                "today": today,
-                "all": hospitals is None,
-                "hospitals": hospitals or [],
-                "months": months,
-                "factor": policy("ABNORMAL_PURCHASE_FACTOR"),
-                "cancelled": LineStatus.CANCELLED,
-            },
-        )
-        for hospital_id, _product_id, name, packs, monthly in cursor.fetchall():
-            found.append(
-                (
-                    "abnormal_purchase",
-                    hospital_id,
-                    name,
-                    {"packs": packs, "monthly": monthly, "factor": policy("ABNORMAL_PURCHASE_FACTOR")},
-                )
+        if "red_share" in kinds:
+            cursor.execute(
+                """SELECT hospital_id, count(*) FILTER (WHERE zone = %(red)s), count(*) FILTER (WHERE zone <> %(unzoned)s)
+                   FROM negotiation_agreementzoning WHERE (%(all)s OR hospital_id = ANY(%(hospitals)s))
+                   GROUP BY hospital_id
+                   HAVING count(*) FILTER (WHERE zone = %(red)s)
+                          > %(share)s * count(*) FILTER (WHERE zone <> %(unzoned)s)""",
+                {
+                    "all": hospitals is None,
+                    "hospitals": hospitals or [],
+                    "share": policy("RED_SHARE_FLAG"),
+                    "red": Zone.RED,
+                    "unzoned": Zone.UNZONED,
+                },
             )
+            for hospital_id, red, zoned in cursor.fetchall():
+                found.append(("red_share", hospital_id, "", {"red": red, "zoned": zoned, "share": red / zoned}))
+        # Abnormal purchases (R-SUP-4): the last 30 days above FACTOR × the monthly average of the months before.
+        if "abnormal_purchase" in kinds:
+            months = policy("ABNORMAL_PURCHASE_BASE_MONTHS")
+            cursor.execute(
+                """WITH recent AS (
+                       SELECT hospital_id, product_id, sum(quantity) AS packs FROM orders_orderline
+                       WHERE created_at >= %(today)s::date - 30 AND status <> %(cancelled)s
+                         AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
+                       GROUP BY hospital_id, product_id),
+                   before AS (
+                       SELECT hospital_id, product_id, sum(quantity)::numeric / %(months)s AS monthly FROM orders_orderline
+                       WHERE created_at >= %(today)s::date - 30 - 30 * %(months)s AND created_at < %(today)s::date - 30
+                         AND status <> %(cancelled)s AND (%(all)s OR hospital_id = ANY(%(hospitals)s))
+                       GROUP BY hospital_id, product_id)
+                   SELECT r.hospital_id, r.product_id, p.generic_name, r.packs, round(b.monthly, 1)
+                   FROM recent r JOIN before b USING (hospital_id, product_id)
+                   JOIN catalogue_product p ON p.id = r.product_id
+                   WHERE r.packs > %(factor)s * b.monthly
+                   ORDER BY r.packs / b.monthly DESC""",
+                {
+                    "today": today,
+                    "all": hospitals is None,
+                    "hospitals": hospitals or [],
+                    "months": months,
+                    "factor": policy("ABNORMAL_PURCHASE_FACTOR"),
+                    "cancelled": LineStatus.CANCELLED,
+                },
+            )
+            for hospital_id, _product_id, name, packs, monthly in cursor.fetchall():
+                found.append(
+                    (
+                        "abnormal_purchase",
+                        hospital_id,
+                        name,
+                        {"packs": packs, "monthly": monthly, "factor": policy("ABNORMAL_PURCHASE_FACTOR")},
+                    )
+                )
     names = Organisation.objects.in_bulk({hospital_id for _kind, hospital_id, _d, _f in found})
     return [Flag(kind, names[hospital_id], detail, figures) for kind, hospital_id, detail, figures in found]
 

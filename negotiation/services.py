@@ -24,6 +24,7 @@ from procurement.core.errors import Conflict, DomainError, PermissionDenied, Pro
 from procurement.core.money import AMOUNT_PLACES, check_price
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
+from procurement.credit.grades import check_may_trade
 from procurement.credit.selectors import bar_on, delisting_on
 from procurement.organisations.choices import OrganisationKind, Role
 from procurement.organisations.models import HospitalGroup, User
@@ -81,7 +82,7 @@ def negotiable_listing(product: Product, on: date) -> Listing:
 
 def _check_not_sanctioned(product: Product, on: date) -> None:
     """R-LIST-14: nothing of a company on the bad-record list is sold, so nothing is negotiated;
-    R-SUP-3: nor is a delisted product."""
+    R-SUP-3: nor is a delisted product, nor anything of a company whose credit grade suspends it."""
     record = bar_on(product.manufacturer_id, on)
     if record is not None:
         raise DomainError(
@@ -101,6 +102,8 @@ def _check_not_sanctioned(product: Product, on: date) -> None:
             field="product",
             rule="R-SUP-3",
         )
+    # R-SUP-3: a manufacturer whose credit grade suspends its listing sells, so negotiates, nothing.
+    check_may_trade(product.manufacturer_id, on)
 
 
 @dataclass(frozen=True)

@@ -8,4 +8,4 @@ class SettlementConfig(AppConfig):
 
     def ready(self):
         # Registers the nightly jobs, the receivers of order events and the policy values.
-        from settlement import jobs, policies, receivers  # noqa: F401
+        from settlement import flag_sources, jobs, policies, receivers  # noqa: F401

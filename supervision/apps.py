@@ -7,5 +7,5 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self):
-        # Registers the nightly job of the indicators (the policy values are found by the core).
-        from supervision import jobs  # noqa: F401
+        # Registers the nightly jobs (abnormal prices and purchases, credit interview cases; the indicators).
+        from supervision import indicator_jobs, jobs  # noqa: F401

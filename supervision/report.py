@@ -18,7 +18,7 @@ from procurement.core.demo.reports import _chinese_font
 from procurement.core.exports import safe_row
 from procurement.core.indicators import COUNT, registered_indicators
 from procurement.organisations.models import Region
-from supervision import selectors
+from supervision import indicator_selectors as selectors
 
 RED = PatternFill("solid", fgColor="FFCDD2")
 

@@ -4,7 +4,7 @@ open months, so that the cockpit has its figures and trends on the first visit (
 from dateutil.relativedelta import relativedelta
 
 from procurement.core.seeding import SeedContext, demo_seeder
-from supervision.jobs import compute_indicators, next_month
+from supervision.indicator_jobs import compute_indicators, next_month
 
 
 @demo_seeder("supervision", after=("orders", "settlement", "vbp", "filings", "credit"))

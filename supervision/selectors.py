@@ -1,281 +1,147 @@
-"""Scoped reads of the indicators (R-SUP-1, R-SUP-2): by region with subtotals, by hospital, month by month.
+"""Reads of supervision, each through ``visible_to`` (R-SUP-2: a city or county bureau reads its region)."""
 
-Every read starts from ``visible_to(user, IndicatorValue)``: a city or county bureau sees its region's
-hospitals only, the provincial bureau all. A region's figure is the sum of its hospitals' numerators over the
-sum of their denominators (never an average of rates): county → city → province, each a subtotal of what is
-below it.
-"""
-
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
-from django.http import Http404
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as When_
+from django.utils import timezone
 
-from procurement.core.indicators import COUNT, HIGHER, Drill, Indicator, drill_links, registered_indicators
-from procurement.core.policy import policy
+from procurement.core.flags import Flag, flags_for
 from procurement.core.scoping import visible_to
-from procurement.credit.models import CreditEvent
-from procurement.organisations.choices import OrganisationKind, RegionLevel
-from procurement.organisations.models import Region
-from supervision.models import IndicatorValue
-from supervision.policies import THRESHOLDS
-
-ZERO = Decimal("0")
+from procurement.organisations.models import User
+from supervision.choices import CaseStatus
+from supervision.models import Case, CaseEvidence, Interview
 
 
-def sees_supervision(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.kind == OrganisationKind.BUREAU)
-
-
-def region_of(user) -> Region:
-    """The region whose figures ``user`` reads: its bureau's, or the province for administrators."""
-    if not user.is_superuser and user.organisation is not None:
-        return user.organisation.region
-    return Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first()
-
-
-def region_within(user, code: str | None) -> Region:
-    """The region ``code`` names if it lies inside the user's own (R-SUP-2), else a 404; the user's own
-    region when none is named."""
-    own = region_of(user)
-    if not code:
-        return own
-    found = Region.objects.filter(code=code).first() if code.isascii() and code.isdigit() else None
-    if found is None or own is None or not found.path.startswith(own.path):
-        raise Http404
-    return found
-
-
-def threshold(indicator: Indicator) -> Decimal | None:
-    entry = THRESHOLDS.get(indicator.key)
-    return policy(entry[0]) if entry else None
-
-
-@dataclass
-class Figure:
-    """One indicator's figure: numerator, denominator, the rate (or count) and whether it needs attention."""
-
-    indicator: Indicator
-    numerator: Decimal = ZERO
-    denominator: Decimal = ZERO
-    present: bool = False
-
-    @property
-    def value(self):
-        return self.indicator.value(self.numerator, self.denominator) if self.present else None
-
-    @property
-    def percent(self) -> Decimal | None:
-        value = self.value
-        if value is None or self.indicator.unit == COUNT:
-            return None
-        return (value * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-    @property
-    def shown(self) -> str:
-        value = self.value
-        if value is None:
-            return "—"
-        if self.indicator.unit == COUNT:
-            return f"{value:,.0f}"
-        return f"{self.percent} %"
-
-    @property
-    def red(self) -> bool:
-        value, line = self.value, threshold(self.indicator)
-        if value is None or line is None:
-            return False
-        return value < line if self.indicator.better == HIGHER else value > line
-
-    @property
-    def threshold_shown(self) -> str:
-        line = threshold(self.indicator)
-        if line is None:
-            return ""
-        return f"{line:,.0f}" if self.indicator.unit == COUNT else f"{(line * 100).normalize():f} %"
-
-
-def _figures(indicators, sums: dict) -> list[Figure]:
-    figures = []
-    for indicator in indicators:
-        found = sums.get(indicator.key)
-        figures.append(Figure(indicator, found[0], found[1], True) if found else Figure(indicator))
-    return figures
-
-
-@dataclass
-class RegionRow:
-    region: Region
-    depth: int
-    figures: list[Figure]
-    hospitals: int = 0
-
-
-@dataclass
-class HospitalRow:
-    hospital_id: int
-    name: str
-    region_name: str
-    region_code: str
-    figures: list[Figure] = field(default_factory=list)
-
-    @property
-    def red(self) -> list[Figure]:
-        return [figure for figure in self.figures if figure.red]
-
-
-def values_for(user, month: date):
-    return visible_to(user, IndicatorValue).filter(month=month)
-
-
-def region_table(user, month: date, region: Region) -> list[RegionRow]:
-    """R-SUP-1 by region: ``region`` first (the total), then each city with its subtotal followed by its
-    counties — every row the sum of the hospitals below it."""
-    indicators = registered_indicators()
-    sums: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [ZERO, ZERO]))
-    hospitals: dict[str, set] = defaultdict(set)
-    rows = (
-        values_for(user, month)
-        .filter(hospital__region__path__startswith=region.path)
-        .values("hospital__region__path", "indicator", "hospital_id")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+def overdue_q(today: date) -> Q:
+    """R-SUP-5: rectifying past a final deadline (a provisional one makes nothing overdue: DOMAIN §2)."""
+    return Q(
+        status=CaseStatus.RECTIFYING,
+        interview__deadline__lt=today,
+        interview__deadline_provisional=False,
     )
-    for row in rows:
-        codes = [code for code in row["hospital__region__path"].split("/") if code]
-        below = codes[codes.index(region.code) :] if region.code in codes else []
-        for code in below:
-            total = sums[code][row["indicator"]]
-            total[0] += row["n"]
-            total[1] += row["d"]
-            hospitals[code].add(row["hospital_id"])
-    regions = {r.code: r for r in Region.objects.filter(path__startswith=region.path)}
-    ordered = sorted((regions[code] for code in sums if code in regions), key=lambda r: r.path)
-    base = region.path.count("/")
+
+
+def cases_for(user: User, today: date) -> QuerySet[Case]:
+    """The cases ``user`` may see, each with ``overdue`` and ``has_evidence``, open ones first."""
+    return (
+        visible_to(user, Case)
+        .select_related("subject", "subject__region", "interview", "opened_by", "closed_by")
+        .annotate(
+            overdue=When_(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+            has_evidence=Exists(CaseEvidence.objects.filter(case=OuterRef("pk"))),
+        )
+    )
+
+
+def evidence_of(user: User, case: Case) -> QuerySet[CaseEvidence]:
+    return visible_to(user, CaseEvidence).filter(case=case).select_related("uploaded_by")
+
+
+def interview_of(user: User, case: Case) -> Interview | None:
+    return visible_to(user, Interview).filter(case=case).select_related("recorded_by").first()
+
+
+def open_case_keys(user: User) -> set[tuple[int, str, str]]:
+    """(subject, flag, detail) of the cases still open: a flag with one shows it instead of "open a case"."""
+    return set(visible_to(user, Case).exclude(status=CaseStatus.CLOSED).values_list("subject_id", "flag_key", "detail"))
+
+
+def flags_with_cases(user: User, day: date, keys=None) -> list[tuple[Flag, bool]]:
+    """Every flag the user sees today (the core's registry), and whether a case about it is open."""
+    open_keys = open_case_keys(user)
     return [
-        RegionRow(r, r.path.count("/") - base, _figures(indicators, sums[r.code]), len(hospitals[r.code]))
-        for r in ordered
+        (flag, (flag.subject.pk, flag.key, flag.found.detail) in open_keys) for flag in flags_for(user, day, keys=keys)
     ]
 
 
-def hospital_table(user, month: date, region: Region) -> list[HospitalRow]:
-    """R-SUP-1 by hospital: each hospital of ``region`` (within the user's scope) with its figures."""
-    indicators = registered_indicators()
-    table: dict[int, HospitalRow] = {}
-    sums: dict[int, dict] = defaultdict(dict)
-    for row in (
-        values_for(user, month)
-        .filter(hospital__region__path__startswith=region.path)
-        .values(
-            "hospital_id",
-            "hospital__name",
-            "hospital__region__name",
-            "hospital__region__code",
-            "indicator",
-            "numerator",
-            "denominator",
-        )
-    ):
-        table.setdefault(
-            row["hospital_id"],
-            HospitalRow(
-                row["hospital_id"], row["hospital__name"], row["hospital__region__name"], row["hospital__region__code"]
-            ),
-        )
-        sums[row["hospital_id"]][row["indicator"]] = (row["numerator"], row["denominator"])
-    for hospital_id, found in table.items():
-        found.figures = _figures(indicators, sums[hospital_id])
-    return sorted(table.values(), key=lambda row: (row.region_code, row.name))
+def abnormal_items_for(user: User):
+    """R-SUP-4: the review list the user may see (a city or county bureau: subjects of its region)."""
+    from supervision.models import AbnormalItem
+
+    return visible_to(user, AbnormalItem).select_related("subject", "subject__region", "product", "reviewed_by", "case")
 
 
-def hospital_named(user, hospital_id: int):
-    """The hospital, if ``user`` may read its figures (a 404 otherwise)."""
+# -- supply (R-SUP-6) -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Supply:
+    """One distributor's delivery in a month, over the order lines the reader may see (R-SUP-2)."""
+
+    distributor: object  # Organisation
+    lines: int
+    ordered: int  # packs ordered (lines the hospital cancelled left out)
+    shipped: int
+    accepted: int
+    in_time: int  # packs accepted within SUPPLY_DELIVERY_HOURS of the order
+    median_hours_to_shipment: Decimal | None
+    median_hours_to_acceptance: Decimal | None
+
+    @property
+    def fulfilment_rate(self) -> Decimal | None:
+        """配送到位率 = packs accepted in time / packs ordered."""
+        if not self.ordered:
+            return None
+        return (Decimal(self.in_time) * 100 / self.ordered).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def supply_by_distributor(user: User, month_start: date, month_end: date, hours: int) -> list[Supply]:
+    """R-SUP-6: per distributor, the lines ordered in ``[month_start, month_end)`` by the hospitals the user
+    may see: packs ordered, shipped, accepted, accepted in time, and the median hours from order to first
+    shipment and to first acceptance — set-based, on the reader's scoped lines."""
+    from procurement.orders.choices import LineStatus
+    from procurement.orders.models import OrderLine, Shipment
     from procurement.organisations.models import Organisation
 
-    found = visible_to(user, Organisation).filter(pk=hospital_id, kind=OrganisationKind.HOSPITAL).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def months_back(month: date, count: int) -> list[date]:
-    months = [month]
-    while len(months) < count:
-        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
-    return months
-
-
-@dataclass
-class Trend:
-    indicator: Indicator
-    months: list[date]
-    figures: list[Figure]
-
-    @property
-    def current(self) -> Figure:
-        return self.figures[-1]
-
-    @property
-    def previous(self) -> Figure:
-        return self.figures[-2] if len(self.figures) > 1 else Figure(self.indicator)
-
-    @property
-    def change(self) -> str:
-        """The change on the month before, in percentage points (or in counts)."""
-        now, before = self.current.value, self.previous.value
-        if now is None or before is None:
-            return ""
-        if self.indicator.unit == COUNT:
-            return f"{now - before:+,.0f}"
-        points = ((now - before) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return f"{points:+} pp"
-
-
-def trends(user, month: date, region: Region, *, count: int = 12, hospital_id: int | None = None) -> list[Trend]:
-    """Each indicator month by month, the ``count`` months up to ``month``: the region's (or one hospital's)
-    sums."""
-    indicators = registered_indicators()
-    months = months_back(month, count)
-    queryset = visible_to(user, IndicatorValue).filter(month__gte=months[0], month__lte=month)
-    if hospital_id is not None:
-        queryset = queryset.filter(hospital_id=hospital_id)
-    else:
-        queryset = queryset.filter(hospital__region__path__startswith=region.path)
-    sums: dict[date, dict] = defaultdict(dict)
-    for row in queryset.values("month", "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")):
-        sums[row["month"]][row["indicator"]] = (row["n"], row["d"])
-    return [
-        Trend(
-            indicator,
-            months,
-            [
-                Figure(indicator, *sums[m][indicator.key], True) if indicator.key in sums[m] else Figure(indicator)
-                for m in months
-            ],
-        )
-        for indicator in indicators
-    ]
-
-
-def links_for(indicator: Indicator, month: date, *, hospital_id=None, region_code=None):
-    return drill_links(indicator.key, Drill(month=month, hospital_id=hospital_id, region_code=region_code))
-
-
-def companies_needing_attention(user, month: date, region: Region, limit: int = 20) -> list[dict]:
-    """Companies of the region with credit events recorded in the month (R-SUP-3), the most first."""
-    end = (month + timedelta(days=32)).replace(day=1)
-    rows = (
-        visible_to(user, CreditEvent)
-        .filter(occurred_on__gte=month, occurred_on__lt=end, organisation__region__path__startswith=region.path)
-        .values("organisation_id", "organisation__name", "kind")
-        .annotate(count=Count("id"))
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime(month_start.year, month_start.month, month_start.day), tz)
+    end = timezone.make_aware(datetime(month_end.year, month_end.month, month_end.day), tz)
+    lines = (
+        visible_to(user, OrderLine)
+        .filter(created_at__gte=start, created_at__lt=end)
+        .exclude(status=LineStatus.CANCELLED)
+        .values("id", "distributor_id", "quantity", "created_at")
     )
-    found: dict[int, dict] = {}
-    kinds = dict(CreditEvent._meta.get_field("kind").choices)
-    for row in rows:
-        entry = found.setdefault(row["organisation_id"], {"name": row["organisation__name"], "count": 0, "why": []})
-        entry["count"] += row["count"]
-        entry["why"].append(f"{kinds.get(row['kind'], row['kind'])} × {row['count']}")
-    return sorted(found.values(), key=lambda entry: -entry["count"])[:limit]
+    lines_sql, lines_params = lines.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH l AS ({lines_sql})
+                SELECT l.distributor_id, count(*), sum(l.quantity), coalesce(sum(s.shipped), 0),
+                       coalesce(sum(s.accepted), 0), coalesce(sum(s.in_time), 0),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.first_shipped - l.created_at) / 3600)
+                           FILTER (WHERE s.first_shipped IS NOT NULL),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.first_accepted - l.created_at) / 3600)
+                           FILTER (WHERE s.first_accepted IS NOT NULL)
+                FROM l LEFT JOIN LATERAL (
+                    SELECT sum(x.quantity) AS shipped, sum(x.accepted_quantity) AS accepted,
+                           sum(x.accepted_quantity) FILTER (WHERE x.accepted_at <= l.created_at + make_interval(hours => %s))
+                               AS in_time,
+                           min(x.shipped_at) AS first_shipped,
+                           min(x.accepted_at) FILTER (WHERE x.accepted_quantity > 0) AS first_accepted
+                    FROM {Shipment._meta.db_table} x WHERE x.line_id = l.id) s ON true
+                GROUP BY l.distributor_id""",
+            [*lines_params, hours],
+        )
+        rows = cursor.fetchall()
+    names = Organisation.objects.in_bulk([row[0] for row in rows])
+
+    def hours_of(value):
+        return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    found = [
+        Supply(names[d], n, int(o), int(s), int(a), int(t), hours_of(ms), hours_of(ma))
+        for d, n, o, s, a, t, ms, ma in rows
+    ]
+    return sorted(
+        found, key=lambda supply: (supply.fulfilment_rate is None, supply.fulfilment_rate, supply.distributor.name)
+    )
+
+
+def stock_reports_for(user: User):
+    from supervision.models import StockReport
+
+    return visible_to(user, StockReport).select_related("distributor", "product", "reported_by")

@@ -1,191 +1,304 @@
-"""Pages of supervision for bureau staff (R-SUP-1, R-SUP-2, R-SUP-7): the cockpit, the indicator tables by
-region and by hospital with their trends, one hospital's figures, the monthly report (Excel, PDF). A city or
-county bureau reads its region only, on every page and in every file."""
+"""Pages of supervision for bureau staff: the flags of every channel (from the core's registry), interview
+cases (R-SUP-5), the abnormal price and purchase review list (R-SUP-4), supply (R-SUP-6).
+Each view: who may → scoped fetch → form → one service → render."""
 
-from datetime import date
+from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
-from procurement.core.indicators import get_indicator, registered_indicators
-from procurement.credit.services import can_record_credit
-from procurement.web.drill import parse_month
-from supervision import charts, report, selectors
+from procurement.core.errors import DomainError
+from procurement.core.flags import flag_sources
+from procurement.web.views import apply_domain_error, posted_id
+from supervision import selectors, services
+from supervision.filters import CaseFilter
+from supervision.forms import CloseForm, EvidenceForm, InterviewForm
 
 
-def _require(user) -> None:
-    if not selectors.sees_supervision(user):
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise DjangoPermissionDenied
 
 
-def _month(request) -> date:
-    return parse_month(request.GET.get("month")) or timezone.localdate().replace(day=1)
-
-
-def _links(month, *, hospital_id=None, region_code=None) -> dict:
+def _page(request, items, size=50):
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(items, size).get_page(request.GET.get("page"))
     return {
-        indicator.key: selectors.links_for(indicator, month, hospital_id=hospital_id, region_code=region_code)
-        for indicator in registered_indicators()
+        "page_obj": page,
+        "object_list": page.object_list,
+        "is_paginated": page.has_other_pages(),
+        "query_without_page": query.urlencode(),
     }
 
 
+def _error_message(request, error: DomainError) -> None:
+    for problem in error.problems:
+        messages.error(request, problem.message)
+
+
 @login_required
-def cockpit(request):
-    """The bureau's cockpit: the month's headline figures of its region with their trend, the hospitals and
-    companies needing attention (with why), and the way into every list."""
-    _require(request.user)
-    month = _month(request)
-    region = selectors.region_of(request.user)
-    trends = selectors.trends(request.user, month, region)
-    hospitals = [row for row in selectors.hospital_table(request.user, month, region) if row.red]
-    hospitals.sort(key=lambda row: (-len(row.red), row.name))
+def flag_list(request):
+    """R-SUP-5: every flag of every channel the bureau sees today, each with its explanation and a button to
+    open an interview case (or a link to the case already open)."""
+    _require(services.can_supervise(request.user))
+    today = timezone.localdate()
+    wanted = request.GET.get("flag", "")
+    search = request.GET.get("q", "").strip()
+    rows = selectors.flags_with_cases(request.user, today, keys=[wanted] if wanted else None)
+    if search:
+        rows = [(flag, has_case) for flag, has_case in rows if search in flag.subject.name]
     return render(
         request,
-        "supervision/cockpit.html",
-        {
-            "month": month,
-            "month_value": f"{month:%Y-%m}",
-            "region": region,
-            "trends": trends,
-            "links": _links(month, region_code=region.code),
-            "chart": charts.trend_chart(trends),
-            "hospitals": hospitals[:20],
-            "hospitals_more": max(0, len(hospitals) - 20),
-            "companies": selectors.companies_needing_attention(request.user, month, region),
-            "can_record_credit": can_record_credit(request.user),
-        },
+        "supervision/flag_list.html",
+        {"sources": flag_sources(), "flag": wanted, "q": search, "today": today, **_page(request, rows)},
     )
 
 
 @login_required
-def by_region(request):
-    """R-SUP-1 by region: county → city → province, each row the subtotal of the hospitals below it."""
-    _require(request.user)
-    month = _month(request)
-    region = selectors.region_within(request.user, request.GET.get("region"))
-    rows = selectors.region_table(request.user, month, region)
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(report.region_workbook(month, region, rows), f"indicators-regions-{month:%Y-%m}.xlsx")
-    return render(
-        request,
-        "supervision/by_region.html",
-        {
-            "month": month,
-            "month_value": f"{month:%Y-%m}",
-            "region": region,
-            "rows": rows,
-            "indicators": registered_indicators(),
-        },
-    )
-
-
-@login_required
-def by_hospital(request):
-    """R-SUP-1 by hospital: every hospital of the region (or only those needing attention)."""
-    _require(request.user)
-    month = _month(request)
-    region = selectors.region_within(request.user, request.GET.get("region"))
-    rows = selectors.hospital_table(request.user, month, region)
-    red_only = bool(request.GET.get("red"))
-    if red_only:
-        rows = [row for row in rows if row.red]
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(report.hospital_workbook(month, region, rows), f"indicators-hospitals-{month:%Y-%m}.xlsx")
-    query = request.GET.copy()
-    query.pop("page", None)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "supervision/by_hospital.html",
-        {
-            "month": month,
-            "month_value": f"{month:%Y-%m}",
-            "region": region,
-            "red_only": red_only,
-            "indicators": registered_indicators(),
-            "page_obj": page,
-            "object_list": page.object_list,
-            "is_paginated": page.has_other_pages(),
-            "query_without_page": query.urlencode(),
-        },
-    )
-
-
-@login_required
-def hospital(request, pk):
-    """One hospital's figures of the month, each with its numerator, denominator, trend and the rows behind."""
-    _require(request.user)
-    found = selectors.hospital_named(request.user, pk)
-    month = _month(request)
-    trends = selectors.trends(request.user, month, found.region, hospital_id=found.pk)
-    return render(
-        request,
-        "supervision/hospital.html",
-        {
-            "hospital": found,
-            "month": month,
-            "month_value": f"{month:%Y-%m}",
-            "trends": trends,
-            "links": _links(month, hospital_id=found.pk),
-            "chart": charts.trend_chart(trends),
-        },
-    )
-
-
-@login_required
-def indicator(request, key):
-    """One indicator: its trend for the region, and this month by region."""
-    _require(request.user)
+def case_open(request):
+    """Open a case from a flag (POST: flag, subject, detail)."""
+    _require(services.can_supervise(request.user))
+    if request.method != "POST":
+        return redirect("supervision:flags")
     try:
-        found = get_indicator(key)
-    except KeyError:
-        raise Http404 from None
-    month = _month(request)
-    region = selectors.region_within(request.user, request.GET.get("region"))
-    trend = next(t for t in selectors.trends(request.user, month, region) if t.indicator.key == key)
-    rows = selectors.region_table(request.user, month, region)
-    index = [i.key for i in registered_indicators()].index(key)
+        case = services.case_open_from_flag(
+            actor=request.user,
+            flag_key=request.POST.get("flag", ""),
+            subject_id=posted_id(request, "subject"),
+            day=timezone.localdate(),
+            detail=request.POST.get("detail", ""),
+        )
+    except DomainError as error:
+        _error_message(request, error)
+        return redirect("supervision:flags")
+    messages.success(request, _("Interview case opened: %(case)s") % {"case": case})
+    return redirect("supervision:case-detail", pk=case.pk)
+
+
+@login_required
+def case_list(request):
+    """R-SUP-5: the cases of the bureau's region, overdue ones marked; filters, search, pages."""
+    _require(services.can_supervise(request.user))
+    today = timezone.localdate()
+    cases = selectors.cases_for(request.user, today).order_by("status", "-overdue", "-opened_at", "-id")
+    filters = CaseFilter(request.GET or None, queryset=cases, request=request)
+    if filters.is_bound and filters.is_valid():
+        cases = filters.qs
+    overdue = selectors.cases_for(request.user, today).filter(selectors.overdue_q(today)).count()
     return render(
         request,
-        "supervision/indicator.html",
+        "supervision/case_list.html",
+        {"filter": filters, "overdue_count": overdue, "today": today, **_page(request, cases)},
+    )
+
+
+@login_required
+def case_detail(request, pk):
+    """One case: the flag as it read, the interview and its deadline, the documents, the conclusion; the
+    form of the next step."""
+    _require(services.can_supervise(request.user))
+    today = timezone.localdate()
+    case = get_object_or_404(selectors.cases_for(request.user, today), pk=pk)
+    interview_form = InterviewForm(request.POST or None, prefix="interview")
+    evidence_form = EvidenceForm(request.POST or None, request.FILES or None, prefix="evidence")
+    close_form = CloseForm(request.POST or None, prefix="close")
+    if request.method == "POST":
+        step = request.POST.get("step")
+        form = {"interview": interview_form, "evidence": evidence_form, "close": close_form}.get(step)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                if step == "interview":
+                    services.interview_record(actor=request.user, case_id=case.pk, **values)
+                    messages.success(request, _("Interview recorded."))
+                elif step == "evidence":
+                    services.evidence_add(
+                        actor=request.user,
+                        case_id=case.pk,
+                        upload=values["file"],
+                        note=values["note"],
+                        received_on=values["received_on"],
+                    )
+                    messages.success(request, _("Document received."))
+                else:
+                    services.case_close(
+                        actor=request.user, case_id=case.pk, conclusion=values["conclusion"], note=values["note"]
+                    )
+                    messages.success(request, _("Case closed."))
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                return redirect("supervision:case-detail", pk=case.pk)
+    return render(
+        request,
+        "supervision/case_detail.html",
         {
-            "indicator": found,
-            "month": month,
-            "month_value": f"{month:%Y-%m}",
-            "region": region,
-            "trend": trend,
-            "rows": [(row, row.figures[index]) for row in rows],
-            "chart": charts.trend_chart([trend]),
+            "case": case,
+            "interview": selectors.interview_of(request.user, case),
+            "evidence": selectors.evidence_of(request.user, case),
+            "interview_form": interview_form,
+            "evidence_form": evidence_form,
+            "close_form": close_form,
+            "today": today,
         },
     )
 
 
 @login_required
-def monthly_report(request):
-    """R-SUP-7: the region's monthly report, on screen and as Excel and PDF (R-SUP-2: the user's region)."""
-    _require(request.user)
+def case_evidence(request, pk, evidence_pk):
+    _require(services.can_supervise(request.user))
+    case = get_object_or_404(selectors.cases_for(request.user, timezone.localdate()), pk=pk)
+    document = get_object_or_404(selectors.evidence_of(request.user, case), pk=evidence_pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+
+
+def _day(request):
+    return parse_date(request.GET.get("day", "") or "") or timezone.localdate()
+
+
+# -- abnormal prices and purchases (R-SUP-4) -----------------------------------------------------------------
+
+
+def _filtered_items(request):
+    from supervision.filters import ReviewFilter
+
+    items = selectors.abnormal_items_for(request.user).order_by("status", "-detected_on", "kind", "id")
+    filters = ReviewFilter(request.GET or None, queryset=items, request=request)
+    if filters.is_bound and filters.is_valid():
+        items = filters.qs
+    return filters, items
+
+
+@login_required
+def abnormal_list(request):
+    """R-SUP-4: the findings of the nightly detection to review, each explained with its figures."""
+    _require(services.can_supervise(request.user))
+    filters, items = _filtered_items(request)
+    return render(request, "supervision/abnormal_list.html", {"filter": filters, **_page(request, items)})
+
+
+@login_required
+def abnormal_action(request, pk):
+    """Mark a finding reviewed (with a note) or open an interview case from it."""
+    _require(services.can_supervise(request.user))
+    if request.method != "POST":
+        return redirect("supervision:abnormal-list")
+    try:
+        if request.POST.get("action") == "case":
+            case = services.abnormal_item_open_case(actor=request.user, item_id=pk)
+            messages.success(request, _("Interview case opened: %(case)s") % {"case": case})
+            return redirect("supervision:case-detail", pk=case.pk)
+        services.abnormal_item_review(actor=request.user, item_id=pk, note=request.POST.get("note", ""))
+        messages.success(request, _("Marked reviewed."))
+    except DomainError as error:
+        _error_message(request, error)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "supervision:abnormal-list"
+    return redirect(target or "supervision:abnormal-list")
+
+
+@login_required
+def abnormal_export(request):
+    """The review list as Excel (the same filters); text cells never formulas."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    from procurement.core.exports import safe_row
+
+    _require(services.can_supervise(request.user))
+    _filters, items = _filtered_items(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Abnormal prices and purchases"))
+    sheet.append(
+        safe_row(
+            [
+                _("detected on"),
+                _("kind"),
+                _("subject"),
+                _("national drug code"),
+                _("generic name"),
+                _("why"),
+                _("status"),
+            ]
+        )
+    )
+    for item in items[:10000]:
+        sheet.append(
+            safe_row(
+                [
+                    item.detected_on,
+                    str(item.get_kind_display()),
+                    item.subject.name,
+                    item.product.code,
+                    item.product.generic_name,
+                    item.explanation,
+                    str(item.get_status_display()),
+                ]
+            )
+        )
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="abnormal.xlsx")
+
+
+# -- supply (R-SUP-6) ----------------------------------------------------------------------------------------
+
+
+def _month(request):
+    text = request.GET.get("month", "")
+    parsed = parse_date(f"{text}-01") if len(text) == 7 else None
+    today = timezone.localdate()
+    return (parsed or today).replace(day=1)
+
+
+def _next_month(month):
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+@login_required
+def supply(request):
+    """R-SUP-6: per distributor, the month's fulfilment rate (配送到位率) with its figures, the median hours to
+    shipment and to acceptance, and the stock reports; a distributor reads its own and files its stock."""
+    from procurement.core.policy import policy
+    from supervision.forms import StockReportForm
+
+    user = request.user
+    _require(services.can_supervise(user) or user.is_superuser or user.kind in ("bureau", "distributor"))
+    form = StockReportForm(request.POST or None) if services.can_report_stock(user) else None
+    if request.method == "POST":
+        _require(form is not None)
+        if form.is_valid():
+            try:
+                services.stock_report_file(actor=user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Stock reported."))
+                return redirect(request.get_full_path())
     month = _month(request)
-    region = selectors.region_within(request.user, request.GET.get("region"))
-    found = report.monthly(request.user, month, region)
-    kind = request.GET.get("format")
-    if kind == "xlsx":
-        return _xlsx(report.monthly_workbook(found), f"supervision-{region.code}-{month:%Y-%m}.xlsx")
-    if kind == "pdf":
-        response = HttpResponse(report.monthly_pdf(found), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="supervision-{region.code}-{month:%Y-%m}.pdf"'
-        return response
+    hours = policy("SUPPLY_DELIVERY_HOURS")
     return render(
         request,
-        "supervision/report.html",
-        {"report": found, "month_value": f"{month:%Y-%m}", "region": region, "chart": charts.trend_chart(found.trends)},
+        "supervision/supply.html",
+        {
+            "month": month,
+            "hours": hours,
+            "rows": selectors.supply_by_distributor(user, month, _next_month(month), hours),
+            "stock": selectors.stock_reports_for(user).filter(month=month)[:500],
+            "form": form,
+        },
     )
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

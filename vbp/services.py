@@ -23,6 +23,8 @@ from procurement.core.errors import Conflict, DomainError, PermissionDenied, Pro
 from procurement.core.money import check_price, format_yuan
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
+from procurement.credit.grades import check_may_bid
+from procurement.credit.selectors import bar_on
 from procurement.organisations.choices import OrganisationKind, Role
 from procurement.organisations.models import User
 from procurement.workdays.services import add_working_days
@@ -432,6 +434,7 @@ def bids_submit(*, actor: User, bids: list[BidRequest], where=None) -> list[Bid]
             problems.extend(error.problems)
             continue
         checked.append((unit, product, pack_price))
+    problems.extend(_credit_problems(actor, checked))
     if problems:
         raise DomainError(problems=problems)
     saved = []
@@ -453,6 +456,40 @@ def bids_submit(*, actor: User, bids: list[BidRequest], where=None) -> list[Bid]
             bid.save()
             saved.append(bid)
     return saved
+
+
+def _credit_problems(actor: User, checked: list) -> list[Problem]:
+    """R-LIST-14: a company on the bad-record list bids nothing; R-SUP-3: nor one whose credit grade
+    suspends its bidding, and one under a credit warning bids in no more units of a round than the limit
+    (its bids already in the round counted with these)."""
+    if not checked:
+        return []
+    today = timezone.localdate()
+    company = actor.organisation_id
+    record = bar_on(company, today)
+    if record is not None:
+        return [
+            Problem(
+                "company_barred",
+                _("The company is on the bad-record list until %(until)s and may not bid (R-LIST-14).")
+                % {"until": record.ends_on.isoformat()},
+                rule="R-LIST-14",
+                params={"until": record.ends_on},
+            )
+        ]
+    by_round: dict[int, set[int]] = {}
+    for unit, _product, _price in checked:
+        by_round.setdefault(unit.round_id, set()).add(unit.pk)
+    problems = []
+    for round_id, units in sorted(by_round.items()):
+        already = set(
+            Bid.objects.filter(unit__round_id=round_id, manufacturer_id=company).values_list("unit_id", flat=True)
+        )
+        try:
+            check_may_bid(company, today, units_in_round=len(already | units))
+        except DomainError as error:
+            problems.extend(error.problems)
+    return problems
 
 
 def bid_withdraw(*, actor: User, bid_id: int) -> None:

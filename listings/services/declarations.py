@@ -34,13 +34,29 @@ from procurement.core.errors import Conflict, DomainError, PermissionDenied
 from procurement.core.files import check_document
 from procurement.core.money import check_price
 from procurement.core.scoping import visible_to
+from procurement.credit.grades import check_may_declare, check_may_trade
 from procurement.credit.selectors import bar_on, delisting_on
 from procurement.organisations.models import User
 
 
-def _check_not_sanctioned(declaration: Declaration, *, on: date) -> None:
+def _declared_since(declaration: Declaration):
+    """The company's other declarations submitted from a day: what a credit warning limits (R-SUP-3)."""
+
+    def count(since: date) -> int:
+        return (
+            Declaration.objects.filter(manufacturer_id=declaration.manufacturer_id, submitted_at__date__gte=since)
+            .exclude(pk=declaration.pk)
+            .count()
+        )
+
+    return count
+
+
+def _check_not_sanctioned(declaration: Declaration, *, on: date, submitting: bool = False) -> None:
     """R-LIST-14: a company on the bad-record list lists nothing for two years; R-SUP-3: a delisted
-    product is not listed again while its delisting runs."""
+    product is not listed again while its delisting runs; a company whose credit grade suspends its
+    listing declares and is listed nothing, and one under a credit warning submits no more new
+    declarations than the limit (``procurement.credit.grades``)."""
     record = bar_on(declaration.manufacturer_id, on)
     if record is not None:
         raise DomainError(
@@ -60,6 +76,10 @@ def _check_not_sanctioned(declaration: Declaration, *, on: date) -> None:
             rule="R-SUP-3",
             params={"until": delisting.ends_on},
         )
+    if submitting:
+        check_may_declare(declaration.manufacturer_id, on, declared_since=_declared_since(declaration))
+    else:
+        check_may_trade(declaration.manufacturer_id, on)
 
 
 def _transition_declaration(declaration: Declaration, to_status: str) -> None:
@@ -175,7 +195,7 @@ def declaration_submit(*, actor: User, declaration_id: int) -> Declaration:
     today = local_today()
     with transaction.atomic(), audit_reason(_("Declaration submitted")):
         declaration = _lock_declaration(actor, declaration_id)
-        _check_not_sanctioned(declaration, on=today)
+        _check_not_sanctioned(declaration, on=today, submitting=True)
         limits = check_declared_price(declaration.product, declaration.category, declaration.price, on=today)
         _transition_declaration(declaration, DeclarationStatus.SUBMITTED)
         tightest = limits.tightest

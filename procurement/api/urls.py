@@ -36,7 +36,14 @@ from settlement.api.views import (
     PaymentChangesView,
     PaymentViewSet,
 )
-from supervision.api.views import IndicatorValueViewSet
+from supervision.api.views import (
+    AbnormalItemViewSet,
+    CaseViewSet,
+    FlagListView,
+    IndicatorValueViewSet,
+    StockReportViewSet,
+    SupplyView,
+)
 from vbp.api.views import (
     AllocationViewSet,
     BidResultViewSet,
@@ -86,6 +93,9 @@ router.register("vbp/allocations", AllocationViewSet, basename="vbp-allocation")
 router.register("vbp/contracts", ContractViewSet, basename="vbp-contract")
 router.register("vbp/supply-reports", SupplyReportViewSet, basename="vbp-supply-report")
 router.register("vbp/shortage-warnings", ShortageWarningViewSet, basename="vbp-shortage-warning")
+router.register("supervision/cases", CaseViewSet, basename="supervision-case")
+router.register("supervision/abnormal", AbnormalItemViewSet, basename="supervision-abnormal")
+router.register("supervision/stock-reports", StockReportViewSet, basename="supervision-stock-report")
 router.register("supervision/indicators", IndicatorValueViewSet, basename="supervision-indicator")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
@@ -101,6 +111,8 @@ urlpatterns = [
     path("his/filings/", FilingChangesView.as_view(), name="his-filings"),
     path("his/payables/", PayableChangesView.as_view(), name="his-payables"),
     path("his/payments/", PaymentChangesView.as_view(), name="his-payments"),
+    path("supervision/flags/", FlagListView.as_view(), name="supervision-flags"),
+    path("supervision/supply/", SupplyView.as_view(), name="supervision-supply"),
     path("settlement/direct-payments/", DirectPaymentsView.as_view(), name="direct-payments"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The documentation bundles inject their own styles (Redoc's search runs in a worker it makes from

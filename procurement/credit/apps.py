@@ -9,4 +9,4 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         # The resolver's credit check: no source sells what a sanction forbids (R-LIST-14, R-SUP-3).
-        from procurement.credit import price_source  # noqa: F401
+        from procurement.credit import flag_sources, price_source  # noqa: F401

@@ -32,3 +32,24 @@ class SanctionKind(models.TextChoices):
 
     BAD_RECORD = "bad_record", _("Bad-record list")
     DELISTING = "delisting", _("Product delisted")
+
+
+# R-SUP-3: a company's grade is the gravest severity among its unrepaired events (the same four words).
+GRADE_RANK = {
+    Severity.GENERAL: 1,
+    Severity.MODERATE: 2,
+    Severity.SERIOUS: 3,
+    Severity.ESPECIALLY_SERIOUS: 4,
+}
+
+
+class Measure(models.TextChoices):
+    """R-SUP-3: what a grade brings, from the mildest; each includes what comes before it."""
+
+    REMINDER = "reminder", _("Written reminder")  # 书面提醒
+    INTERVIEW = "interview", _("Interview and rectification")  # 约谈整改
+    WARNING = "warning", _("Credit warning, limited new listings and bids")  # 信用警示，限制挂网和投标
+    SUSPENSION = "suspension", _("Listing and bidding suspended")  # 暂停挂网和投标
+
+
+MEASURE_RANK = {Measure.REMINDER: 1, Measure.INTERVIEW: 2, Measure.WARNING: 3, Measure.SUSPENSION: 4}

@@ -29,3 +29,7 @@ register_menu(
         meaning="bad-records",
     ),
 )
+
+register_menu(
+    MenuItem(_("Credit grades"), "credit:grades", bureau_or_admin, order=63, group="supervision"),
+)

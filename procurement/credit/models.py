@@ -125,3 +125,41 @@ class ProductDelisting(models.Model):
 
     def __str__(self):
         return f"{self.product} {self.starts_on}–{self.ends_on or '…'}"
+
+
+@tracked()
+class CreditRepair(models.Model):
+    """信用修复: the company's rectification was accepted (R-SUP-5); from ``effective_on`` (the acceptance
+    plus CREDIT_REPAIR_DAYS of the grade repaired) its events up to ``covers_until`` no longer count
+    toward its grade (R-SUP-3). Recorded by whoever accepted the rectification — supervision, when it
+    closes an interview case as accepted — once per ``source``."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="credit_repairs"
+    )
+    grade = models.CharField(_("grade repaired"), max_length=20, choices=Severity.choices)
+    covers_until = models.DateField(_("events up to"))
+    accepted_on = models.DateField(_("rectification accepted"))
+    effective_on = models.DateField(_("repaired from"))
+    source = models.CharField(_("source"), max_length=80, unique=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    scope_rule = ScopeRule(manufacturer="organisation", distributor="organisation", region="organisation__region")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit repair")
+        verbose_name_plural = _("credit repairs")
+        ordering = ["-effective_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_on__gte=F("accepted_on")), name="credit_repair_after_acceptance"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "effective_on"], name="credit_repair_company_day")]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.get_grade_display()} · {self.effective_on}"

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from procurement.catalogue.models import Product
+from procurement.credit.choices import Measure, Severity
+from procurement.credit.grades import grade_of_rank, grade_rank_sql, measure_of
 from procurement.credit.selectors import barred_until_sql, delisted_sql
 from procurement.orders.pricing import Refusal, considered_by_sql, register_price_source
 from procurement.organisations.models import Organisation
@@ -24,16 +26,18 @@ class CreditSanctions:
 
     # The maker's bar and the product's delisting, each an index probe, read with the other sources'
     # facts in one prepared statement for every order (procurement.orders.pricing.price_sql).
-    sql_columns = ("barred_until", "delisted")
+    # And the maker's credit grade (R-SUP-3): a grade whose measure suspends it sells nothing.
+    sql_columns = ("barred_until", "delisted", "grade_rank")
 
     def sql(self) -> str:
         return (
             f"SELECT {barred_until_sql('p.manufacturer_id', '%(on)s::date')} AS barred_until,"
-            f" {delisted_sql('p.id', '%(on)s::date')} AS delisted"
+            f" {delisted_sql('p.id', '%(on)s::date')} AS delisted,"
+            f" {grade_rank_sql('p.manufacturer_id', '%(on)s::date')} AS grade_rank"
         )
 
     def answer(self, hospital: Organisation, product: Product, values: tuple, on: date):
-        barred_until, delisted = values
+        barred_until, delisted, grade_rank = values
         if barred_until is not None:
             return Refusal(
                 product.pk,
@@ -53,6 +57,19 @@ class CreditSanctions:
                 _("“%(product)s” is delisted as a credit sanction: it cannot be ordered (R-SUP-3).")
                 % {"product": product},
                 rule="R-SUP-3",
+            )
+        grade = grade_of_rank(grade_rank)
+        if grade and measure_of(grade) == Measure.SUSPENSION:
+            return Refusal(
+                product.pk,
+                "credit_suspended",
+                _(
+                    "The manufacturer of “%(product)s” has the credit grade “%(grade)s”: its listing is suspended "
+                    "and nothing of it may be bought (R-SUP-3)."
+                )
+                % {"product": product, "grade": Severity(grade).label},
+                rule="R-SUP-3",
+                params={"grade": grade},
             )
         return None
 

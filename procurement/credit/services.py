@@ -153,9 +153,13 @@ def _event_of(organisation: Organisation, credit_event: CreditEvent | None) -> C
 
 
 def bar_ends_on(starts_on: date, *, years: int) -> date:
-    """The last day of a bar of ``years`` years from ``starts_on``: the day before its anniversary, which
-    for a bar from 29 February is 28 February (counted from the day before, so no leap day is lost)."""
-    return starts_on - relativedelta(days=1) + relativedelta(years=years)
+    """The last day of a bar of ``years`` years from ``starts_on``: the day before its anniversary. The
+    anniversary of 29 February in a common year is 1 March (so the bar ends on 28 February); a bar from
+    1 March 2026 ends on 29 February 2028, no leap day lost (counting from the day before lost it)."""
+    anniversary = starts_on + relativedelta(years=years)
+    if (starts_on.month, starts_on.day) == (2, 29) and anniversary.day == 28:
+        anniversary += relativedelta(days=1)
+    return anniversary - relativedelta(days=1)
 
 
 def bad_record_add(

@@ -10,6 +10,8 @@ urlpatterns = [
     path("events/<int:pk>/evidence/", views.credit_event_evidence, name="event-evidence"),
     path("bad-records/", views.bad_records, name="bad-records"),
     path("delistings/", views.delistings, name="delistings"),
+    path("grades/", views.grade_list, name="grades"),
+    path("companies/<int:pk>/", views.company_credit, name="company"),
 ]
 
 public_urlpatterns = [

@@ -154,3 +154,88 @@ class PublicBadRecordView(ScopedListView):
             years=policy("BAD_RECORD_BAR_YEARS"),
             **kwargs,
         )
+
+
+# -- credit grades (R-SUP-3) ----------------------------------------------------------------------------
+
+
+def _reads_grades(user) -> bool:
+    return user.is_superuser or user.kind == "bureau"
+
+
+@login_required
+def grade_list(request):
+    """R-SUP-3: every graded company the bureau may see (a city or county bureau: of its region), gravest
+    first, with the measure and the events that make the grade; searchable by name, filtered by grade."""
+    from django.core.paginator import Paginator
+
+    from procurement.credit import grades
+    from procurement.credit.choices import Severity
+    from procurement.credit.flag_sources import visible_company_ids
+
+    _require(_reads_grades(request.user))
+    day = timezone.localdate()
+    rows = grades.grades_on(day, visible_company_ids(request.user))
+    wanted_grade = request.GET.get("grade", "")
+    search = request.GET.get("q", "").strip()
+    companies = visible_to_companies(request.user).in_bulk([pk for pk, *_rest in rows])
+    found = []
+    for pk, grade, count, since in rows:
+        company = companies.get(pk)
+        if company is None or (wanted_grade and grade != wanted_grade) or (search and search not in company.name):
+            continue
+        found.append({"company": company, "grade": grade, "events": count, "since": since})
+    standings = grades.standings_on([row["company"].pk for row in found], day)
+    for row in found:
+        row["standing"] = standings[row["company"].pk]
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "credit/grade_list.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "is_paginated": page.has_other_pages(),
+            "query_without_page": query.urlencode(),
+            "grades": Severity.choices,
+            "grade": wanted_grade,
+            "q": search,
+            "today": day,
+        },
+    )
+
+
+def visible_to_companies(user):
+    from procurement.core.scoping import visible_to
+    from procurement.credit.services import COMPANY_KINDS
+    from procurement.organisations.models import Organisation
+
+    return visible_to(user, Organisation).filter(kind__in=COMPANY_KINDS)
+
+
+@login_required
+def company_credit(request, pk):
+    """R-SUP-3: one company's credit page — its grade today and its measure, the events that count, every
+    event, its repairs and bad-record entries. The company reads its own; the bureau those in its scope."""
+    from procurement.core.scoping import visible_to
+    from procurement.credit import grades
+    from procurement.credit.models import CreditRepair
+
+    company = get_object_or_404(visible_to_companies(request.user), pk=pk)
+    day = timezone.localdate()
+    return render(
+        request,
+        "credit/company.html",
+        {
+            "company": company,
+            "standing": grades.standing_on(company.pk, day),
+            "events": visible_to(request.user, CreditEvent).filter(organisation=company).select_related("recorded_by"),
+            "repairs": visible_to(request.user, CreditRepair).filter(organisation=company),
+            "bad_records": BadRecord.objects.filter(organisation=company),
+            "bar": selectors.bar_on(company.pk, day),
+            "window": policy("CREDIT_GRADE_WINDOW_DAYS"),
+            "today": day,
+        },
+    )

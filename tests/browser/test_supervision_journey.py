@@ -8,7 +8,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from supervision.jobs import supervision_indicators
+from supervision.indicator_jobs import supervision_indicators
 from tests.supervision.conftest import build, october  # noqa: F401  (fixtures: the hand-computed October)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -120,6 +120,7 @@ class TestBadRecordTakesEffectEverywhere:
         ("2028-02-29", "2030-02-28"),  # from a leap day: the day before its (missing) anniversary
         ("2028-03-01", "2030-02-28"),
         ("2027-03-01", "2029-02-28"),
+        ("2026-03-01", "2028-02-29"),  # the leap day before the anniversary is inside the bar
         ("2026-01-01", "2027-12-31"),
     ],
 )

@@ -25,6 +25,7 @@ from procurement.orders.choices import LineStatus, ShipmentStatus
 from procurement.orders.models import OfflinePurchase, Order, OrderLine, Shipment
 from settlement.models import Payable
 from tests.factories import ProductFactory
+from tests.orders.conftest import buyer, listed, storekeeper  # noqa: F401  (supervision reads every channel)
 from vbp.choices import RoundKind, RoundStatus
 from vbp.models import Allocation, CompetitionUnit, Contract, Round, Winner
 

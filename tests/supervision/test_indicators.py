@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 
 from procurement.core.jobs import get_job, registered_jobs
-from supervision import selectors
-from supervision.jobs import compute_indicators, supervision_indicators
+from supervision import indicator_selectors as selectors
+from supervision.indicator_jobs import compute_indicators, supervision_indicators
 from supervision.models import IndicatorValue
 
 OCTOBER = date(2026, 10, 1)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from supervision.jobs import supervision_indicators
+from supervision.indicator_jobs import supervision_indicators
 
 OCTOBER = "2026-10"
 TODAY = date(2026, 11, 5)

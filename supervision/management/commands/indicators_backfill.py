@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.core.audit import audit_actor
-from supervision.jobs import compute_indicators, next_month
+from supervision.indicator_jobs import compute_indicators, next_month
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_field_labels'),
-        ('supervision', '0002_credit_moves_to_the_core'),
+        ('supervision', '0006_case_flag_code_label'),
     ]
 
     operations = [
