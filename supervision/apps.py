@@ -8,4 +8,4 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         # Registers the nightly jobs (abnormal prices and purchases, credit interview cases; the indicators).
-        from supervision import indicator_jobs, jobs  # noqa: F401
+        from supervision import flag_sources, indicator_jobs, jobs  # noqa: F401

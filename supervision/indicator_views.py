@@ -16,6 +16,8 @@ from procurement.credit.services import can_record_credit
 from procurement.web.drill import parse_month
 from supervision import charts, report
 from supervision import indicator_selectors as selectors
+from supervision.selectors import flags_with_cases
+from supervision.services import can_supervise
 
 
 def _require(user) -> None:
@@ -58,6 +60,9 @@ def cockpit(request):
             "hospitals_more": max(0, len(hospitals) - 20),
             "companies": selectors.companies_needing_attention(request.user, month, region),
             "can_record_credit": can_record_credit(request.user),
+            # R-SUP-5: today's flags of every channel (the core's registry), an interview case a click away
+            "flags": flags_with_cases(request.user, timezone.localdate()),
+            "can_supervise": can_supervise(request.user),
         },
     )
 

@@ -1,5 +1,6 @@
 """Issue 16 (R-SUP-1, R-SUP-2, R-SUP-7): a city bureau opens the supervision cockpit in a real Chromium, sees its
-region only, drills from a red indicator to the hospital's orders of the month, and downloads the monthly PDF."""
+region only, drills from a red indicator to the hospital's orders of the month, opens an interview case from a flag
+(R-SUP-5) and downloads the monthly PDF."""
 
 import io
 from datetime import date
@@ -9,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from supervision.indicator_jobs import supervision_indicators
+from supervision.models import Case
 from tests.supervision.conftest import build, october  # noqa: F401  (fixtures: the hand-computed October)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +42,17 @@ def test_city_bureau_cockpit_drill_down_and_monthly_pdf(world, october, session,
     assert "2026-10" in page.inner_text("[data-testid=drill-filter]")
     expect(page.locator("[data-testid=order-state]")).to_have_count(5)
     assert "平罗县人民医院" not in page.inner_text("[data-testid=orders]")
+
+    # Today's flags on the cockpit: the hospital's payable unpaid since 31 October → an interview case.
+    page.goto("/supervision/?month=2026-10")
+    flag = page.locator(f"[data-testid=flag-overdue_payments-{world.hospital.pk}]")
+    assert "永宁县人民医院" in flag.inner_text()
+    assert "平罗县人民医院" not in page.inner_text("[data-testid=cockpit-flags]")
+    page.click(f"[data-testid=open-case-overdue_payments-{world.hospital.pk}]")
+    page.wait_for_selector("[data-testid=case-status]")
+    case = Case.objects.get(subject=world.hospital, flag_key="overdue_payments")
+    assert page.inner_text("[data-testid=explanation]") == case.explanation
+    assert "2026-10-31" in case.explanation  # the oldest payable due
 
     # The monthly report of 银川市 as a PDF, its text extractable.
     page.goto("/supervision/?month=2026-10")

@@ -195,3 +195,25 @@ def test_one_indicators_page_is_scoped_and_shows_its_trend(world, computed):
     assert 'data-testid="trend-chart"' in html
     assert client.get(reverse("supervision:indicator", args=["no_such_thing"])).status_code == 404
     assert client.get(reverse("supervision:indicator", args=["online_rate"]), {"region": "640200"}).status_code == 404
+
+
+def test_the_cockpit_lists_todays_flags_of_the_region_with_a_case_button(world, computed):
+    """R-SUP-5 through the core's flag registry: the unpaid payable due 31 October is overdue today."""
+    html = client_as(world.user("city_bureau")).get(reverse("supervision:cockpit")).content.decode()
+    assert f'data-testid="flag-overdue_payments-{world.hospital.pk}"' in html
+    assert f'data-testid="open-case-overdue_payments-{world.hospital.pk}"' in html
+    assert "平罗县人民医院" not in html.split('data-testid="cockpit-flags"')[1].split("</table>")[0]
+
+
+def test_last_months_red_indicators_are_a_flag_to_open_a_case_from(world, build, october):
+    """R-SUP-1 → R-SUP-5: the hospital's red figures of the month before ``day`` flag it, with each figure."""
+    from procurement.core.flags import flags_for
+
+    supervision_indicators(today=TODAY)
+    flags = flags_for(world.user("city_bureau"), date(2026, 11, 20), keys=["indicators_red"])
+    assert [(flag.subject.pk, flag.found.detail) for flag in flags] == [(world.hospital.pk, "2026-10")]
+    assert flags[0].figures["online_rate"] == "80.00 %"
+    assert "网采率 80.00 %" in flags[0].explanation or "Online purchase rate 80.00 %" in flags[0].explanation
+    # in December, November's figures: nothing bought of the contract (0 of its pace of 100 units)
+    (november,) = flags_for(world.user("city_bureau"), date(2026, 12, 20), keys=["indicators_red"])
+    assert (november.found.detail, november.figures) == ("2026-11", {"vbp_completion": "0.00 %"})
