@@ -217,3 +217,12 @@ def test_last_months_red_indicators_are_a_flag_to_open_a_case_from(world, build,
     # in December, November's figures: nothing bought of the contract (0 of its pace of 100 units)
     (november,) = flags_for(world.user("city_bureau"), date(2026, 12, 20), keys=["indicators_red"])
     assert (november.found.detail, november.figures) == ("2026-11", {"vbp_completion": "0.00 %"})
+
+
+def test_the_cockpit_links_only_pages_its_reader_may_open(world, computed):
+    """A reviewer (not a supervisor) reads the cockpit; every link on it opens for them."""
+    client = client_as(world.user("provincial_reviewer"))
+    html = client.get(reverse("supervision:cockpit")).content.decode()
+    links = html.split('data-testid="cockpit-links"')[1].split("</ul>")[0]
+    for href in [part.split('"')[0].replace("&amp;", "&") for part in links.split('href="')[1:]]:
+        assert client.get(href).status_code == 200, href
