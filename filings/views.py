@@ -22,6 +22,7 @@ from procurement.core.errors import DomainError
 from procurement.core.policy import policy
 from procurement.core.scoping import visible_to
 from procurement.organisations.choices import OrganisationKind
+from procurement.web.drill import drill_filter
 from procurement.web.views import apply_domain_error
 
 
@@ -63,6 +64,8 @@ def filing_list(request):
             filings = filings.filter(follow_up_flagged_on__isnull=False)
         if values["q"]:
             filings = filings.filter(product__in=product_search(Product.objects.all(), values["q"]))
+    # R-SUP-1's drill-down: a hospital's (or a region's) filings flagged in one month.
+    filings, drill = drill_filter(request, filings, date_field="follow_up_flagged_on")
     today = timezone.localdate()
     return render(
         request,
@@ -74,6 +77,7 @@ def filing_list(request):
             "pending": services.pending_filings(request.user).count() if services.can_confirm(request.user) else 0,
             "warnings": selectors.current_warnings_for(request.user, today),
             "is_bureau": is_bureau(request.user),
+            "drill": drill,
             **_page(request, filings),
         },
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from procurement.core.errors import DomainError
 from procurement.organisations.choices import OrganisationKind
+from procurement.web.drill import drill_filter
 from procurement.web.views import posted_id
 from settlement import charts, selectors, services
 from settlement.choices import PayableState
@@ -28,6 +29,12 @@ def _sees_payables(user) -> bool:
     )
 
 
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @login_required
 def payable_list(request):
     """R-SET-1 / R-SET-5: payables, the soonest due first, with what is still owed and their state; a
@@ -39,6 +46,8 @@ def payable_list(request):
         state = ""
     today = timezone.localdate()
     payables = selectors.payables_for(request.user, today=today, state=state)
+    # R-SUP-1's drill-down: a hospital's (or a region's) payables falling due in one month.
+    payables, drill = drill_filter(request, payables, date_field="due_on")
     page = Paginator(payables, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -49,7 +58,8 @@ def payable_list(request):
             "state": state,
             "states": PayableState.choices,
             "can_pay": services.can_pay_as_hospital(request.user) or services.can_pay_as_fund(request.user),
-            "query_without_page": f"state={state}" if state else "",
+            "query_without_page": _query_without_page(request),
+            "drill": drill,
         },
     )
 

@@ -7,5 +7,5 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self):
-        # Registers the nightly jobs (abnormal prices and purchases, credit interview cases).
-        from supervision import jobs  # noqa: F401
+        # Registers the nightly jobs (abnormal prices and purchases, credit interview cases; the indicators).
+        from supervision import flag_sources, indicator_jobs, jobs  # noqa: F401

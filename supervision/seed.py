@@ -1,6 +1,10 @@
-"""Demo seeder of supervision: the nightly jobs on the demo province (its abnormal prices and purchases, the
-interview cases its credit grades call for), an interview case opened from a flag by the provincial bureau's
-supervisor, and the demo distributor's stock of the month."""
+"""Demo seeder of supervision: the indicators of the demo's history (twelve months, past ones frozen) and the
+open months, so that the cockpit has its figures and trends on the first visit (R-SUP-1); the nightly jobs on
+the demo province (its abnormal prices and purchases, the interview cases its credit grades call for), an
+interview case opened from a flag by the provincial bureau's supervisor, and the demo distributor's stock of
+the month."""
+
+from dateutil.relativedelta import relativedelta
 
 from procurement.core.errors import DomainError
 from procurement.core.flags import flags_for
@@ -8,11 +12,16 @@ from procurement.core.seeding import SeedContext, demo_seeder
 from procurement.orders.models import OrderLine
 from procurement.organisations.models import User
 from supervision import jobs, services
+from supervision.indicator_jobs import compute_indicators, next_month
 
 
-@demo_seeder("supervision", after=("credit", "settlement", "filings", "vbp", "negotiation"))
+@demo_seeder("supervision", after=("orders", "credit", "settlement", "filings", "vbp", "negotiation"))
 def seed_supervision(context: SeedContext) -> None:
-    """Findings to review, cases to follow, a month of stock."""
+    """Twelve months of indicators for every hospital (the months past their freezing day frozen), findings to
+    review, cases to follow, a month of stock."""
+    until = next_month(context.today)
+    counts = compute_indicators(since=until - relativedelta(months=12), until=until, today=context.today)
+    context.write(f"supervision: {counts['inserted']} indicator figures")
     jobs.detect_abnormal(context.today)
     jobs.credit_interview_cases(context.today)
     supervisor = User.objects.get(username="bureau.supervisor")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from procurement.core.errors import DomainError
 from procurement.core.scoping import visible_to
 from procurement.organisations.choices import OrganisationKind
+from procurement.web.drill import drill_filter
 from procurement.web.views import apply_domain_error
 from vbp import charts, excel, selectors, services
 from vbp.choices import RoundKind, RoundStatus
@@ -257,7 +258,9 @@ def contract_list(request):
     contracts = selectors.contracts_for(request.user)
     if request.GET.get("behind"):
         contracts = contracts.filter(progress__behind=True)
-    return render(request, "vbp/contract_list.html", _page(request, contracts))
+    # R-SUP-1's drill-down: a hospital's (or a region's) contracts.
+    contracts, drill = drill_filter(request, contracts)
+    return render(request, "vbp/contract_list.html", {**_page(request, contracts), "drill": drill})
 
 
 @login_required

@@ -36,7 +36,14 @@ from settlement.api.views import (
     PaymentChangesView,
     PaymentViewSet,
 )
-from supervision.api.views import AbnormalItemViewSet, CaseViewSet, FlagListView, StockReportViewSet, SupplyView
+from supervision.api.views import (
+    AbnormalItemViewSet,
+    CaseViewSet,
+    FlagListView,
+    IndicatorValueViewSet,
+    StockReportViewSet,
+    SupplyView,
+)
 from vbp.api.views import (
     AllocationViewSet,
     BidResultViewSet,
@@ -89,6 +96,7 @@ router.register("vbp/shortage-warnings", ShortageWarningViewSet, basename="vbp-s
 router.register("supervision/cases", CaseViewSet, basename="supervision-case")
 router.register("supervision/abnormal", AbnormalItemViewSet, basename="supervision-abnormal")
 router.register("supervision/stock-reports", StockReportViewSet, basename="supervision-stock-report")
+router.register("supervision/indicators", IndicatorValueViewSet, basename="supervision-indicator")
 
 _DOCUMENTATION_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 

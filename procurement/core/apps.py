@@ -22,6 +22,8 @@ class CoreConfig(AppConfig):
         autodiscover_modules("policies")
         # Channels declare their purchase contracts to the others (procurement.core.contracts).
         autodiscover_modules("contract_source")
+        # Channels declare what they tell supervision about a hospital's month (procurement.core.indicators).
+        autodiscover_modules("indicators")
         post_migrate.connect(write_first_defaults, sender=self, dispatch_uid="procurement.policy_defaults")
         pre_save.connect(check_text_lengths, dispatch_uid="procurement.text_lengths")
 

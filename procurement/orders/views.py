@@ -40,6 +40,7 @@ from procurement.orders.pricing import offered_products
 from procurement.orders.quantities import parse_quantity
 from procurement.organisations.choices import OrganisationKind
 from procurement.organisations.models import Organisation, Region
+from procurement.web.drill import drill_filter
 from procurement.web.views import ScopedListView, apply_domain_error, posted_id
 
 
@@ -223,6 +224,14 @@ class OrderListView(LoginRequiredMixin, ScopedListView):
         return selectors.orders_seen_by(
             self.request.user, Order.objects.select_related("hospital", "placed_by"), with_state=True
         )
+
+    def get_queryset(self):
+        # R-SUP-1's drill-down: a hospital's (or a region's) orders of one month, within the reader's scope.
+        queryset, self.drill = drill_filter(self.request, super().get_queryset(), date_field="created_at")
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(drill=self.drill, **kwargs)
 
 
 class LineListView(LoginRequiredMixin, ScopedListView):
@@ -508,12 +517,17 @@ def offline_purchases(request):
                     % {"what": purchase.description, "n": purchase.quantity, "amount": format_yuan(purchase.amount)},
                 )
                 return redirect("orders:offline")
+    # R-SUP-1's drill-down: a hospital's (or a region's) offline purchases of one month.
+    purchases, drill = drill_filter(
+        request, visible_to(user, OfflinePurchase).select_related("hospital", "product"), date_field="purchased_on"
+    )
     return render(
         request,
         "orders/offline.html",
         {
             "form": form if services.can_order(user) else None,
-            "purchases": visible_to(user, OfflinePurchase).select_related("hospital", "product")[:200],
+            "purchases": purchases[:200],
+            "drill": drill,
         },
     )
 

@@ -40,6 +40,47 @@
         })
       };
     },
+    /* R-SUP-1: the indicators month by month — rates in percent (left axis), counts on the right. */
+    "indicator-trend": function (data) {
+      var hasCount = data.series.some(function (series) { return series.count; });
+      return {
+        animation: false,
+        color: data.series.map(function (series) { return series.colour; }),
+        legend: { top: 0, type: "scroll", data: data.series.map(function (series) { return series.name; }) },
+        grid: { left: 64, right: hasCount ? 56 : 24, top: 48, bottom: 40 },
+        tooltip: {
+          trigger: "axis",
+          renderMode: "richText",
+          formatter: function (points) {
+            var index = points[0].dataIndex;
+            var lines = [data.months[index]];
+            data.series.forEach(function (series) {
+              var value = series.values[index];
+              if (value === null || value === undefined) { return; }
+              lines.push(series.name + "  " + (series.count ? value : value + " %") +
+                (series.count ? "" : "  (" + series.numerators[index] + " / " + series.denominators[index] + ")"));
+            });
+            return lines.join("\n");
+          }
+        },
+        xAxis: { type: "category", data: data.months, boundaryGap: false },
+        yAxis: [
+          { type: "value", name: data.y_name, axisLabel: { formatter: "{value} %" } },
+          { type: "value", name: data.count_name, show: hasCount, minInterval: 1, splitLine: { show: false } }
+        ],
+        series: data.series.map(function (series) {
+          return {
+            name: series.name,
+            type: "line",
+            yAxisIndex: series.count ? 1 : 0,
+            data: series.values.map(function (value) { return value === null ? null : Number(value); }),
+            connectNulls: false,
+            symbol: "circle",
+            symbolSize: 5
+          };
+        })
+      };
+    },
     /* R-NEG-6: the share of the zoned agreements in red, yellow and blue, night by night. */
     "zone-shares": function (data) {
       var percent = function (value) {

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from procurement.api.fields import WholeNumberField
 from supervision.choices import Conclusion
-from supervision.models import AbnormalItem, Case, CaseEvidence, Interview, StockReport
+from supervision.models import AbnormalItem, Case, CaseEvidence, IndicatorValue, Interview, StockReport
 
 
 class FlagSerializer(serializers.Serializer):
@@ -178,3 +178,12 @@ class SupplySerializer(serializers.Serializer):
     fulfilment_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
     median_hours_to_shipment = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
     median_hours_to_acceptance = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    hospital_name = serializers.CharField(source="hospital.name", read_only=True)
+    region = serializers.CharField(source="hospital.region.code", read_only=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["hospital", "hospital_name", "region", "month", "indicator", "numerator", "denominator", "frozen"]

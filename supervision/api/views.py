@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -8,7 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from procurement.api.viewsets import ScopedReadOnlyViewSet
+from procurement.api.viewsets import ScopedListViewSet, ScopedReadOnlyViewSet
 from procurement.core.errors import PermissionDenied
 from supervision import selectors, services
 from supervision.api.serializers import (
@@ -18,13 +19,14 @@ from supervision.api.serializers import (
     CloseInputSerializer,
     EvidenceInputSerializer,
     FlagSerializer,
+    IndicatorValueSerializer,
     InterviewInputSerializer,
     ReviewInputSerializer,
     StockReportInputSerializer,
     StockReportSerializer,
     SupplySerializer,
 )
-from supervision.models import AbnormalItem, Case, StockReport
+from supervision.models import AbnormalItem, Case, IndicatorValue, StockReport
 
 
 def _require_supervisor(user) -> None:
@@ -185,3 +187,23 @@ class SupplyView(APIView):
         month, next_month = selectors.month_of(request.query_params.get("month", ""), timezone.localdate())
         rows = selectors.supply_by_distributor(user, month, next_month, policy("SUPPLY_DELIVERY_HOURS"))
         return Response(SupplySerializer(rows, many=True).data)
+
+
+class IndicatorValueFilter(filters.FilterSet):
+    region = filters.CharFilter(
+        field_name="hospital__region__path", lookup_expr="contains", help_text="A region code: its hospitals."
+    )
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["month", "indicator", "hospital", "frozen", "region"]
+
+
+class IndicatorValueViewSet(ScopedListViewSet):
+    """R-SUP-1: each hospital's indicator figures per month — numerator and denominator (the rate is their
+    quotient; a region's is the sum of its hospitals'). R-SUP-2: a city or county bureau reads its region's
+    hospitals, a hospital its own."""
+
+    queryset = IndicatorValue.objects.select_related("hospital__region").order_by("month", "indicator", "hospital_id")
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilter
