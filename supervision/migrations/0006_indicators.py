@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_field_labels'),
-        ('supervision', '0006_case_flag_code_label'),
+        ('supervision', '0005_stock_reports'),
     ]
 
     operations = [
