@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from procurement.core.policy import DECIMAL, TEXT, register_policy
+from procurement.core.policy import DECIMAL, INTEGER, TEXT, register_policy
 from settlement.choices import PrepaymentPolicy
 
 register_policy(
@@ -25,4 +25,51 @@ register_policy(
     default=Decimal("0.30"),
     minimum=Decimal("0.30"),
     maximum=Decimal("1"),
+)
+
+# R-SET-8: the convergence of non-winners towards the VBP standard (our choice of defaults after the national
+# practice: far above = twice the standard or more, three equal yearly steps; nearer, two).
+register_policy(
+    "PAYMENT_STANDARD_FAR_ABOVE",
+    rule="R-SET-8",
+    description=_(
+        "A non-winning originator, reference or evaluated generic priced at this many times the VBP standard or "
+        "more is “far above” it and converges over the far-above number of years."
+    ),
+    kind=DECIMAL,
+    default=Decimal("2"),
+    minimum=Decimal("1"),
+    maximum=Decimal("100"),
+)
+register_policy(
+    "PAYMENT_STANDARD_YEARS_FAR",
+    rule="R-SET-8",
+    description=_("Years (2 or 3) in which a non-winner far above the VBP standard converges to it in equal steps."),
+    kind=INTEGER,
+    default=3,
+    minimum=2,
+    maximum=3,
+)
+register_policy(
+    "PAYMENT_STANDARD_YEARS_NEAR",
+    rule="R-SET-8",
+    description=_(
+        "Years (0 to 3) in which a non-winner above the VBP standard but not far above it converges (0: the VBP "
+        "standard at once)."
+    ),
+    kind=INTEGER,
+    default=2,
+    minimum=0,
+    maximum=3,
+)
+register_policy(
+    "PAYMENT_STANDARD_OF_SEVERAL_WINNERS",
+    rule="R-SET-8",
+    description=_(
+        "When a generic name has several winners at different prices: the standard is the highest winning unit "
+        "price (highest: a patient pays nothing above it for any winner) or the lowest."
+    ),
+    kind=TEXT,
+    default="highest",
+    choices=("highest", "lowest"),
 )
