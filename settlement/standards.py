@@ -202,7 +202,7 @@ def _convert(unit: Decimal, source: Content | None, target: Content | None, same
 def _vbp_group_unit(winners: list[tuple[ProductFacts, Decimal]], several: str) -> tuple[str, Content | None, Decimal]:
     """The group's standard as (reference specification, its content, unit price there): winners' unit prices
     converted to the specification of the cheapest, then the highest or lowest as the policy says."""
-    reference, price = min(winners, key=lambda pair: (pair[1] / pair[0].pack_quantity, pair[0].id))
+    reference, _winning = min(winners, key=lambda pair: (pair[1] / pair[0].pack_quantity, pair[0].id))
     content = parse_specification(reference.specification)
     units = []
     for product, winning in winners:
