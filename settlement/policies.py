@@ -73,3 +73,41 @@ register_policy(
     default="highest",
     choices=("highest", "lowest"),
 )
+
+# R-SET-6, R-SET-7 (our choice: the documents name the outcome, not the figures).
+register_policy(
+    "SAVINGS_ON_TIME_RATE",
+    rule="R-SET-6",
+    description=_(
+        "The share of the year's payables (by amount) a hospital must have paid by their due date to retain its "
+        "VBP savings (1 = all); it must also owe no overdue payment."
+    ),
+    kind=DECIMAL,
+    default=Decimal("1"),
+    minimum=Decimal("0"),
+    maximum=Decimal("1"),
+)
+register_policy(
+    "BUDGET_DEDUCTION_SHORTFALL_RATE",
+    rule="R-SET-7",
+    description=_(
+        "Proposed deduction from next year's budget of a hospital that missed its agreed VBP volume: this share of "
+        "the shortfall's value (the units not bought × the contract's unit price)."
+    ),
+    kind=DECIMAL,
+    default=Decimal("0.5"),
+    minimum=Decimal("0"),
+    maximum=Decimal("1"),
+)
+register_policy(
+    "BUDGET_DEDUCTION_OVERDUE_RATE",
+    rule="R-SET-7",
+    description=_(
+        "Proposed deduction from next year's budget of a hospital that owes overdue payments: this share of the "
+        "overdue amount still unpaid."
+    ),
+    kind=DECIMAL,
+    default=Decimal("0.1"),
+    minimum=Decimal("0"),
+    maximum=Decimal("1"),
+)
