@@ -30,6 +30,7 @@ urlpatterns = [
     path("negotiation/", include("negotiation.urls")),
     path("filings/", include("filings.urls")),
     path("settlement/", include("settlement.urls")),
+    path("disclosure/", include("supervision.public_urls")),
     path("payment-standards/", include((public_standard_urlpatterns, "standards"), namespace="standards")),
     path("vbp/", include("vbp.urls")),
     path("vbp-results/", include((public_vbp_urls, "vbp-public"), namespace="vbp-public")),

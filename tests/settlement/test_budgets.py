@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported by name and asked for as arguments)
 """Savings retention and budget deductions (R-SET-6, R-SET-7) on a hand-computed contract: the hospital's contract
 for the national winner (20mg × 7 at 5.46: 0.78 a tablet, 730 tablets a year); before it, the hospital bought the
 same drug at 12.60 a pack of 7 (1.80 a tablet). The bureau confirms, region-scoped, in the audit trail."""
@@ -38,7 +39,7 @@ def test_r_set_6_a_hospital_that_completed_and_paid_on_time_retains_its_savings(
     atorvastatin,
     contract,
     bought_before,
-    finance,  # noqa: F811
+    finance,
 ):
     """R-SET-6: 105 packs bought under the contract = 735 tablets ≥ 730; nothing overdue →
     savings = (1.80 − 0.78) × 735 = 749.70, retained."""
@@ -59,7 +60,7 @@ def test_r_set_7_a_missed_volume_and_an_overdue_payment_propose_a_deduction(
     atorvastatin,
     contract,
     bought_before,
-    set_policy,  # noqa: F811
+    set_policy,
 ):
     """R-SET-7: 10 packs = 70 of 730 tablets (shortfall 660 × 0.78 = 514.80, × 0.5 = 257.40) and the 126.00 of
     2025 overdue and unpaid (× 0.1 = 12.60) → deduction 270.00, no savings."""
@@ -81,7 +82,7 @@ def test_r_set_6_the_region_s_bureau_confirms_and_another_region_cannot(
     client,
     atorvastatin,
     contract,
-    bought_before,  # noqa: F811
+    bought_before,
 ):
     """R-SET-6, R-SUP-2: the hospital is in 永宁县 (银川市): the city bureau of 银川 sees it and confirms it (audited
     with who, once); a hospital user cannot confirm; assessing the province is refused to the city bureau."""
@@ -105,7 +106,7 @@ def test_r_set_6_the_region_s_bureau_confirms_and_another_region_cannot(
     assert services.budget_assessments_compute(actor=None, year=2026)["kept_confirmed"] == 1
 
 
-def test_r_sup_2_a_bureau_outside_the_region_neither_sees_nor_confirms(world, client, atorvastatin, contract):  # noqa: F811
+def test_r_sup_2_a_bureau_outside_the_region_neither_sees_nor_confirms(world, client, atorvastatin, contract):
     """R-SUP-2: an assessment of a 永宁县 hospital is not found for a bureau of 石嘴山市 (404), not confirmed."""
     from procurement.organisations.choices import OrganisationKind, Role
     from tests.factories import OrganisationFactory, UserFactory
