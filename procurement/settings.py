@@ -343,6 +343,8 @@ SPECTACULAR_SETTINGS = {
         "procurement.api.schema.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "FilingBasisEnum": "filings.choices.FilingBasis",
+        "StandardBasisEnum": "settlement.choices.StandardBasis",
         "ProvinceEnum": "procurement.organisations.choices.PROVINCE_CHOICES",
         "ListingStatusEnum": "listings.choices.ListingStatus",
         "DeclarationStatusEnum": "listings.choices.DeclarationStatus",
