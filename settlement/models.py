@@ -430,7 +430,7 @@ class BudgetAssessment(models.Model):
     bought_units = models.BigIntegerField(_("bought (minimum units)"))
     volume_completed = models.BooleanField(_("volume completed"))
     payables_due = AmountField(_("payables due in the year"))
-    paid_on_time = AmountField(_("paid on time"))
+    paid_on_time = AmountField(_("amount paid by the due date"))
     overdue_amount = AmountField(_("overdue and unpaid"))
     paid_on_time_ok = models.BooleanField(_("paid on time"))
     savings = AmountField(_("savings"))

@@ -33,5 +33,5 @@ register_menu(
     MenuItem(_("Policy values"), "policies", bureau_or_admin, order=89, group="system"),
     MenuItem(_("Audit trail"), "audit-list", provincial_bureau_or_admin, order=90, group="system"),
     # R-SUP-7: the index of every public page and the open-data download (supervision's public pages).
-    MenuItem(_("Public disclosure and open data"), "disclosure:index", everyone, order=79, group="public"),
+    MenuItem(_("Public disclosure and open data"), "disclosure:index", everyone, order=86, group="public"),
 )
