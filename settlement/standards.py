@@ -266,9 +266,10 @@ def _in_vbp_group(year, product, own, current, group, previous, rule) -> Compute
         return None
     target = round_price(converted * product.pack_quantity)
     winning = _lowest(own, VBP_WINNER)
-    if winning is not None or current is None:
-        source = winning if winning is not None else target
-        return Computed(product.id, StandardBasis.VBP, target, round_price(source), vbp_standard=target)
+    if winning is not None:
+        return Computed(product.id, StandardBasis.VBP, target, round_price(winning), vbp_standard=target)
+    if current is None:
+        return None  # no price of its own (a designated or reserve drug of the name): its own basis decides
     if not product.evaluated:
         standard = standard_for(Basis.NON_EVALUATED, winning=target, own=current)
         return Computed(product.id, StandardBasis.NON_EVALUATED, standard, round_price(current), vbp_standard=target)
