@@ -343,6 +343,8 @@ SPECTACULAR_SETTINGS = {
         "procurement.api.schema.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "FilingBasisEnum": "filings.choices.FilingBasis",
+        "StandardBasisEnum": "settlement.choices.StandardBasis",
         "ProvinceEnum": "procurement.organisations.choices.PROVINCE_CHOICES",
         "ListingStatusEnum": "listings.choices.ListingStatus",
         "DeclarationStatusEnum": "listings.choices.DeclarationStatus",
@@ -387,3 +389,10 @@ HOME_PROVINCE = env.str("HOME_PROVINCE", default="64")
 VBP_BID_KEY = env.str("VBP_BID_KEY", default="")
 
 PLATFORM_NAME = _("Provincial Drug Sunshine Procurement and Supervision Platform")
+
+# R-SUP-7: open data in the Open Contracting Data Standard 1.1. Every ocid starts with the publisher's prefix,
+# registered with the Open Contracting Partnership (``ocds-`` + 6 characters); the default is a placeholder
+# to replace before publishing. ``OCDS_PUBLIC_URL``: where the platform is reached, for the package's uri.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-nx0000")
+OCDS_PUBLIC_URL = env.str("OCDS_PUBLIC_URL", default="https://ybj.nx.gov.cn/procurement")
+OCDS_EXPORT_MAX_RELEASES = env.int("OCDS_EXPORT_MAX_RELEASES", default=50_000)

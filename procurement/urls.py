@@ -6,6 +6,7 @@ from django.urls import include, path
 from listings.urls import public_urlpatterns as public_listing_urls
 from procurement.credit.urls import public_urlpatterns as public_credit_urls
 from procurement.orders.urls import public_urlpatterns as public_batch_urls
+from settlement.urls import public_standard_urlpatterns
 from vbp.urls import public_urlpatterns as public_vbp_urls
 
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("negotiation/", include("negotiation.urls")),
     path("filings/", include("filings.urls")),
     path("settlement/", include("settlement.urls")),
+    path("disclosure/", include("supervision.public_urls")),
+    path("payment-standards/", include((public_standard_urlpatterns, "standards"), namespace="standards")),
     path("vbp/", include("vbp.urls")),
     path("vbp-results/", include((public_vbp_urls, "vbp-public"), namespace="vbp-public")),
     path("batches/", include((public_batch_urls, "batches"), namespace="batches")),

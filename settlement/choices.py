@@ -63,3 +63,29 @@ class PrepaymentPolicy(models.TextChoices):
 
     NATIONAL = "national", _("National: the fund prepays the hospital, offset from its monthly claims")
     NINGXIA = "ningxia", _("Ningxia: the city fund prepays the distributor, the hospital returns it quarterly")
+
+
+class StandardBasis(models.TextChoices):
+    """R-SET-8: what a drug's payment standard rests on (stored with each standard)."""
+
+    VBP = "vbp", _("VBP winning price")  # a winner, or an originator/reference/evaluated generic at or below it
+    CONVERGING = "converging", _("Converging to the VBP standard")  # a non-winner above it, in equal annual steps
+    NON_EVALUATED = "non_evaluated", _("Non-evaluated generic: never above the evaluated")
+    NEGOTIATED = "negotiated", _("National negotiated payment standard")
+    DESIGNATED = "designated", _("National uniform price (designated production)")
+    RESERVE = "reserve", _("Supply price (provincial reserve)")
+    SHORTAGE = "shortage", _("Listing price (shortage drug)")
+    LISTED = "listed", _("Listing price")
+    FILED = "filed", _("Filed price")
+
+
+class AssessmentStatus(models.TextChoices):
+    """R-SET-6, R-SET-7: a hospital's budget assessment for a year is proposed, then the bureau confirms it."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class AssessmentOutcome(models.TextChoices):
+    RETENTION = "retention", _("Savings retained")  # R-SET-6: completed the volume and paid on time
+    DEDUCTION = "deduction", _("Budget deduction")  # R-SET-7: missed the volume or owes overdue payments

@@ -66,3 +66,17 @@ def payment_rates(today: date | None = None) -> dict[str, int]:
 def vbp_prepayments(today: date | None = None) -> dict[str, int]:
     """R-SET-3: VBP prepayments, offsets and returns due by today, each booked once."""
     return book_prepayments(today or timezone.localdate())
+
+
+@nightly_job("payment_standards", order=75, label=gettext_lazy("Payment standards"))
+def payment_standards(today: date | None = None) -> dict[str, int]:
+    """R-SET-8: this year's payment standards, computed once a year (the first night of the year, or the first
+    night the job runs in it) from the prices in force; a re-run finds them set and changes nothing (the
+    provincial bureau recomputes them on purpose from its page)."""
+    from settlement.models import PaymentStandard
+    from settlement.standards_service import payment_standards_compute
+
+    today = today or timezone.localdate()
+    if PaymentStandard.objects.filter(year=today.year).exists():
+        return {"standards": 0, "written": 0, "removed": 0}
+    return payment_standards_compute(year=today.year, on=today)

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from procurement.organisations.choices import OrganisationKind
-from procurement.web.navigation import MenuItem, bureau_or_admin, register_menu
+from procurement.web.navigation import MenuItem, bureau_or_admin, everyone, register_menu
 from settlement.services import can_confirm_receipt, can_pay_as_hospital
 
 
@@ -19,4 +19,6 @@ register_menu(
         _("Receipts"), "settlement:receipts", lambda user: can_confirm_receipt(user) or _distributor(user), order=41
     ),
     MenuItem(_("On-time payment"), "settlement:rates", bureau_or_admin, order=55),
+    MenuItem(_("Savings and budgets"), "settlement:budgets", bureau_or_admin, order=56),
+    MenuItem(_("Payment standards"), "standards:list", everyone, order=85, group="public"),
 )

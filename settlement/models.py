@@ -31,7 +31,7 @@ from procurement.core.money import AmountField, PriceField
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.orders.models import OrderLine, Shipment
 from procurement.organisations.models import Organisation, User
-from settlement.choices import Account, Payer, TransactionKind
+from settlement.choices import Account, AssessmentOutcome, AssessmentStatus, Payer, StandardBasis, TransactionKind
 
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
@@ -361,3 +361,98 @@ class PaymentRate(models.Model):
 
     def __str__(self):
         return f"{self.hospital} {self.month:%Y-%m}: {self.on_time}/{self.payables}"
+
+
+@tracked(bulk_inserts=True, bulk_updates=True)
+class PaymentStandard(models.Model):
+    """医保支付标准 (R-SET-8, R-VBP-10): one product's payment standard for one year, per pack, with what it
+    rests on. Computed by ``settlement.services.payment_standards_compute`` (the yearly job, or the provincial
+    bureau's action); public, as the standards are published.
+
+    A non-winner above the VBP standard converges in equal annual steps: ``convergence_from`` (its price when the
+    convergence started, in ``convergence_start_year``), ``convergence_years``, ``convergence_step`` and this
+    year's place in it (``year_no``); next year's computation continues from them.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="payment_standards", verbose_name=_("product")
+    )
+    basis = models.CharField(_("basis"), max_length=20, choices=StandardBasis.choices)
+    standard = PriceField(_("payment standard (per pack)"))
+    source_price = PriceField(_("price it rests on (per pack)"))
+    vbp_standard = PriceField(_("VBP standard (per pack)"), null=True, blank=True)
+    convergence_from = PriceField(_("converging from (per pack)"), null=True, blank=True)
+    convergence_start_year = models.PositiveSmallIntegerField(_("converging since"), null=True, blank=True)
+    convergence_years = models.PositiveSmallIntegerField(_("years to converge"), default=0)
+    convergence_step = PriceField(_("annual step (per pack)"), null=True, blank=True)
+    year_no = models.PositiveSmallIntegerField(_("year of the convergence"), null=True, blank=True)
+    computed_on = models.DateField(_("prices as of"))
+
+    scope_rule = ScopeRule(public=True)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment standard")
+        verbose_name_plural = _("payment standards")
+        ordering = ["-year", "product__generic_name", "product__dosage_form", "product__specification", "product_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "product"], name="payment_standard_once_a_year"),
+            models.CheckConstraint(condition=Q(standard__gt=0), name="payment_standard_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.product} · {self.standard}"
+
+    @property
+    def unit_standard(self):
+        """Per minimum unit, for comparing packs."""
+        from procurement.catalogue.pricing import unit_price
+
+        return unit_price(self.standard, self.product.pack_quantity)
+
+
+@tracked()
+class BudgetAssessment(models.Model):
+    """结余留用 / 预算扣减 (R-SET-6, R-SET-7): one hospital's VBP year assessed — its agreed and bought volume, its
+    payments, and the savings it retains or the deduction proposed in next year's budget; the bureau of its region
+    confirms. ``details`` keeps each contract's figures, so the amount can be explained and reproduced."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="budget_assessments", verbose_name=_("medical institution")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=AssessmentOutcome.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.PROPOSED
+    )
+    agreed_units = models.BigIntegerField(_("agreed volume (minimum units)"))
+    bought_units = models.BigIntegerField(_("bought (minimum units)"))
+    volume_completed = models.BooleanField(_("volume completed"))
+    payables_due = AmountField(_("payables due in the year"))
+    paid_on_time = AmountField(_("amount paid by the due date"))
+    overdue_amount = AmountField(_("overdue and unpaid"))
+    paid_on_time_ok = models.BooleanField(_("paid on time"))
+    savings = AmountField(_("savings"))
+    deduction = AmountField(_("proposed deduction"))
+    details = models.JSONField(_("figures per contract"), default=list)
+    computed_on = models.DateField(_("as of"))
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    scope_rule = ScopeRule(hospital="hospital", region="hospital__region")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("budget assessment")
+        verbose_name_plural = _("budget assessments")
+        ordering = ["-year", "hospital__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "hospital"], name="budget_assessment_once_a_year"),
+            models.CheckConstraint(condition=Q(savings__gte=0) & Q(deduction__gte=0), name="budget_amounts_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.hospital} · {self.get_outcome_display()}"

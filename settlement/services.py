@@ -296,3 +296,101 @@ def payment_reverse(*, actor: User, payment_id: int, reason: str) -> Payment:
         payment.save(update_fields=["reversal"])
         _settle_if_paid(payable, payment.paid_on)
     return payment
+
+
+# -- savings retention and budget deductions (R-SET-6, R-SET-7) --------------------------------------------
+
+
+def can_assess_budgets(user: User) -> bool:
+    """R-SET-6, R-SET-7: the provincial bureau assesses the province's hospitals."""
+    return (
+        user.is_authenticated
+        and user.kind == OrganisationKind.BUREAU
+        and user.is_provincial_bureau
+        and user.has_role(Role.BUREAU_SUPERVISOR, Role.BUREAU_REVIEWER)
+    )
+
+
+def can_confirm_budgets(user: User) -> bool:
+    """R-SET-6, R-SET-7: a bureau's supervisor confirms the hospitals of its region (the scope decides which)."""
+    return user.is_authenticated and user.kind == OrganisationKind.BUREAU and user.has_role(Role.BUREAU_SUPERVISOR)
+
+
+@transaction.atomic
+def budget_assessments_compute(*, actor: User | None, year: int, on: date | None = None) -> dict[str, int]:
+    """R-SET-6, R-SET-7: assess every hospital with a VBP contract in ``year`` (``settlement.budget``) and store
+    the proposals; an assessment the bureau confirmed is never rewritten. Idempotent (an upsert of what moved)."""
+    from procurement.core.policy import policy
+    from settlement.budget import assess_year
+    from settlement.choices import AssessmentOutcome, AssessmentStatus
+    from settlement.models import BudgetAssessment
+
+    if actor is not None:
+        _require(can_assess_budgets(actor), _("Only the provincial bureau assesses the hospitals' budgets."))
+    on = on or timezone.localdate()
+    on_time_rate = Decimal(policy("SAVINGS_ON_TIME_RATE"))
+    shortfall_rate = Decimal(policy("BUDGET_DEDUCTION_SHORTFALL_RATE"))
+    overdue_rate = Decimal(policy("BUDGET_DEDUCTION_OVERDUE_RATE"))
+    confirmed = set(
+        BudgetAssessment.objects.filter(year=year, status=AssessmentStatus.CONFIRMED).values_list(
+            "hospital_id", flat=True
+        )
+    )
+    existing = {row.hospital_id: row for row in BudgetAssessment.objects.filter(year=year)}
+    new, changed = [], []
+    for assessed in assess_year(year, on):
+        if assessed.hospital_id in confirmed:
+            continue
+        retains = assessed.volume_completed and assessed.paid_on_time_ok(on_time_rate)
+        values = {
+            "outcome": AssessmentOutcome.RETENTION if retains else AssessmentOutcome.DEDUCTION,
+            "agreed_units": assessed.agreed_units,
+            "bought_units": assessed.bought_units,
+            "volume_completed": assessed.volume_completed,
+            "payables_due": assessed.payables_due,
+            "paid_on_time": assessed.paid_on_time,
+            "overdue_amount": assessed.overdue_amount,
+            "paid_on_time_ok": assessed.paid_on_time_ok(on_time_rate),
+            "savings": assessed.savings if retains else Decimal("0.00"),
+            "deduction": Decimal("0.00") if retains else assessed.deduction(shortfall_rate, overdue_rate),
+            "details": [contract.as_json() for contract in assessed.contracts],
+        }
+        row = existing.get(assessed.hospital_id)
+        if row is None:
+            new.append(BudgetAssessment(year=year, hospital_id=assessed.hospital_id, computed_on=on, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.computed_on = on
+            changed.append(row)
+    # Written in two statements whatever the number of hospitals; rows that did not move are not written.
+    reason = _("Savings and budget assessment of %(year)s as of %(on)s") % {"year": year, "on": on}
+    with audit_reason(reason):
+        BudgetAssessment.objects.bulk_create(new)
+        if changed:
+            BudgetAssessment.objects.bulk_update(changed, [*values, "computed_on"])
+    written = len(new) + len(changed)
+    return {"assessed": written, "kept_confirmed": len(confirmed)}
+
+
+@transaction.atomic
+def budget_assessment_confirm(*, actor: User, assessment_id: int):
+    """R-SET-6, R-SET-7: the bureau of the hospital's region confirms the proposed retention or deduction (locked,
+    once, in the audit trail with who)."""
+    from settlement.choices import AssessmentStatus
+    from settlement.models import BudgetAssessment
+
+    _require(can_confirm_budgets(actor), _("Only a bureau supervisor confirms budget assessments."))
+    assessment = (
+        visible_to(actor, BudgetAssessment, for_write=True).select_for_update().filter(pk=assessment_id).first()
+    )
+    if assessment is None:
+        raise DomainError(_("No such assessment."), code="not_found", rule="R-SET-6")
+    if assessment.status == AssessmentStatus.CONFIRMED:
+        raise Conflict(_("This assessment is confirmed already."), code="already_confirmed", rule="R-SET-6")
+    with audit_reason(_("Budget assessment confirmed")):
+        assessment.status = AssessmentStatus.CONFIRMED
+        assessment.confirmed_by = actor
+        assessment.confirmed_at = timezone.now()
+        assessment.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return assessment

@@ -34,6 +34,7 @@ from settlement.api.views import (
     PayableChangesView,
     PayableViewSet,
     PaymentChangesView,
+    PaymentStandardViewSet,
     PaymentViewSet,
 )
 from supervision.api.views import (
@@ -85,6 +86,7 @@ router.register("bad-records", BadRecordViewSet, basename="bad-record")
 router.register("delistings", DelistingViewSet, basename="delisting")
 router.register("payables", PayableViewSet, basename="payable")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("payment-standards", PaymentStandardViewSet, basename="payment-standard")
 router.register("vbp/rounds", RoundViewSet, basename="vbp-round")
 router.register("vbp/results", BidResultViewSet, basename="vbp-result")
 router.register("vbp/bids", BidViewSet, basename="vbp-bid")

@@ -24,6 +24,10 @@ class CoreConfig(AppConfig):
         autodiscover_modules("contract_source")
         # Channels declare what they tell supervision about a hospital's month (procurement.core.indicators).
         autodiscover_modules("indicators")
+        # … the prices the payment standards rest on (procurement.core.reference_prices) …
+        autodiscover_modules("reference_prices")
+        # … and their releases for the open-data export (procurement.core.opendata).
+        autodiscover_modules("opendata_releases")
         post_migrate.connect(write_first_defaults, sender=self, dispatch_uid="procurement.policy_defaults")
         pre_save.connect(check_text_lengths, dispatch_uid="procurement.text_lengths")
 

@@ -6,6 +6,7 @@ from procurement.web.navigation import (
     MenuGroup,
     MenuItem,
     bureau_or_admin,
+    everyone,
     provincial_bureau_or_admin,
     register_menu,
     register_menu_group,
@@ -31,4 +32,6 @@ register_menu(
     MenuItem(_("API documentation"), "api:docs", uses_the_api, order=91, group="system"),
     MenuItem(_("Policy values"), "policies", bureau_or_admin, order=89, group="system"),
     MenuItem(_("Audit trail"), "audit-list", provincial_bureau_or_admin, order=90, group="system"),
+    # R-SUP-7: the index of every public page and the open-data download (supervision's public pages).
+    MenuItem(_("Public disclosure and open data"), "disclosure:index", everyone, order=86, group="public"),
 )

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from procurement.api.fields import WholeNumberField
 from procurement.core.limits import REASON_MAX_LENGTH
-from settlement.models import Payable, Payment
+from settlement.models import Payable, Payment, PaymentStandard
 
 
 class PayableSerializer(serializers.ModelSerializer):
@@ -80,3 +80,63 @@ class DirectPaymentsSerializer(serializers.Serializer):
 
 class CorrectionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="Why the payment is corrected.")
+
+
+class PaymentStandardSerializer(serializers.ModelSerializer):
+    product_code = serializers.CharField(source="product.code", read_only=True)
+    generic_name = serializers.CharField(source="product.generic_name", read_only=True)
+    dosage_form = serializers.CharField(source="product.dosage_form", read_only=True)
+    specification = serializers.CharField(source="product.specification", read_only=True)
+    pack_quantity = serializers.IntegerField(source="product.pack_quantity", read_only=True)
+    manufacturer = serializers.CharField(source="product.manufacturer.name", read_only=True)
+    unit_standard = serializers.DecimalField(
+        max_digits=14, decimal_places=4, read_only=True, help_text="The standard per minimum unit."
+    )
+
+    class Meta:
+        model = PaymentStandard
+        fields = [
+            "year",
+            "product_code",
+            "generic_name",
+            "dosage_form",
+            "specification",
+            "pack_quantity",
+            "manufacturer",
+            "basis",
+            "standard",
+            "unit_standard",
+            "source_price",
+            "vbp_standard",
+            "convergence_from",
+            "convergence_start_year",
+            "convergence_years",
+            "convergence_step",
+            "year_no",
+            "computed_on",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "standard": {"help_text": "The payment standard per pack (R-SET-8)."},
+            "basis": {"help_text": "What the standard rests on: the VBP winning price, a convergence to it, …"},
+        }
+
+
+class SplitInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=23, help_text="The product's national drug code.")
+    price = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=0, help_text="Price per pack (yuan).")
+    packs = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1, required=False)
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Default: this year.")
+
+
+class SplitSerializer(serializers.Serializer):
+    product_code = serializers.CharField()
+    year = serializers.IntegerField()
+    standard = serializers.DecimalField(max_digits=14, decimal_places=4, help_text="Per pack.")
+    basis = serializers.CharField()
+    price = serializers.DecimalField(max_digits=14, decimal_places=4)
+    packs = serializers.IntegerField()
+    fund = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="The fund's part: up to the standard.")
+    patient = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="The patient's part: what is above the standard."
+    )

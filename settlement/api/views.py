@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,9 +22,14 @@ from settlement.api.serializers import (
     PayableSerializer,
     PayInputSerializer,
     PaymentSerializer,
+    PaymentStandardSerializer,
+    SplitInputSerializer,
+    SplitSerializer,
 )
 from settlement.choices import PayableState
-from settlement.models import Payable, Payment
+from settlement.filters import PaymentStandardFilter
+from settlement.models import Payable, Payment, PaymentStandard
+from settlement.standards_service import price_split
 
 
 def _key(request) -> str | None:
@@ -160,3 +166,60 @@ class PaymentChangesView(PullView):
 
     serializer = PaymentSerializer
     queryset = Payment.objects.all()
+
+
+class PaymentStandardViewSet(ScopedReadOnlyViewSet):
+    """R-SET-8: the payment standards, public (no login): ``?year=`` (default this year), ``?q=`` (names,
+    strength, pinyin initials, code, manufacturer), ``?basis=``. A standard is per pack; the patient pays the
+    part of a price above it (``split``)."""
+
+    serializer_class = PaymentStandardSerializer
+    queryset = PaymentStandard.objects.select_related("product", "product__manufacturer")
+    filterset_class = PaymentStandardFilter
+    permission_classes = [AllowAny]
+    lookup_field = "product__code"
+    lookup_url_kwarg = "code"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve" or "year" not in self.request.query_params:
+            queryset = queryset.filter(year=timezone.localdate().year)
+        return queryset
+
+    @extend_schema(parameters=[SplitInputSerializer], responses=SplitSerializer)
+    @action(detail=False)
+    def split(self, request):
+        """R-SET-8: of ``packs`` bought at ``price`` a pack, the fund's part (up to the standard) and the
+        patient's (what is above it)."""
+        given = SplitInputSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        year = data.get("year") or timezone.localdate().year
+        standard = (
+            visible_to(request.user, PaymentStandard)
+            .select_related("product")
+            .filter(year=year, product__code=data["code"])
+            .first()
+        )
+        if standard is None:
+            raise DomainError(
+                _("No payment standard for %(code)s in %(year)s.") % {"code": data["code"], "year": year},
+                code="not_found",
+                field="code",
+                rule="R-SET-8",
+            )
+        split = price_split(standard, data["price"], data["packs"])
+        return Response(
+            SplitSerializer(
+                {
+                    "product_code": standard.product.code,
+                    "year": year,
+                    "standard": standard.standard,
+                    "basis": standard.basis,
+                    "price": data["price"],
+                    "packs": data["packs"],
+                    "fund": split.fund,
+                    "patient": split.patient,
+                }
+            ).data
+        )

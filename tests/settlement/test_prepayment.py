@@ -26,7 +26,8 @@ def contract(world, listed):
         "test",
         f"""SELECT 'test:1'::text AS contract_key, {world.hospital.pk}::bigint AS hospital_id,
                    {listed[0].pk}::bigint AS product_id, {world.distributor.pk}::bigint AS distributor_id,
-                   DATE '2025-01-01' AS valid_from, DATE '2025-12-31' AS valid_until, {TOTAL}::numeric AS total""",
+                   DATE '2025-01-01' AS valid_from, DATE '2025-12-31' AS valid_until, {TOTAL}::numeric AS total,
+                   10.00::numeric AS price, 1200000::bigint AS volume_units, 0::bigint AS bought_units""",
     )
     register_contract_source(source)
     yield "test:1"

@@ -38,6 +38,8 @@ def test_a_visitor_sees_only_the_public_pages(db):
         "catalogue:national-price-list",
         "credit-public:bad-record-list",
         "vbp-public:results",
+        "standards:list",
+        "disclosure:index",
     ]
 
 
