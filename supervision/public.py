@@ -5,9 +5,11 @@ and contracts, the bad-record list, batches, payment standards — and its open 
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +79,13 @@ def ocds_download(request):
     names = [name for name in request.GET.getlist("source") if name in known] or None
     period = _period(request)
     package = opendata.release_package(period, names)
+    if not package["releases"]:  # an OCDS package holds at least one release: say so rather than export
+        messages.warning(
+            request,
+            _("%(since)s to %(until)s: nothing published in this period.")
+            % {"since": period.since or "…", "until": period.until or "…"},
+        )
+        return redirect(f"{reverse('disclosure:index')}?{request.GET.urlencode()}")
     response = HttpResponse(opendata.dumps(package), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ocds-{period.since}-{period.until}.json"'
     return response

@@ -13,6 +13,7 @@ from procurement.core.contracts import contracts_sql
 from procurement.core.indicators import LOWER, Indicator, IndicatorPart, register_indicator, register_indicator_part
 from procurement.core.policy import INTEGER, policy, register_policy
 from procurement.orders.choices import LineStatus
+from procurement.orders.public_price import public_price_sql
 from procurement.web.drill import drill_url
 
 NOT_BOUGHT = f"('{LineStatus.DECLINED.value}', '{LineStatus.CANCELLED.value}')"
@@ -117,6 +118,19 @@ SIMILAR_SQL = f"""
 """
 
 
+def price_violations_sql() -> str:
+    """A part of ``violations`` (R-SUP-1: 违规次数, price): a purchase made outside the platform of a product the
+    platform lists, at more a pack than its listed price (R-ORD-1, R-LIST-9), counted in the month of the purchase.
+    The listed price comes from the listing channel's registered SQL (``public_price``), composed when run."""
+    return f"""
+        SELECT o.hospital_id, date_trunc('month', o.purchased_on)::date AS month, count(*), 0
+        FROM orders_offlinepurchase o
+        WHERE o.product_id IS NOT NULL AND o.purchased_on >= %(since)s::date AND o.purchased_on < %(until)s::date
+          AND o.amount > o.quantity * {public_price_sql("o.product_id")}
+        GROUP BY 1, 2
+    """
+
+
 def _orders(drill):
     return drill_url(
         "orders:order-list", hospital_id=drill.hospital_id, region_code=drill.region_code, month=drill.month
@@ -180,6 +194,9 @@ register_indicator(
 register_indicator_part(IndicatorPart("online_rate", "orders", ONLINE_RATE_SQL, _("orders"), drill=_orders))
 register_indicator_part(IndicatorPart("offline_share", "orders", OFFLINE_SHARE_SQL, _("offline purchases"), _offline))
 register_indicator_part(IndicatorPart("drug_cost_growth", "orders", GROWTH_SQL, _("orders"), drill=_orders))
+register_indicator_part(
+    IndicatorPart("violations", "orders", price_violations_sql, _("offline purchases above the listed price"), _offline)
+)
 register_indicator_part(
     IndicatorPart(
         "similar_efficacy",

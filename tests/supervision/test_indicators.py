@@ -197,3 +197,33 @@ def test_a_filing_not_bought_in_time_is_a_violation_of_its_month_r_fil_4(world, 
     )
     supervision_indicators(today=TODAY)
     assert figures(world.hospital)["violations"][0] == Decimal("2")  # and the VBP allocation past its deadline
+
+
+def test_an_offline_purchase_above_the_listed_price_is_a_price_violation(world, october):
+    """R-SUP-1 (violations, price): bought outside the platform at more a pack than the platform's listed price —
+    counted in the month of the purchase; at the listed price, or a product the platform does not list, is not."""
+    from procurement.orders.models import OfflinePurchase
+    from tests.factories import ProductFactory
+    from tests.orders.conftest import make_listing
+
+    metformin = ProductFactory(manufacturer=world.manufacturer, generic_name="盐酸二甲双胍片")
+    make_listing(metformin, "12.00")
+    unlisted = ProductFactory(manufacturer=world.manufacturer, generic_name="注射用青霉素钠")
+    for product, quantity, amount, day in (
+        (metformin, 3, "37.50", date(2026, 10, 8)),  # 12.50 a pack: above 12.00
+        (metformin, 2, "24.00", date(2026, 10, 9)),  # at the listed price
+        (metformin, 1, "13.00", date(2026, 9, 30)),  # above, but September
+        (unlisted, 1, "99.00", date(2026, 10, 9)),  # nothing listed to compare with
+    ):
+        OfflinePurchase.objects.create(
+            hospital=world.hospital,
+            product=product,
+            description=product.generic_name,
+            quantity=quantity,
+            amount=Decimal(amount),
+            purchased_on=day,
+            reason="平台缺货",
+            reported_by=world.user("hospital_buyer"),
+        )
+    supervision_indicators(today=TODAY)
+    assert figures(world.hospital)["violations"][0] == Decimal("2")  # and the VBP allocation past its deadline

@@ -22,7 +22,16 @@ from tests.vbp.conftest import atorvastatin, bureau, national_round  # noqa: F40
 from tests.vbp.test_completion_and_cap import contract  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-SCHEMAS = Path("/work/shared/data/ocds-1.1")
+# The standard's schemas, kept with the tests (no network at test time); they must not drift from the team's copy.
+SCHEMAS = Path(__file__).parent / "ocds-1.1"
+SHARED_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "data" / "ocds-1.1"
+
+
+def test_the_schemas_are_the_standards_own():
+    if not SHARED_SCHEMAS.is_dir():
+        pytest.skip("no shared data beside this clone")
+    for name in ("release-package-schema.json", "release-schema.json"):
+        assert (SCHEMAS / name).read_bytes() == (SHARED_SCHEMAS / name).read_bytes(), name
 
 
 def _validator() -> Draft4Validator:
@@ -97,3 +106,16 @@ def test_r_sup_7_the_public_pages_need_no_login(client, published, world):
     contracts = client.get(reverse("disclosure:vbp-contracts")).content.decode()
     assert world.hospital.name in contracts and "569.4" in contracts
     assert Decimal("5.46") and "5.46" in contracts
+
+
+def test_r_sup_7_an_empty_period_is_said_not_exported(client, published):
+    """An OCDS package holds at least one release: a period with nothing published is said, not exported as an
+    invalid package — on the page and by the command."""
+    from django.core.management.base import CommandError
+
+    response = client.get(reverse("disclosure:ocds"), {"since": "2001-01-01", "until": "2001-01-31"}, follow=True)
+    assert response.redirect_chain and response["Content-Type"].startswith("text/html")
+    assert "2001-01-01" in response.content.decode()
+    assert [str(message) for message in response.context["messages"]] == ["2001-01-01 至 2001-01-31 没有可公开的数据。"]
+    with pytest.raises(CommandError, match="no release"):
+        call_command("export_ocds", "--since", "2001-01-01", "--until", "2001-01-31", stdout=io.StringIO())

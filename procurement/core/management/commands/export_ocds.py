@@ -25,6 +25,8 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"unknown source(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
         package = opendata.release_package(opendata.Period(since, until), sources)
+        if not package["releases"]:  # the standard's package holds at least one release
+            raise CommandError(f"no release in the period {since or '…'} – {until or '…'}: nothing to export")
         text = opendata.dumps(package)
         if output:
             with open(output, "w", encoding="utf-8") as stream:
