@@ -233,7 +233,7 @@ def company_credit(request, pk):
             "standing": grades.standing_on(company.pk, day),
             "events": visible_to(request.user, CreditEvent).filter(organisation=company).select_related("recorded_by"),
             "repairs": visible_to(request.user, CreditRepair).filter(organisation=company),
-            "bad_records": BadRecord.objects.filter(organisation=company),
+            "bad_records": visible_to(request.user, BadRecord).filter(organisation=company),
             "bar": selectors.bar_on(company.pk, day),
             "window": policy("CREDIT_GRADE_WINDOW_DAYS"),
             "today": day,
