@@ -40,11 +40,11 @@ def build_more() -> dict:
         cursor.execute(
             """
             INSERT INTO settlement_payable (shipment_id, line_id, hospital_id, distributor_id, manufacturer_id,
-                product_id, quantity, price, amount, accepted_at, accepted_on, due_on, settled_on, overdue_since,
+                product_id, quantity, price, amount, accepted_at, accepted_on, due_on, settled_on,
                 created_at, change_xid)
             SELECT s.id, l.id, l.hospital_id, l.distributor_id, l.manufacturer_id, l.product_id,
                    s.accepted_quantity, l.price, l.price * s.accepted_quantity, s.accepted_at, a.day, a.due,
-                   CASE WHEN r < 0.8 THEN a.due - 3 WHEN r < 0.9 THEN a.due + 12 END, NULL, now(), 0
+                   CASE WHEN r < 0.8 THEN a.due - 3 WHEN r < 0.9 THEN a.due + 12 END, now(), 0
             FROM orders_shipment s
             JOIN orders_orderline l ON l.id = s.line_id
             CROSS JOIN LATERAL (

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from procurement.core.errors import DomainError
 from procurement.core.money import AMOUNT_MAX_DIGITS, AMOUNT_PLACES, round_money
 from procurement.organisations.choices import HospitalOwnership
+from settlement.choices import PayableState
 
 # R-SET-1: institutions that pay 30 days after acceptance rather than by the end of the next month.
 THIRTY_DAY_OWNERSHIPS = frozenset({HospitalOwnership.MILITARY, HospitalOwnership.PRIVATE})
@@ -32,6 +33,27 @@ DUE_ON_SQL = (
     "CASE WHEN %(ownership)s IN ('military', 'private') THEN %(accepted_on)s + 30 "
     "ELSE (date_trunc('month', %(accepted_on)s) + interval '2 months' - interval '1 day')::date END"
 )
+
+
+def overdue_since(due_on: date, settled_on: date | None, today: date) -> date | None:
+    """R-SET-5: an unpaid payable past its due date is overdue from the day after it; one settled after its due
+    date was overdue from that day too (paid late). Derived from the dates alone, never stored: no night has to
+    pass for it to hold, and nothing written can disagree with the ledger (``settled_on`` is kept with it)."""
+    if settled_on is None:
+        return due_on + timedelta(days=1) if due_on < today else None
+    return due_on + timedelta(days=1) if settled_on > due_on else None
+
+
+def payable_state(due_on: date, settled_on: date | None, today: date) -> str:
+    """R-SET-5: paid (on time or late), overdue, due within ``DUE_SOON_DAYS``, or open — as of ``today``
+    (``selectors.payables_for`` says the same in SQL)."""
+    if settled_on is not None:
+        return PayableState.PAID_LATE.value if settled_on > due_on else PayableState.PAID.value
+    if due_on < today:
+        return PayableState.OVERDUE.value
+    if due_on <= today + timedelta(days=DUE_SOON_DAYS):
+        return PayableState.DUE_SOON.value
+    return PayableState.OPEN.value
 
 
 def line_amount(quantity: int, price: Decimal) -> Decimal:

@@ -35,7 +35,6 @@ def seed_settlement(context: SeedContext) -> None:
         if index == 0:  # paid on time, by the hospital
             services.payment_record(actor=finance, payable_id=payable.pk, amount=owed, paid_on=payable.due_on)
         elif index == 1:  # paid late, directly by the fund
-            jobs.mark_overdue_payables(payable.due_on + timedelta(days=1))
             services.payment_record(
                 actor=fund,
                 payable_id=payable.pk,
@@ -59,7 +58,6 @@ def seed_settlement(context: SeedContext) -> None:
             actor=finance, payable_id=first.pk, amount=ledger.payable_balance(first.pk), reference="ICBC-0001"
         )
         services.payment_confirm(actor=clerk, payment_id=payment.pk)
-    jobs.mark_overdue_payables(today)
     jobs.vbp_prepayments(today)
     jobs.payment_rates(today)
     context.write(f"  settlement: {Payable.objects.count()} payables, {len(history)} of past months")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from procurement.core.scoping import visible_to
@@ -29,11 +29,12 @@ def with_balance(queryset: QuerySet) -> QuerySet:
 
 
 def state_q(state: str, today: date) -> Q:
-    """R-SET-5: a payable's state from what the services keep beside its entries (``settled_on``)."""
+    """R-SET-5: a payable's state from its due date and what the services keep beside its entries (``settled_on``),
+    as ``rules.overdue_since`` says: overdue and paid late follow the date, no job marks them."""
     if state == PayableState.PAID:
         return Q(settled_on__isnull=False)
     if state == PayableState.PAID_LATE:
-        return Q(settled_on__isnull=False, overdue_since__isnull=False)
+        return Q(settled_on__isnull=False, settled_on__gt=F("due_on"))
     if state == PayableState.OVERDUE:
         return Q(settled_on__isnull=True, due_on__lt=today)
     if state == PayableState.DUE_SOON:
@@ -49,7 +50,7 @@ def payables_for(user, *, today: date, state: str = "") -> QuerySet:
         queryset = queryset.filter(state_q(state, today))
     queryset = with_balance(queryset).annotate(
         state=Case(
-            When(settled_on__isnull=False, overdue_since__isnull=False, then=Value(PayableState.PAID_LATE.value)),
+            When(settled_on__gt=F("due_on"), then=Value(PayableState.PAID_LATE.value)),
             When(settled_on__isnull=False, then=Value(PayableState.PAID.value)),
             When(due_on__lt=today, then=Value(PayableState.OVERDUE.value)),
             When(due_on__lte=today + timedelta(days=DUE_SOON_DAYS), then=Value(PayableState.DUE_SOON.value)),

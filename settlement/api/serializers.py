@@ -1,7 +1,11 @@
+from datetime import date
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from procurement.api.fields import WholeNumberField
 from procurement.core.limits import REASON_MAX_LENGTH
+from settlement import rules
 from settlement.models import Payable, Payment, PaymentStandard
 
 
@@ -10,6 +14,13 @@ class PayableSerializer(serializers.ModelSerializer):
     generic_name = serializers.CharField(source="product.generic_name", read_only=True)
     balance = serializers.DecimalField(
         max_digits=16, decimal_places=2, read_only=True, help_text="Still owed, derived from the ledger (R-SET-4)."
+    )
+    state = serializers.SerializerMethodField(
+        help_text="As of today: open, due_soon, overdue, paid, paid_late (R-SET-5)."
+    )
+    overdue_since = serializers.SerializerMethodField(
+        help_text="The day after the due date, when unpaid past it or paid after it (R-SET-5); derived from "
+        "due_on and settled_on as of today — a payable falling overdue is not a change the cursor reports."
     )
 
     class Meta:
@@ -31,8 +42,15 @@ class PayableSerializer(serializers.ModelSerializer):
             "due_on",
             "settled_on",
             "overdue_since",
+            "state",
         ]
         read_only_fields = fields
+
+    def get_overdue_since(self, payable) -> date | None:
+        return rules.overdue_since(payable.due_on, payable.settled_on, timezone.localdate())
+
+    def get_state(self, payable) -> str:
+        return rules.payable_state(payable.due_on, payable.settled_on, timezone.localdate())
 
 
 class PaymentSerializer(serializers.ModelSerializer):

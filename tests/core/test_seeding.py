@@ -5,6 +5,8 @@ import io
 import pypdf
 import pytest
 from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
 
 from procurement.core.seeding import DemoSeeder, seeders_in_order
 
@@ -77,7 +79,8 @@ def test_seed_demo_fills_every_channel_through_its_seeder_and_prints_the_logins(
     from settlement import ledger
     from settlement.models import LedgerTransaction, Payable, Payment, PaymentRate
 
-    assert Payable.objects.filter(overdue_since__isnull=False, settled_on__isnull=True).exists()
+    assert Payable.objects.filter(due_on__lt=timezone.localdate(), settled_on__isnull=True).exists()  # overdue
+    assert Payable.objects.filter(settled_on__gt=F("due_on")).exists()  # paid late
     assert Payable.objects.filter(settled_on__isnull=False).exists()
     assert {"hospital", "fund"} <= set(Payment.objects.values_list("payer", flat=True))
     assert PaymentRate.objects.exists() and LedgerTransaction.objects.filter(kind="prepayment").exists()

@@ -8,10 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from procurement.core.errors import DomainError, PermissionDenied
-from settlement import jobs, services
+from settlement import services
 from settlement.choices import AssessmentOutcome, AssessmentStatus
 from settlement.models import BudgetAssessment
 from tests.settlement.conftest import SHANGHAI
@@ -64,7 +63,6 @@ def test_r_set_7_a_missed_volume_and_an_overdue_payment_propose_a_deduction(
 ):
     """R-SET-7: 10 packs = 70 of 730 tablets (shortfall 660 × 0.78 = 514.80, × 0.5 = 257.40) and the 126.00 of
     2025 overdue and unpaid (× 0.1 = 12.60) → deduction 270.00, no savings."""
-    jobs.mark_overdue_payables(timezone.localdate())
     buy(world, atorvastatin[0], 10)
     services.budget_assessments_compute(actor=None, year=2026)
     row = BudgetAssessment.objects.get(year=2026, hospital=world.hospital)

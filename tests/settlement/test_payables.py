@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
 
 from procurement.orders import services as order_services
 from procurement.organisations.choices import HospitalOwnership
-from settlement import jobs, ledger, rules
+from settlement import jobs, ledger, rules, services
 from settlement.choices import Account
 from settlement.models import LedgerEntry, Payable
 from tests.factories import HospitalFactory
@@ -112,18 +113,43 @@ def test_returns_reduce_the_payable_to_the_packs_kept(world, deliver, supplier):
     assert payable.settled_on is not None
 
 
-def test_unpaid_payables_past_due_become_overdue_once(world, accepted_at):
-    """R-SET-5: the nightly job marks what is past due and unpaid; a second run changes nothing."""
-    # given: due 28 Feb 2025 and 31 Mar 2025
-    february = accepted_at(shanghai(2025, 1, 31))
-    march = accepted_at(shanghai(2025, 2, 3))
-    # when: the night of 28 Feb (still due), then 1 Mar (past due), then again
-    assert jobs.mark_overdue_payables(date(2025, 2, 28)) == {"overdue": 0}
-    assert jobs.mark_overdue_payables(date(2025, 3, 1)) == {"overdue": 1}
-    assert jobs.mark_overdue_payables(date(2025, 3, 1)) == {"overdue": 0}
-    # then
-    assert Payable.objects.get(pk=february.pk).overdue_since == date(2025, 3, 1)
-    assert Payable.objects.get(pk=march.pk).overdue_since is None
+def test_overdue_and_paid_late_follow_the_date_with_no_night_run(world, accepted_at, finance):
+    """R-SET-5: an unpaid payable is overdue from the day after its due date, and one paid after its due date
+    was paid late — by the date and the ledger alone, whether or not a nightly job has run since (the list's
+    states, the API's ``state`` and ``overdue_since``)."""
+    from settlement import selectors
+    from settlement.choices import PayableState
+
+    # given: three payables due 28 Feb 2025; one paid on the day, one paid on 1 March (late), one unpaid
+    on_time = accepted_at(shanghai(2025, 1, 10))
+    late = accepted_at(shanghai(2025, 1, 20))
+    unpaid = accepted_at(shanghai(2025, 1, 31))
+    services.payment_record(actor=finance, payable_id=on_time.pk, amount=Decimal("126.00"), paid_on=date(2025, 2, 28))
+    services.payment_record(actor=finance, payable_id=late.pk, amount=Decimal("126.00"), paid_on=date(2025, 3, 1))
+
+    def states(today):
+        return {p.pk: p.state for p in selectors.payables_for(finance, today=today)}
+
+    def listed(state, today):
+        return {p.pk for p in selectors.payables_for(finance, today=today, state=state)}
+
+    # then: on the due date nothing is overdue yet; the next morning the unpaid one is, with no job run
+    assert states(date(2025, 2, 28))[unpaid.pk] == PayableState.DUE_SOON
+    assert states(date(2025, 3, 1)) == {
+        on_time.pk: PayableState.PAID,
+        late.pk: PayableState.PAID_LATE,
+        unpaid.pk: PayableState.OVERDUE,
+    }
+    assert listed(PayableState.OVERDUE, date(2025, 3, 1)) == {unpaid.pk}
+    assert listed(PayableState.PAID_LATE, date(2025, 3, 1)) == {late.pk}
+    assert listed(PayableState.PAID, date(2025, 3, 1)) == {on_time.pk, late.pk}
+    # and the API, read today, says the same for every row
+    client = APIClient()
+    client.force_authenticate(finance)
+    rows = {row["id"]: row for row in client.get("/api/v1/payables/").json()["results"]}
+    assert (rows[unpaid.pk]["state"], rows[unpaid.pk]["overdue_since"]) == ("overdue", "2025-03-01")
+    assert (rows[late.pk]["state"], rows[late.pk]["overdue_since"]) == ("paid_late", "2025-03-01")
+    assert (rows[on_time.pk]["state"], rows[on_time.pk]["overdue_since"]) == ("paid", None)
 
 
 def test_on_time_rates_by_count_and_amount_per_hospital_and_region(world, accepted_at, finance, fund):
@@ -140,7 +166,6 @@ def test_on_time_rates_by_count_and_amount_per_hospital_and_region(world, accept
     services.payment_record(actor=finance, payable_id=late.pk, amount=Decimal("252.00"), paid_on=date(2025, 3, 1))
     services.payment_record(actor=fund, payable_id=city.pk, amount=Decimal("63.00"), paid_on=date(2025, 2, 1))
     # when
-    assert jobs.mark_overdue_payables(date(2025, 3, 5)) == {"overdue": 1}
     assert jobs.payment_rates(date(2025, 3, 5)) == {"rates_written": 2}
     assert jobs.payment_rates(date(2025, 3, 5)) == {"rates_written": 0}
     # then: per hospital — 1 of 3 by count, 126.00 of 403.20 by amount
@@ -162,4 +187,4 @@ def test_on_time_rates_by_count_and_amount_per_hospital_and_region(world, accept
     # a county bureau sees its county's hospital only (scoped through visible_to)
     assert [rate.label for rate in selectors.rates_by_hospital(world.user("county_bureau"))] == ["永宁县人民医院"]
     # and the unpaid one is overdue since the day after its due date
-    assert Payable.objects.get(pk=unpaid.pk).overdue_since == date(2025, 3, 1)
+    assert rules.overdue_since(unpaid.due_on, unpaid.settled_on, date(2025, 3, 5)) == date(2025, 3, 1)

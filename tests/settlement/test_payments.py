@@ -8,10 +8,12 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 
 from procurement.core.errors import Conflict, DomainError, PermissionDenied
 from procurement.orders import services as order_services
+from procurement.organisations.models import Organisation
 from settlement import ledger, services
 from settlement.choices import Account, Payer, TransactionKind
 from settlement.ledger import Leg
 from settlement.models import LedgerEntry, LedgerTransaction, Payable, Payment
+from tests.factories import HospitalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +226,43 @@ def test_the_database_refuses_legs_added_to_a_movement_booked_before(world):
     with pytest.raises(IntegrityError, match="never added"), transaction.atomic():
         LedgerEntry.objects.bulk_create(_legs(world, earlier, "5", "-5"))
     assert not LedgerEntry.objects.filter(transaction_id=earlier).exists()
+
+
+def test_the_database_refuses_a_leg_naming_what_does_not_exist(world):
+    """R-SET-4: a leg's transaction, owner, counterparty and payable exist — checked by the database once a
+    statement (set-based, for the nights that book a million legs), whatever the application sends."""
+    movement = _booked()
+    missing = Organisation.objects.order_by("-pk").first().pk + 1000
+    for change in (
+        {"owner_id": missing},
+        {"counterparty_id": missing},
+        {"payable_id": 10**9},
+    ):
+        legs = _legs(world, movement, "5", "-5")
+        for name, value in change.items():
+            setattr(legs[0], name, value)
+            setattr(legs[1], name, value)
+        with pytest.raises(IntegrityError, match="does not exist"), transaction.atomic():
+            LedgerEntry.objects.bulk_create(legs)
+    # a leg of no transaction at all
+    with pytest.raises(IntegrityError, match="never added"), transaction.atomic():
+        LedgerEntry.objects.bulk_create(_legs(world, movement + 1000, "5", "-5"))
+    assert not LedgerEntry.objects.exists()
+
+
+def test_an_organisation_named_in_the_ledger_is_never_deleted(world):
+    """R-SET-4: an organisation a booked movement names (here as owner, then as counterparty) stays, even deleted
+    by raw SQL; one the ledger does not name can be."""
+    for field in ("owner", "counterparty"):
+        named, unnamed = HospitalFactory(), HospitalFactory()
+        movement = _booked()
+        legs = _legs(world, movement, "5", "-5")
+        for leg in legs:
+            setattr(leg, field, named)
+        LedgerEntry.objects.bulk_create(legs)
+        with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM organisations_organisation WHERE id = %s", [named.pk])
+        assert Organisation.objects.filter(pk=named.pk).exists()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM organisations_organisation WHERE id = %s", [unnamed.pk])
+        assert not Organisation.objects.filter(pk=unnamed.pk).exists()
