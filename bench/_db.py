@@ -33,3 +33,19 @@ def setup(name: str):
     django.setup()
     call_command("migrate", verbosity=0)
     return urlunsplit(urlsplit(bench_url)._replace(scheme="postgresql"))
+
+
+def reuse(name: str) -> str:
+    """Django pointed at the previous run's database (migrated again); psycopg's connect URL."""
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/procurement")
+    parts = urlsplit(url)
+    bench_url = urlunsplit(parts._replace(path=f"/{parts.path.lstrip('/') or 'procurement'}_{name}_bench"))
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "procurement.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return urlunsplit(urlsplit(bench_url)._replace(scheme="postgresql"))

@@ -45,11 +45,11 @@ import urllib.request
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
 import psycopg
 from _cpu import cpu_spent, per_request
-from _db import ROOT, setup
+from _db import ROOT, reuse, setup
 from order_api import ensure_wrk
 
 NAME = "search"
@@ -639,22 +639,6 @@ def explain(url: str, scripts: list[Path], page_paths: list[str], slowest: int =
                 if statement.lstrip().upper().startswith("SELECT") and elapsed > 0.5:
                     plan = connection.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement).fetchall()
                     print("\n".join("    " + row[0] for row in plan))
-
-
-def reuse(name: str) -> str:
-    """Django pointed at the previous run's database (migrated again); psycopg's connect URL."""
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/procurement")
-    parts = urlsplit(url)
-    bench_url = urlunsplit(parts._replace(path=f"/{parts.path.lstrip('/') or 'procurement'}_{name}_bench"))
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "procurement.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    return urlunsplit(urlsplit(bench_url)._replace(scheme="postgresql"))
 
 
 def main():

@@ -6,8 +6,8 @@ a payable for every accepted batch, due by the rule (R-SET-1), of which seven in
 due date, one and a half late, the rest are open. The national prepayment policy (R-SET-3).
 
 - bare queries, nothing written: the on-time figures per hospital and month (``settlement.jobs.FIGURES_SQL``)
-  and the prepayment movements due by today (``settlement.prepayment.MOVEMENTS_SQL`` up to its movements,
-  with the booking's planner settings): the same figures the jobs compute, every contract's every month;
+  and the prepayment movements due by today (``settlement.prepayment.MOVEMENTS_SQL``, with the
+  booking's planner settings): the same figures the jobs compute, every contract's every month;
 - the month-end night (the goal): the books as the jobs left them on the last night of the previous month
   (every prepayment and offset due by then booked, the rates of that day), then the jobs through the job
   runner on the night after the month ended — the month's offsets booked, the rates that moved rewritten —
@@ -28,7 +28,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from _db import setup
+from _db import reuse, setup
 from vbp_completion import build
 
 JOBS = ("vbp_prepayments", "payment_rates")
@@ -89,7 +89,7 @@ def bare() -> tuple[float, tuple]:
     today = timezone.localdate()
     rates = f"SELECT count(*), sum(on_time), sum(on_time_amount) FROM ({FIGURES_SQL}) figures"
     movements = (
-        MOVEMENTS_SQL.format(contracts=contracts_sql()).split("inserted AS (")[0].rstrip().rstrip(",")
+        MOVEMENTS_SQL.format(contracts=contracts_sql())
         + "\nSELECT count(*), sum(amount) FROM movements WHERE amount > 0"
     )
     params = {"today": today, "policy": "national", "rate": policy("VBP_PREPAYMENT_RATE"), "actor": "bench"}
@@ -173,29 +173,33 @@ def main():
     parser.add_argument("--per-hospital", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--catch-up", action="store_true", help="then one round from empty books (no goal)")
+    parser.add_argument("--reuse", action="store_true", help="the previous run's database (migrated), not rebuilt")
     options = parser.parse_args()
-    setup("settlement")
+    started = time.perf_counter()
+    if options.reuse:
+        reuse("settlement")
+        empty_books()
+    else:
+        setup("settlement")
+        from procurement.core.models import PolicyValue
+        from procurement.organisations.models import Organisation, Region
+
+        PolicyValue.objects.update_or_create(name="VBP_PREPAYMENT_POLICY", defaults={"value": "national"})
+        lines = build(
+            options.hospitals,
+            options.products,
+            options.orders,
+            options.lines_per_order,
+            options.units,
+            options.per_hospital,
+        )
+        count = payables()
+        # The fund that prepays: the province's medical-insurance bureau.
+        Organisation.objects.create(kind="bureau", name="医疗保障局", region=Region.objects.get(level="province"))
+        print(f"set-up: {lines:,} order lines, {count:,} payables in {time.perf_counter() - started:.0f} s", flush=True)
     from django.db import connection
 
-    from procurement.core.models import PolicyValue
-
-    PolicyValue.objects.update_or_create(name="VBP_PREPAYMENT_POLICY", defaults={"value": "national"})
-    from procurement.organisations.models import Organisation, Region
-
-    started = time.perf_counter()
-    lines = build(
-        options.hospitals,
-        options.products,
-        options.orders,
-        options.lines_per_order,
-        options.units,
-        options.per_hospital,
-    )
-    count = payables()
-    # The fund that prepays: the province's medical-insurance bureau.
-    Organisation.objects.create(kind="bureau", name="医疗保障局", region=Region.objects.get(level="province"))
     before = books_at_previous_month_end()
-    print(f"set-up: {lines:,} order lines, {count:,} payables in {time.perf_counter() - started:.0f} s", flush=True)
     print(f"books on {last_night_of_previous_month()}: {before}", flush=True)
     bare_times, nights, rerun = [], [], []
     for round_number in range(1, options.rounds + 1):

@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, TextField
 from django.utils.translation import gettext as _
 
 from procurement.catalogue.models import NationalPrice, Product
@@ -108,13 +109,19 @@ def _makers_by_word(words: list[str]) -> dict[str, list[int]]:
     return {word: [pk for pk, name in found if word in name.lower()] for word in words}
 
 
+# The bigrams of ``search_text`` (migration 0006 indexes them): a word of two characters has no trigram.
+SEARCH_BIGRAMS = Func(F("search_text"), function="catalogue_bigrams", output_field=ArrayField(TextField()))
+
+
 def _matching_ids(words: list[str]) -> QuerySet[Product]:
     """The ids of the products matching every word: in ``search_text`` (a trigram index finds any part of
-    it) or in the manufacturer's name."""
+    it, a bigram index a word of two characters) or in the manufacturer's name."""
     makers = _makers_by_word(words)
-    products = Product.objects.order_by()
+    products = Product.objects.order_by().alias(search_bigrams=SEARCH_BIGRAMS)
     for word in words:
         condition = Q(search_text__contains=word)
+        if len(word) == 2:
+            condition &= Q(search_bigrams__contains=[word])
         if makers[word]:
             condition |= Q(manufacturer_id__in=makers[word])
         products = products.filter(condition)
