@@ -1,7 +1,8 @@
 """Benchmark: HIS clients submitting 5-line orders over HTTP, next to the same transaction in pgbench.
 
 A production-like server: gunicorn (sync workers, DEBUG off, persistent connections) on a fresh
-database with 100 hospitals (each with its HIS key), 2,000 listed products and their distributors.
+database with 100 hospitals (each with its HIS key), 2,000 listed products and their distributors, and a
+year of history (200,000 orders, a million lines).
 Each request is an order of 5 random lines with a new Idempotency-Key, from one of the hospitals' keys:
 
 1. peak: wrk (C, like pgbench; Debian package ``wrk``, installed here when missing) with C
@@ -40,6 +41,7 @@ from _db import ROOT, setup
 
 HOSPITALS = 100
 PRODUCTS = 2000
+HISTORY = 200_000  # orders of 5 lines already placed (1 million lines)
 PROVINCE_CODE = "640000"
 
 
@@ -147,6 +149,34 @@ def build() -> tuple[list[str], list[str], int]:
             FROM allocations a JOIN vbp_winner w ON w.unit_id = a.unit_id
         """,
             {"from": today - timedelta(days=30)},
+        )
+        # A year of history, as a province's platform has it: HISTORY orders of 5 lines (accepted), spread over
+        # the hospitals and the year. Without it the measured tables start empty, and a plan a long-lived server
+        # session caches while they are (a foreign key's check reading the orders table whole) stays cached as
+        # they grow — with autovacuum off, as on these machines, nothing re-plans it: the API then slowed round
+        # by round while pgbench, reconnecting each round, did not.
+        cursor.execute(
+            """
+            WITH orders AS (
+                INSERT INTO orders_order (hospital_id, placed_by_id, source, idempotency_key, request_hash, note,
+                                          total, created_at, change_xid)
+                SELECT h.id, u.id, 'his', NULL, '', '', 0, now() - (n %% 365) * interval '1 day', 0
+                FROM generate_series(1, %(orders)s) n
+                JOIN LATERAL (SELECT id FROM organisations_organisation WHERE kind = 'hospital'
+                              ORDER BY id OFFSET n %% %(hospitals)s LIMIT 1) h ON true
+                JOIN LATERAL (SELECT id FROM organisations_user WHERE organisation_id = h.id LIMIT 1) u ON true
+                RETURNING id, hospital_id, created_at
+            )
+            INSERT INTO orders_orderline (order_id, hospital_id, product_id, manufacturer_id, distributor_id,
+                quantity, price, price_source, price_reference, amount, status, shipped_quantity,
+                accepted_quantity, returned_quantity, closed_quantity, reason, confirmed_at, created_at, change_xid)
+            SELECT o.id, o.hospital_id, p.id, p.manufacturer_id, %(distributor)s, 10, l.price, 'listing', l.id::text,
+                   round(l.price * 10, 2), 'accepted', 10, 10, 0, 0, '', o.created_at, o.created_at, 0
+            FROM orders o CROSS JOIN generate_series(0, 4) k
+            JOIN catalogue_product p ON p.id = (SELECT min(id) FROM catalogue_product) + (o.id * 5 + k) %% %(products)s
+            JOIN listings_listing l ON l.product_id = p.id
+        """,
+            {"orders": HISTORY, "hospitals": HOSPITALS, "products": PRODUCTS, "distributor": distributor.pk},
         )
         cursor.execute("RESET session_replication_role")
         cursor.execute("SELECT code FROM catalogue_product ORDER BY id")
