@@ -9,7 +9,7 @@ quotes the product, so a later listing still sells it to everyone.
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,10 +28,9 @@ class FilingPriceSource:
 
     def offered(self, hospital: Organisation | None, on: date) -> Q:
         # Every product with a filing in force: the filing hospital buys it, the others read why not.
-        in_force = Filing.objects.filter(
-            product=OuterRef("pk"), status=FilingStatus.APPROVED, valid_from__lte=on, valid_until__gte=on
-        )
-        return Q(Exists(in_force))
+        # ``IN`` an uncorrelated subquery (hashed once), not a correlated EXISTS run for every product.
+        in_force = Filing.objects.filter(status=FilingStatus.APPROVED, valid_from__lte=on, valid_until__gte=on)
+        return Q(pk__in=in_force.values("product"))
 
     # The filing in force for the product — the hospital's own first — read with the other sources' facts
     # in one prepared statement (procurement.orders.pricing.price_sql): an index probe on (product, status).

@@ -8,7 +8,7 @@ are still refused by the sources that refuse them (a refusal wins whatever is qu
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from procurement.catalogue.models import Product
@@ -24,12 +24,10 @@ class VbpPriceSource:
     precedence = 10
 
     def offered(self, hospital: Organisation | None, on: date) -> Q:
+        # ``IN`` an uncorrelated subquery, not EXISTS: the database hashes the winners' products once, where a
+        # correlated EXISTS is run again for each of 60,000 products on the unsearched buy page (bench/search.py).
         return Q(
-            Exists(
-                Winner.objects.filter(
-                    product=OuterRef("pk"), supplies_home=True, valid_from__lte=on, valid_until__gte=on
-                )
-            )
+            pk__in=Winner.objects.filter(supplies_home=True, valid_from__lte=on, valid_until__gte=on).values("product")
         )
 
     # Read with the other sources' facts in the one prepared statement of every order

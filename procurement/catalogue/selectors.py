@@ -117,11 +117,19 @@ def _matching_ids(words: list[str]) -> QuerySet[Product]:
     """The ids of the products matching every word: in ``search_text`` (a trigram index finds any part of
     it, a bigram index a word of two characters) or in the manufacturer's name."""
     makers = _makers_by_word(words)
-    products = Product.objects.order_by().alias(search_bigrams=SEARCH_BIGRAMS)
+    products = Product.objects.order_by()
     for word in words:
-        condition = Q(search_text__contains=word)
         if len(word) == 2:
-            condition &= Q(search_bigrams__contains=[word])
+            # Its own subquery, the maker's products united with it: the bigram index answers it exactly (beside
+            # a trigram condition, lossy and rechecked row by row, the bigrams would be computed again for every
+            # row found; beside the maker's OR, the table would be read whole).
+            found = Product.objects.order_by().alias(search_bigrams=SEARCH_BIGRAMS)
+            found = found.filter(search_bigrams__contains=[word]).values("pk")
+            if makers[word]:
+                found = found.union(Product.objects.order_by().filter(manufacturer_id__in=makers[word]).values("pk"))
+            products = products.filter(pk__in=found)
+            continue
+        condition = Q(search_text__contains=word)
         if makers[word]:
             condition |= Q(manufacturer_id__in=makers[word])
         products = products.filter(condition)
