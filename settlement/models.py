@@ -15,7 +15,8 @@ whatever the application does:
 
 Balances are derived by summing entries, never stored as numbers anyone edits: a payable keeps what
 it was born with (the accepted packs at the line's price, its due date) and the facts the services
-maintain beside its entries in the same transaction (``settled_on``), which the reconciliation check (``settlement.ledger.reconcile``) proves equal to what the entries say.
+maintain beside its entries in the same transaction (``settled_on``), which the reconciliation check
+(``settlement.ledger.reconcile``) proves equal to what the entries say.
 """
 
 import pgtrigger

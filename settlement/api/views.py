@@ -155,7 +155,8 @@ class DirectPaymentsView(APIView):
 
 
 class PayableChangesView(PullView):
-    """R-ORD-5 for payables: those changed (opened, paid, settled, overdue) since the cursor."""
+    """R-ORD-5 for payables: those changed (opened, paid, settled) since the cursor. Falling overdue is
+    not a change: ``state`` and ``overdue_since`` are as of the day they are read (R-SET-5)."""
 
     serializer = PayableSerializer
     queryset = selectors.with_balance(Payable.objects.select_related("product"))
