@@ -50,20 +50,21 @@ BALANCED_FUNCTION = """
     END IF;
     IF EXISTS (
         SELECT 1 FROM (SELECT DISTINCT transaction_id FROM new_entries) n
-        LEFT JOIN settlement_ledgertransaction t ON t.id = n.transaction_id
-        WHERE t.id IS NULL OR t.booked_at <> now()
+        JOIN settlement_ledgertransaction t ON t.id = n.transaction_id
+        WHERE t.booked_at <> now()
     ) THEN
         RAISE EXCEPTION 'R-SET-4: legs are written with their transaction, never added to one booked before'
             USING ERRCODE = 'check_violation';
     END IF;
     IF EXISTS (
         SELECT 1 FROM new_entries n
-        WHERE NOT EXISTS (SELECT 1 FROM organisations_organisation o WHERE o.id = n.owner_id)
+        WHERE NOT EXISTS (SELECT 1 FROM settlement_ledgertransaction t WHERE t.id = n.transaction_id)
+           OR NOT EXISTS (SELECT 1 FROM organisations_organisation o WHERE o.id = n.owner_id)
            OR (n.counterparty_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM organisations_organisation o WHERE o.id = n.counterparty_id))
            OR (n.payable_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM settlement_payable p WHERE p.id = n.payable_id))
     ) THEN
-        RAISE EXCEPTION 'R-SET-4: a ledger entry names an organisation or a payable that does not exist'
+        RAISE EXCEPTION 'R-SET-4: a ledger entry names a transaction, an organisation or a payable that does not exist'
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     RETURN NULL;
