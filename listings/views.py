@@ -597,6 +597,7 @@ class PublicListingView(ScopedListView):
     model = Listing
     filterset_class = PublicListingFilter
     template_name = "listings/public_list.html"
+    counts_searches_on_page = True
 
     # What the page shows: the rows' other columns (a product's forty, its maker's contacts, the
     # timestamps) cost more to read into models than to send (bench/search.py).

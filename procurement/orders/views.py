@@ -65,6 +65,7 @@ class BuyView(LoginRequiredMixin, ScopedListView):
     filterset_class = OfferFilter
     template_name = "orders/buy.html"
     paginate_by = 30
+    counts_searches_on_page = True
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:

@@ -12,6 +12,7 @@ from django.views.generic import ListView
 from procurement.core.errors import DomainError
 from procurement.core.scoping import visible_to
 from procurement.web.home import home_items
+from procurement.web.pagination import CountedOnPage
 
 
 class ScopedListView(ListView):
@@ -19,6 +20,22 @@ class ScopedListView(ListView):
 
     filterset_class = None
     paginate_by = 50
+
+    # A page whose search (its filter's ``q``) finds the products first (``catalogue.selectors.FoundFirst``)
+    # counts them in the page's own statement when it searches (``web.pagination``).
+    counts_searches_on_page = False
+
+    def counts_on_page(self) -> bool:
+        filterset = self.filterset
+        if not (self.counts_searches_on_page and filterset is not None and filterset.is_bound and filterset.is_valid()):
+            return False
+        return bool(str(filterset.form.cleaned_data.get("q") or "").strip())
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        paginator_class = CountedOnPage if self.counts_on_page() else self.paginator_class
+        return paginator_class(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, **kwargs
+        )
 
     def base_queryset(self):
         return self.model._default_manager.all()

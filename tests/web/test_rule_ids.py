@@ -9,9 +9,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from procurement.web.navigation import navigation_for
-from procurement.web.rule_ids import for_viewer, plain_words
+from procurement.web.rule_ids import _CITATIONS, for_viewer, plain_words
 from tests.factories import ProductFactory
 from tests.orders.conftest import make_listing
 
@@ -33,6 +35,49 @@ RULE_ID = re.compile(r"R-[A-Z]+-\d+")
 )
 def test_a_citation_is_taken_out_with_its_brackets_and_separators(cited, plain):
     assert plain_words(cited) == plain
+
+
+def _whole_text_rewritten(text: str) -> str:
+    """The four citation patterns applied to the whole text: what ``plain_words`` must give."""
+    for pattern, replacement in _CITATIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<td>",
+                "</td>",
+                '<span title="',
+                '">',
+                " ",
+                "（",
+                "）",
+                "(",
+                ")",
+                "，",
+                "、",
+                "；",
+                ":",
+                "R-ORD-3",
+                "R-LIST-14",
+                "R-",
+                "价格",
+                "closed",
+                "\n",
+                "<",
+                ">",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_a_page_loses_its_citations_as_if_rewritten_whole(page):
+    """plain_words rewrites only the runs between markup that hold an ID: the same page as the four
+    patterns applied to all of it (none spans a < or a >)."""
+    assert plain_words(page) == _whole_text_rewritten(page)
 
 
 def test_every_message_of_the_platform_reads_well_without_its_rule_ids():
