@@ -8,7 +8,8 @@
 - ``close_unsold_listings`` (R-LIST-12): purchasing closes after 12 months without a sale.
 
 Each runs in one transaction (``procurement.core.jobs``); running it twice changes nothing the
-second time.
+second time. The listings they update are stamped for the HIS pull by the statement itself
+(``change_xid = current_change_xid()``: the stamp trigger is then not called, ``core.changes``).
 """
 
 from datetime import date
@@ -65,7 +66,7 @@ _ENFORCE_CTES = (
     """
     suspended AS (
         UPDATE listings_listing l
-        SET status = %(suspended)s, suspension_cause = %(linkage)s, updated_at = now()
+        SET status = %(suspended)s, suspension_cause = %(linkage)s, updated_at = now(), change_xid = current_change_xid()
         FROM overdue o
         WHERE l.id = o.listing_id AND l.status = %(listed)s
         RETURNING l.id, l.price
@@ -81,7 +82,8 @@ _ENFORCE_CTES = (
     + credit_events_insert_sql(
         """SELECT o.manufacturer_id, %(credit_kind)s, %(credit_severity)s, o.deadline + 1, %(credit_text)s,
               'price_linkage_notice:' || o.id
-       FROM overdue o"""
+       FROM overdue o""",
+        skip_recorded=False,  # a notice falls overdue once: its event cannot have been recorded
     )
     + """
     )
@@ -164,7 +166,8 @@ def national_price_linkage(today: date | None = None) -> dict[str, int]:
                 RETURNING x.listing_id
             ),
             reinstated AS (
-                UPDATE listings_listing l SET status = %(listed)s, suspension_cause = '', updated_at = now()
+                UPDATE listings_listing l SET status = %(listed)s, suspension_cause = '', updated_at = now(),
+                                              change_xid = current_change_xid()
                 FROM resolved r
                 WHERE l.id = r.listing_id AND l.status = %(suspended)s AND l.suspension_cause = %(linkage)s
                 RETURNING l.id, l.price
@@ -266,7 +269,7 @@ def apply_price_adjustments(today: date | None = None) -> dict[str, int]:
             ),
             changed AS (
                 UPDATE listings_listing l
-                SET price = t.after, price_since = t.effective_date, updated_at = now()
+                SET price = t.after, price_since = t.effective_date, updated_at = now(), change_xid = current_change_xid()
                 FROM targets t
                 WHERE l.id = t.id
                 RETURNING l.id
@@ -323,14 +326,15 @@ def enforce_sanctions(
             f"""
             WITH suspended AS (
                 UPDATE listings_listing l
-                SET status = %(suspended)s, updated_at = now(),
+                SET status = %(suspended)s, updated_at = now(), change_xid = current_change_xid(),
                     suspension_cause = CASE WHEN {barred} THEN %(bad_record)s ELSE %(delisted)s END
                 WHERE l.status = %(listed)s AND ({barred} OR {delisted})
                   AND (%(manufacturer)s::bigint IS NULL OR l.manufacturer_id = %(manufacturer)s::bigint)
                 RETURNING l.id, l.price, l.suspension_cause
             ),
             lifted AS (
-                UPDATE listings_listing l SET status = %(listed)s, suspension_cause = '', updated_at = now()
+                UPDATE listings_listing l SET status = %(listed)s, suspension_cause = '', updated_at = now(),
+                                              change_xid = current_change_xid()
                 WHERE l.status = %(suspended)s AND l.suspension_cause IN (%(bad_record)s, %(delisted)s)
                   AND NOT {barred} AND NOT {delisted}
                   AND (%(manufacturer)s::bigint IS NULL OR l.manufacturer_id = %(manufacturer)s::bigint)
@@ -369,7 +373,7 @@ def close_unsold_listings() -> dict[str, int]:
         cursor.execute(
             """
             WITH closed AS (
-                UPDATE listings_listing l SET status = %(closed)s, updated_at = now()
+                UPDATE listings_listing l SET status = %(closed)s, updated_at = now(), change_xid = current_change_xid()
                 WHERE l.status = %(listed)s
                   AND COALESCE(l.last_sale_at, l.listed_at) < now() - make_interval(months => %(months)s)
                 RETURNING l.id, l.price

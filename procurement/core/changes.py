@@ -19,8 +19,16 @@ STAMP_FUNCTION = "NEW.change_xid := current_change_xid(); RETURN NEW;"
 
 
 def change_stamp_trigger() -> pgtrigger.Trigger:
+    """Stamps each row written with its transaction's id. A statement that stamps its rows itself
+    (``SET change_xid = current_change_xid()``, as the nightly jobs do) skips the call: the condition costs
+    nothing, the call a PL/pgSQL function and pgtrigger's sub-transaction a row (3,000 listings suspended by
+    the price linkage: 16 ms)."""
     return pgtrigger.Trigger(
-        name="stamp_change", when=pgtrigger.Before, operation=pgtrigger.Insert | pgtrigger.Update, func=STAMP_FUNCTION
+        name="stamp_change",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        condition=pgtrigger.Condition("NEW.change_xid IS DISTINCT FROM current_change_xid()"),
+        func=STAMP_FUNCTION,
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
 from procurement.core.limits import LONG_TEXT_MAX_LENGTH, REASON_MAX_LENGTH
+from procurement.core.references import references_checked
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.credit.choices import CreditEventKind, Severity
 from procurement.organisations.models import Organisation, User
@@ -27,8 +28,13 @@ class CreditEvent(models.Model):
     job that runs twice records it once.
     """
 
+    # Checked once a statement (procurement.core.references): nightly jobs record them by the thousand.
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("company"), on_delete=models.PROTECT, related_name="credit_events"
+        Organisation,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="credit_events",
+        db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=CreditEventKind.choices)
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices, default=Severity.GENERAL)
@@ -55,6 +61,7 @@ class CreditEvent(models.Model):
                 fields=["kind", "source"], condition=~Q(source=""), name="credit_event_once_per_kind_and_source"
             ),
         ]
+        triggers = references_checked("credit_creditevent", {"organisation": "organisations_organisation"})
 
     def __str__(self):
         return f"{self.organisation} · {self.get_kind_display()} · {self.occurred_on}"

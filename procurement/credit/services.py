@@ -100,17 +100,22 @@ def credit_event_record(
     return event
 
 
-def credit_events_insert_sql(select: str) -> str:
+def credit_events_insert_sql(select: str, *, skip_recorded: bool = True) -> str:
     """SQL for set-based work (nightly jobs): record the events ``select`` yields, each at most once.
 
     ``select`` yields ``(organisation_id, kind, severity, occurred_on, description, source)``; an
     event whose (kind, source) was recorded before is skipped, so a job that runs twice records it
     once. The statement returns one row per event recorded.
+
+    ``skip_recorded=False``: for a ``select`` whose sources cannot have been recorded before (the price
+    linkage's notices fall overdue once each); a repeated (kind, source) is then refused by the unique
+    constraint instead of skipped, and the insert does without ON CONFLICT's speculative insertion
+    (3,000 events: 8 ms of the linkage's stress night).
     """
     return f"""INSERT INTO {CreditEvent._meta.db_table}
                    (organisation_id, kind, severity, occurred_on, description, source, evidence, created_at)
                SELECT e.*, '', now() FROM ({select}) AS e
-               ON CONFLICT DO NOTHING
+               {"ON CONFLICT DO NOTHING" if skip_recorded else ""}
                RETURNING id"""
 
 

@@ -147,6 +147,8 @@ def test_bulk_inserts_are_audited_by_one_statement_level_trigger_writing_the_row
 
     per_row, body = _insert_trigger(CreditEvent._meta.db_table)
     assert not per_row and "_pgh_attach" not in body and "FROM new_values" in body
+    # the context's JSON and id read once a statement, not parsed again for each row
+    assert body.count("CURRENT_SETTING('pghistory.context_metadata'") == 1 and "OFFSET 0) AS _pgh_once" in body
     assert _insert_trigger(Organisation._meta.db_table)[0]  # the others keep a trigger call a row
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pghistory_context")
