@@ -179,13 +179,19 @@ ZONE_STATEMENT = f"""
            (SELECT count(*) FROM removed)
 """
 
-# Each hospital's counts of the night, from the zoning as written; a row only where they differ.
-DAYS_STATEMENT = f"""
-    INSERT INTO negotiation_hospitalzoneday AS d (hospital_id, day, agreements, red, yellow, blue)
-    SELECT hospital_id, %(day)s, count(*) FILTER (WHERE zone <> %(zone_unzoned)s),
-           count(*) FILTER (WHERE zone = %(zone_red)s), count(*) FILTER (WHERE zone = %(zone_yellow)s),
-           count(*) FILTER (WHERE zone = %(zone_blue)s)
+# Each hospital's counts of the night, from the zoning as written: counted into a temporary table first (a
+# query that only reads is planned with parallel workers: the 600,000 rows of a first night in half the time
+# of the INSERT … SELECT, which PostgreSQL plans without them), then a row written only where they differ.
+DAYS_FIGURES_STATEMENT = f"""
+    CREATE TEMPORARY TABLE zoning_days ON COMMIT DROP AS
+    SELECT hospital_id, count(*) FILTER (WHERE zone <> %(zone_unzoned)s) AS agreements,
+           count(*) FILTER (WHERE zone = %(zone_red)s) AS red, count(*) FILTER (WHERE zone = %(zone_yellow)s) AS yellow,
+           count(*) FILTER (WHERE zone = %(zone_blue)s) AS blue
     FROM {ZONING_TABLE} GROUP BY hospital_id
+"""
+DAYS_STATEMENT = """
+    INSERT INTO negotiation_hospitalzoneday AS d (hospital_id, day, agreements, red, yellow, blue)
+    SELECT hospital_id, %(day)s, agreements, red, yellow, blue FROM zoning_days
     ON CONFLICT (hospital_id, day) DO UPDATE SET
         agreements = EXCLUDED.agreements, red = EXCLUDED.red, yellow = EXCLUDED.yellow, blue = EXCLUDED.blue
     WHERE (d.agreements, d.red, d.yellow, d.blue)
@@ -222,5 +228,7 @@ def zone_agreements(today: date | None = None) -> dict[str, int]:
                 cursor.execute(LOAD_STATEMENT, params)
                 zoned = changed = cursor.rowcount
             removed = 0
+        cursor.execute("DROP TABLE IF EXISTS zoning_days")  # a second run in the same transaction
+        cursor.execute(DAYS_FIGURES_STATEMENT, params)
         cursor.execute(DAYS_STATEMENT, params)
     return {"zoned": zoned, "changed": changed, "removed": removed}

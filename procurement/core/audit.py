@@ -84,7 +84,20 @@ def tracked(*, bulk_inserts: bool = False, bulk_updates: bool = False, **options
     ``bulk_updates``: likewise for updates (``internals.StatementUpdateEvent``: the changed rows' events in
     one statement, planned each time with the transition tables' sizes; 3,000 listings suspended by the
     price linkage: 30–70 ms against ≈ 290 ms, EXPLAIN ANALYZE). Deletes stay row-level.
+
+    Either way, the event table of such a model keeps its copies of the model's foreign keys without an
+    index each (``internals.unindexed_foreign_key_copies``): the audit trail finds events by their object
+    and context, never by a copied key, and the nights wrote those index entries for nothing (the price
+    linkage's stress night: ≈ 20 ms of its ≈ 1 s, bench/README.md).
     """
     insert = internals.StatementInsertEvent() if bulk_inserts else pghistory.InsertEvent()
     update = internals.StatementUpdateEvent() if bulk_updates else pghistory.UpdateEvent()
-    return pghistory.track(insert, update, pghistory.DeleteEvent(), **options)
+    if not (bulk_inserts or bulk_updates):
+        return pghistory.track(insert, update, pghistory.DeleteEvent(), **options)
+
+    def track(model):
+        attrs = {**internals.unindexed_foreign_key_copies(model), **options.get("attrs", {})}
+        others = {name: value for name, value in options.items() if name != "attrs"}
+        return pghistory.track(insert, update, pghistory.DeleteEvent(), attrs=attrs, **others)(model)
+
+    return track

@@ -31,6 +31,8 @@ underscored attributes of Django's objects or its raw connection.
   a foreign-key context reads; ours is the JSON in the event row (``PGHISTORY_CONTEXT_FIELD``), so
   that part is left out and the event rows are those the row-level trigger writes. The context's JSON
   and id are read from their settings once a statement, not cast again for each row.
+- ``unindexed_foreign_key_copies``: the event table's copies of a model's foreign keys as pghistory
+  generates them (``pghistory.core._generate_history_field``), without their indexes.
 - ``StatementUpdateEvent``: the same for updates: the changed rows (the old and new transition tables
   joined on the key, ``old IS DISTINCT FROM new`` as the row-level condition) in one ``INSERT … SELECT``,
   run by ``EXECUTE`` so that it is planned with the transition tables' real sizes each time: PL/pgSQL
@@ -41,6 +43,7 @@ underscored attributes of Django's objects or its raw connection.
 from collections.abc import Sequence
 
 import pghistory
+import pghistory.core
 import pghistory.runtime
 import pghistory.trigger
 import pgtrigger
@@ -168,6 +171,19 @@ class _PlannedEachTimeTrigger(_StatementEventTrigger):
         if not sql.endswith(" RETURN NULL;") or "$pgh$" in sql:
             raise RuntimeError("pghistory's statement-level event SQL changed: see procurement.core.internals")
         return pgtrigger.Func(f"EXECUTE $pgh${sql.removesuffix(' RETURN NULL;').rstrip(';')}$pgh$; RETURN NULL;")
+
+
+def unindexed_foreign_key_copies(model) -> dict[str, models.Field]:
+    """The fields pghistory would give ``model``'s event table for the model's foreign keys
+    (``pghistory.core._generate_history_field``: ``PGHISTORY_FOREIGN_KEY_FIELD``'s options on the copy of
+    each), each without its index: for ``create_event_model``'s ``attrs``, which replace generated fields."""
+    copies = {}
+    for field in model._meta.local_fields:
+        if isinstance(field, models.ForeignKey):
+            copy = pghistory.core._generate_history_field(model, field.name)
+            copy.db_index = False  # as ForeignKey(db_index=False) would have it (deconstruct() reads it back)
+            copies[field.name] = copy
+    return copies
 
 
 class StatementInsertEvent(pghistory.InsertEvent):

@@ -240,3 +240,26 @@ def test_bulk_updates_are_audited_by_one_statement_level_trigger_writing_the_row
     listings[2].price = "8.00"
     listings[2].save(update_fields=["price"])
     assert listings[2].events.get(pgh_label="update").price == 8
+
+
+def _indexed_columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT a.attname FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY(x.indkey)
+               WHERE x.indrelid = %s::regclass""",
+            [table],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_event_tables_of_bulk_written_models_do_not_index_their_copied_keys():
+    """``internals.unindexed_foreign_key_copies``: the events of listings, notices and credit events (written by
+    the thousand a night) are found by object and context only; other models' event tables keep pghistory's
+    index on each copied key."""
+    from listings.models import Listing, PriceLinkageNotice
+    from procurement.credit.models import BadRecord, CreditEvent
+
+    for model in (Listing, PriceLinkageNotice, CreditEvent):
+        event_table = model.events.rel.related_model._meta.db_table
+        assert _indexed_columns(event_table) == {"pgh_id", "pgh_obj_id"}, event_table
+    assert "organisation_id" in _indexed_columns(BadRecord.events.rel.related_model._meta.db_table)
