@@ -41,8 +41,8 @@ def provincial_bureau_or_admin(user) -> bool:
 
 @lru_cache(maxsize=512)
 def _reversed(url_name: str, script_prefix: str) -> str:
-    """A menu item's URL: the same for every request under one prefix, so reversed once (the bar's
-    reverses took 1 ms of each page, bench/search.py)."""
+    """A menu item's URL: the same for every request under one script prefix (the URLs carry no language
+    prefix), so reversed once (the bar's reverses took 1 ms of each page, bench/search.py)."""
     return reverse(url_name)
 
 
