@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ PAGES = (
     ("public:public-list", _("Listed products"), _("Every product hospitals may buy, at its listing price.")),
     ("vbp-public:results", _("VBP results"), _("Opened rounds: winners and winning prices.")),
     (
-        "disclosure:vbp-contracts",
+        "vbp-public:contracts",
         _("VBP contracts"),
         _("Each hospital's contract: winner, agreed volume and amount."),
     ),
@@ -89,37 +88,3 @@ def ocds_download(request):
     response = HttpResponse(opendata.dumps(package), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ocds-{period.since}-{period.until}.json"'
     return response
-
-
-def vbp_contracts(request):
-    """R-SUP-7, R-VBP-4: the VBP contracts, public — read from VBP's open-data releases (the same as the download)."""
-    rows = []
-    for release in opendata.releases(opendata.Period(), names=["vbp"]):
-        awards = {award["id"]: award for award in release.get("awards", [])}
-        for contract in release.get("contracts", []):
-            award = awards.get(contract["awardID"], {})
-            item = contract["items"][0]
-            rows.append(
-                {
-                    "round": release["tender"]["title"],
-                    "unit": award.get("title", ""),
-                    "supplier": award.get("suppliers", [{}])[0].get("name", ""),
-                    "winning_price": (award.get("value") or {}).get("amount"),
-                    "title": contract["title"],
-                    "product": item["description"],
-                    "volume": item["quantity"],
-                    "unit_name": item["unit"]["name"],
-                    "amount": contract["value"]["amount"],
-                    "start": contract["period"]["startDate"][:10],
-                    "end": contract["period"]["endDate"][:10],
-                }
-            )
-    query = request.GET.get("q", "").strip()
-    if query:
-        rows = [row for row in rows if any(query in str(row[key]) for key in ("title", "product", "supplier", "round"))]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "supervision/public_vbp_contracts.html",
-        {"page_obj": page, "object_list": page.object_list, "q": query, "query_without_page": f"q={query}"},
-    )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from procurement.catalogue.models import Product
 from procurement.core.audit import tracked
 from procurement.core.limits import REASON_MAX_LENGTH
-from procurement.core.money import PriceField
+from procurement.core.money import PriceField, round_money
 from procurement.core.scoping import ScopedQuerySet, ScopeRule
 from procurement.organisations.choices import PROVINCE_CHOICES, OrganisationKind
 from procurement.organisations.models import Organisation, User
@@ -375,6 +375,12 @@ class Contract(models.Model):
 
     def __str__(self):
         return f"{self.hospital} · {self.product}"
+
+    @property
+    def amount(self):
+        """The contract's annual amount in yuan: its volume in minimum units at the contract price per pack
+        (``vbp.contract_source`` computes the same in SQL)."""
+        return round_money(self.volume_units * self.price / self.product.pack_quantity)
 
 
 class ContractProgress(models.Model):

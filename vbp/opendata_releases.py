@@ -6,10 +6,10 @@ bids are sealed (R-VBP-9); after it the results are public."""
 from django.utils.translation import gettext_lazy
 
 from procurement.core import opendata
-from procurement.core.money import round_money
 from procurement.core.scoping import visible_to
 from vbp.choices import RoundKind, RoundStatus
-from vbp.models import Contract, Round, Winner
+from vbp.models import Round, Winner
+from vbp.selectors import published_contracts
 
 
 def vbp_releases(period: opendata.Period):
@@ -21,10 +21,7 @@ def vbp_releases(period: opendata.Period):
         winners = list(
             visible_to(None, Winner).filter(unit__round=round_).select_related("product", "manufacturer", "unit")
         )
-        # Contracts are disclosed with the round's results; read here as the publication of them, not for a user.
-        contracts = list(
-            Contract.objects.filter(unit__round=round_).select_related("hospital", "product").order_by("id")
-        )
+        contracts = list(published_contracts().filter(unit__round=round_).order_by("id"))
         parties = opendata.merge_parties(
             [opendata.party(bureau, "procuringEntity")] if bureau else [],
             [opendata.party(winner.manufacturer, "supplier", "tenderer") for winner in winners],
@@ -82,9 +79,7 @@ def vbp_releases(period: opendata.Period):
                         "startDate": opendata.moment(contract.valid_from),
                         "endDate": opendata.moment(contract.valid_until),
                     },
-                    "value": opendata.value(
-                        round_money(contract.volume_units * contract.price / contract.product.pack_quantity)
-                    ),
+                    "value": opendata.value(contract.amount),
                     "items": [opendata.drug_item(contract.product, quantity=contract.volume_units, per_unit=True)],
                     "dateSigned": opendata.moment(contract.created_at),
                 }

@@ -48,6 +48,26 @@ def contracts_for(user):
     return visible_to(user, Contract).select_related("hospital", "manufacturer", "product", "unit__round", "progress")
 
 
+def published_contracts(query: str = ""):
+    """R-VBP-4, R-SUP-7: the contracts published with their round's results, for anyone — every contract of a
+    round visible to the public and opened (before its opening nothing of a round is public, R-VBP-9). Read as
+    the publication, not for a user: the round decides, through ``visible_to``. ``query`` keeps the contracts
+    whose round, product, winning company or hospital names contain it. Newest round first, paged in SQL by the
+    caller (a province holds about 90,000 contracts)."""
+    opened = visible_to(None, Round).filter(status=RoundStatus.OPENED)
+    contracts = Contract.objects.filter(unit__round__in=opened)
+    if query := query.strip():
+        contracts = contracts.filter(
+            Q(unit__round__name__icontains=query)
+            | Q(product__generic_name__icontains=query)
+            | Q(manufacturer__name__icontains=query)
+            | Q(hospital__name__icontains=query)
+        )
+    return contracts.select_related("unit__round", "winner", "manufacturer", "hospital", "product").order_by(
+        "-unit__round_id", "unit_id", "id"
+    )
+
+
 def completion_by_hospital(user):
     """R-VBP-5: each hospital's contracts, bought and expected units in their current year, behind or not."""
     return (

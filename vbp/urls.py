@@ -22,4 +22,5 @@ urlpatterns = [
 public_urlpatterns = [
     path("", views.public_results, name="results"),
     path("<int:pk>/", views.public_round, name="round"),
+    path("contracts/", views.public_contracts, name="contracts"),
 ]

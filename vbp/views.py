@@ -299,6 +299,13 @@ def public_results(request):
     return render(request, "vbp/public_results.html", _page(request, rounds, 10))
 
 
+def public_contracts(request):
+    """R-VBP-4, R-SUP-7: each hospital's VBP contract, for anyone (信息公开): searched and paged in SQL."""
+    query = request.GET.get("q", "").strip()
+    contracts = selectors.published_contracts(query)
+    return render(request, "vbp/public_contracts.html", {**_page(request, contracts), "q": query})
+
+
 def public_round(request, pk):
     round_ = get_object_or_404(visible_to(None, Round).filter(status=RoundStatus.OPENED), pk=pk)
     units = []

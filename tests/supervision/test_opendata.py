@@ -100,10 +100,16 @@ def test_r_sup_7_the_public_pages_need_no_login(client, published, world):
     index = client.get(reverse("disclosure:index"))
     assert index.status_code == 200
     html = index.content.decode()
-    for name in ("public:public-list", "vbp-public:results", "credit-public:bad-record-list", "batches:batches"):
+    for name in (
+        "public:public-list",
+        "vbp-public:results",
+        "vbp-public:contracts",
+        "credit-public:bad-record-list",
+        "batches:batches",
+    ):
         assert reverse(name) in html
     assert reverse("standards:list") in html and reverse("disclosure:ocds") in html
-    contracts = client.get(reverse("disclosure:vbp-contracts")).content.decode()
+    contracts = client.get(reverse("vbp-public:contracts")).content.decode()
     assert world.hospital.name in contracts and "569.4" in contracts
     assert Decimal("5.46") and "5.46" in contracts
 
