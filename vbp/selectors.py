@@ -3,7 +3,9 @@
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from procurement.catalogue.models import Product
 from procurement.core.scoping import visible_to
+from procurement.organisations.models import Organisation
 from vbp.choices import RoundStatus
 from vbp.models import Allocation, Bid, BidResult, CompetitionUnit, Contract, ContractProgress, DemandReport, Round
 
@@ -52,20 +54,23 @@ def published_contracts(query: str = ""):
     """R-VBP-4, R-SUP-7: the contracts published with their round's results, for anyone — every contract of a
     round visible to the public and opened (before its opening nothing of a round is public, R-VBP-9). Read as
     the publication, not for a user: the round decides, through ``visible_to``. ``query`` keeps the contracts
-    whose round, product, winning company or hospital names contain it. Newest round first, paged in SQL by the
-    caller (a province holds about 90,000 contracts)."""
+    whose round, product, winning company or hospital names contain it. The newest first, paged in SQL by the
+    caller: a province holds about 90,000 contracts."""
     opened = visible_to(None, Round).filter(status=RoundStatus.OPENED)
     contracts = Contract.objects.filter(unit__round__in=opened)
     if query := query.strip():
+        # Each name is matched in its own table, and the contracts found by their indexed keys: matched on the
+        # contracts joined to every name, a search took 0.6–1 s over 90,000 contracts. Only contracts come back.
+        named = Organisation.objects.filter(name__icontains=query).values("pk")
         contracts = contracts.filter(
-            Q(unit__round__name__icontains=query)
-            | Q(product__generic_name__icontains=query)
-            | Q(manufacturer__name__icontains=query)
-            | Q(hospital__name__icontains=query)
+            Q(unit__in=CompetitionUnit.objects.filter(round__in=opened.filter(name__icontains=query)).values("pk"))
+            | Q(product__in=Product.objects.filter(generic_name__icontains=query).values("pk"))
+            | Q(manufacturer__in=named)
+            | Q(hospital__in=named)
         )
-    return contracts.select_related("unit__round", "winner", "manufacturer", "hospital", "product").order_by(
-        "-unit__round_id", "unit_id", "id"
-    )
+    # By the contract's key, newest first: the page's rows are read in order and joined one by one (ordered by
+    # round, every contract was joined and sorted: 0.3 s a page).
+    return contracts.select_related("unit__round", "winner", "manufacturer", "hospital", "product").order_by("-id")
 
 
 def completion_by_hospital(user):
