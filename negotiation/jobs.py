@@ -35,8 +35,9 @@ from procurement.core.policy import policy
 from procurement.organisations.choices import HospitalOwnership
 
 ZONING_TABLE = AgreementZoning._meta.db_table
-# The figures are computed in the zoning's own column types (rounded to the fen's hundredth by the cast), so
-# that writing them coerces nothing: a coercion a figure a row was 0.4 s of a first night's 600,000 rows.
+# The figures are computed in the zoning's own column types (the cast rounds to the fen's hundredth, half away
+# from zero, as round(…, 4) did), so that writing them coerces nothing: coerced by the INSERT, the four figures
+# and the zone cost 0.3–0.45 s of a first night's 600,000 rows (bench/README.md, the sixth session).
 _PRICE = AgreementZoning._meta.get_field("peer_lowest").db_type(connection)
 _ZONE = AgreementZoning._meta.get_field("zone").db_type(connection)
 
