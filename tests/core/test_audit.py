@@ -207,11 +207,12 @@ def test_the_audit_pages_statements_are_not_compiled_by_jit(world, client):
     """The audit page reads pghistory's view of every event table (fifty of them, 117 kB of SQL), which
     PostgreSQL estimates far above ``jit_above_cost``: compiling its 2,500 expressions took 1.9 s of the
     page's 2.2 s on the demo data (enough for the page walk's browser to give up), running them 0.3 s. Every
-    statement of the page that reads the events runs with JIT off."""
+    statement of the page that reads the events (their count, the page's keys, the page's events) runs with
+    JIT off."""
     settings_seen = []
 
     def note_jit(execute, sql, params, many, context):
-        if "pghistory_events" in sql:
+        if "pgh_created_at" in sql:
             with context["connection"].connection.cursor() as cursor:  # the same session and transaction
                 cursor.execute("SHOW jit")
                 settings_seen.append(cursor.fetchone()[0])
@@ -223,5 +224,32 @@ def test_the_audit_pages_statements_are_not_compiled_by_jit(world, client):
         filtered = client.get(reverse("audit-list"), {"model": "organisations.Organisation", "page": "1"})
     assert page.status_code == filtered.status_code == 200
     assert "永宁县人民医院" in page.content.decode()  # the events are on the page, read as before
-    assert len(settings_seen) >= 4  # each page: its count and its rows
+    assert len(settings_seen) >= 6  # each page: the count, the page's keys, the page's events
     assert set(settings_seen) == {"off"}
+
+
+def test_the_audit_trail_pages_every_event_once_newest_first(world):
+    """The page's events are found by their time and key first, then read with their changes (a page costs
+    what its own events cost): every event on exactly one page, newest first, across every event table, with
+    its change as pghistory computes it."""
+    from procurement.web.selectors import audit_events
+
+    with audit_reason("更名"):
+        Organisation.objects.filter(pk=world.hospital.pk).update(name="永宁县人民医院（新院区）")
+    trail = audit_events()
+    everything = {(event.pgh_model, event.pgh_id): event for event in Events.objects.all()}
+    assert trail.count() == len(everything) > 20
+    paged = [event for start in range(0, trail.count(), 7) for event in trail[start : start + 7]]
+    assert sorted((event.pgh_model, event.pgh_id) for event in paged) == sorted(everything)
+    # newest first; one transaction's events (a test is one) share its time: the later key first
+    order = [(event.pgh_created_at, event.pgh_model, event.pgh_id) for event in paged]
+    assert order == sorted(order, reverse=True)
+    assert len({event.pgh_model for event in paged}) > 3
+    renamed = next(event for event in paged if (event.pgh_context or {}).get("reason") == "更名")
+    assert renamed.pgh_obj_id == str(world.hospital.pk) and renamed.pgh_context["reason"] == "更名"
+    assert renamed.pgh_diff["name"] == [world.hospital.name, "永宁县人民医院（新院区）"]
+    assert renamed.pgh_diff == everything[(renamed.pgh_model, renamed.pgh_id)].pgh_diff
+    # a filter narrows it as the page's form does: one model, one object
+    one = audit_events(model="organisations.Organisation", object_id=str(world.hospital.pk))
+    assert [event.pgh_obj_id for event in one[0:50]] == [str(world.hospital.pk)] * one.count()
+    assert audit_events(model="organisations.Organisation", object_id="not a key").count() == 0
