@@ -34,7 +34,7 @@ def reading_the_audit_trail():
 
 class AuditTrail:
     """The audit trail's events matching the page's filters, newest first (ties: the later key first): a
-    sequence the paginator counts and slices.
+    sequence the paginator counts and slices, each read without JIT (``reading_the_audit_trail``).
 
     Read in two steps, so that a page costs what its own events cost. pghistory's view of every event table
     (``Events``) computes each event's change from the one before it for every event, before the newest are
@@ -81,7 +81,7 @@ class AuditTrail:
             self._count = 0
             if self._branches:
                 sql, params = self._keys_sql()
-                with connection.cursor() as cursor:
+                with reading_the_audit_trail(), connection.cursor() as cursor:
                     cursor.execute(f"SELECT count(*) FROM ({sql}) k", params)
                     self._count = cursor.fetchone()[0]
         return self._count
@@ -96,21 +96,22 @@ class AuditTrail:
         if page.stop <= start or not self._branches:
             return []
         sql, params = self._keys_sql()
-        with connection.cursor() as cursor:
+        with reading_the_audit_trail(), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT pgh_model, pgh_id FROM ({sql}) k"
                 " ORDER BY pgh_created_at DESC, pgh_model DESC, pgh_id DESC LIMIT %s OFFSET %s",
                 [*params, page.stop - start, start],
             )
             keys = cursor.fetchall()
-        if not keys:
-            return []
-        # The page's events with their changes: only their own event tables, each found by its key.
-        labels = sorted({label for label, _key in keys})
-        condition = Q()
-        for label in labels:
-            condition |= Q(pgh_model=label, pgh_id__in=[key for other, key in keys if other == label])
-        found = {(event.pgh_model, event.pgh_id): event for event in Events.objects.across(*labels).filter(condition)}
+            if not keys:
+                return []
+            # The page's events with their changes: only their own event tables, each found by its key.
+            labels = sorted({label for label, _key in keys})
+            condition = Q()
+            for label in labels:
+                condition |= Q(pgh_model=label, pgh_id__in=[key for other, key in keys if other == label])
+            events = Events.objects.across(*labels).filter(condition)
+            found = {(event.pgh_model, event.pgh_id): event for event in events}
         return [found[key] for key in keys if key in found]
 
 

@@ -96,11 +96,9 @@ class AuditListView(LoginRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        from procurement.web.selectors import audited_models, reading_the_audit_trail
+        from procurement.web.selectors import audited_models
 
-        with reading_the_audit_trail():  # the count and the page's events, read here rather than in the template
-            context = super().get_context_data(**kwargs)
-            context["object_list"] = list(context["object_list"])
+        context = super().get_context_data(**kwargs)
         context["models"] = audited_models()
         context["current"] = self.request.GET
         # The people named on this page, by their names (issue 12): one query for the page.
